@@ -1,0 +1,138 @@
+//! `sdkforge.toml` and the explicit command-line equivalent.
+//!
+//! ```toml
+//! spec = "spec/commerce-engine-pos.yaml"
+//! overlays = ["spec/overlays/pos-sdk.yaml"]
+//! out = "generated"
+//! crate-name = "commerce-engine-pos"
+//! ```
+//! Paths in the file are relative to the file's folder.
+
+use crate::diagnostics::{Diagnostic, LineCol};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything one generation needs to know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The OpenAPI document.
+    pub spec: PathBuf,
+    /// Overlay documents, applied in order before anything else reads the document.
+    pub overlays: Vec<PathBuf>,
+    /// The folder of the generated crate; sdkforge owns everything in it.
+    pub out: PathBuf,
+    /// The Cargo package name of the generated crate (`commerce-engine-pos`).
+    pub crate_name: String,
+    /// The version written into the generated `Cargo.toml`.
+    pub crate_version: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    spec: PathBuf,
+    #[serde(default)]
+    overlays: Vec<PathBuf>,
+    out: PathBuf,
+    crate_name: String,
+    crate_version: Option<String>,
+}
+
+/// The default crate version when none is configured.
+pub const DEFAULT_CRATE_VERSION: &str = "0.1.0";
+
+impl Config {
+    /// A configuration from explicit values.
+    pub fn new(spec: impl Into<PathBuf>, out: impl Into<PathBuf>, crate_name: impl Into<String>) -> Self {
+        Self {
+            spec: spec.into(),
+            overlays: Vec::new(),
+            out: out.into(),
+            crate_name: crate_name.into(),
+            crate_version: DEFAULT_CRATE_VERSION.to_string(),
+        }
+    }
+
+    /// Adds an overlay (applied after those already added).
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overlays.push(path.into());
+        self
+    }
+
+    /// Reads `sdkforge.toml`; relative paths in it are taken from its folder.
+    pub fn from_file(path: &Path) -> Result<Self, Diagnostic> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let help = "create sdkforge.toml, or pass --spec, --out and --crate-name";
+            Diagnostic::error(format!("cannot read the configuration: {e}")).in_file(path).help(help)
+        })?;
+        let file: File = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|s| crate::load::line_col_of_offset(&text, s.start));
+            Diagnostic::error(format!("invalid configuration: {}", e.message()))
+                .in_file(path)
+                .at(at.map(|LineCol { line, column }| LineCol { line, column }))
+        })?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let config = Self {
+            spec: base.join(file.spec),
+            overlays: file.overlays.into_iter().map(|o| base.join(o)).collect(),
+            out: base.join(file.out),
+            crate_name: file.crate_name,
+            crate_version: file.crate_version.unwrap_or_else(|| DEFAULT_CRATE_VERSION.to_string()),
+        };
+        config.check().map_err(|d| d.in_file(path))?;
+        Ok(config)
+    }
+
+    /// Checks the values that do not depend on the document.
+    pub fn check(&self) -> Result<(), Diagnostic> {
+        let name = &self.crate_name;
+        let valid = !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !valid {
+            return Err(Diagnostic::error(format!("invalid crate name `{name}`"))
+                .help("a crate name starts with a letter and has only ASCII letters, digits, `-` and `_`"));
+        }
+        let v = &self.crate_version;
+        let parts: Vec<&str> = v.split(['-', '+']).next().unwrap_or("").split('.').collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+            return Err(Diagnostic::error(format!("invalid crate version `{v}`"))
+                .help("use a semantic version such as 0.1.0"));
+        }
+        Ok(())
+    }
+
+    /// The Rust library name (`commerce_engine_pos`).
+    pub fn lib_name(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_checked() {
+        assert!(Config::new("a", "b", "good-name_2").check().is_ok());
+        for bad in ["", "2abc", "a b", "../x", "caf\u{e9}"] {
+            let err = Config::new("a", "b", bad).check().unwrap_err();
+            assert_eq!(err.message, format!("invalid crate name `{bad}`"));
+        }
+    }
+
+    #[test]
+    fn file_paths_are_relative_to_the_file_and_unknown_keys_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sdkforge.toml");
+        std::fs::write(&path, "spec = 's.yaml'\nout = 'o'\ncrate-name = 'x'\noverlays = ['a.yaml']\n").unwrap();
+        let c = Config::from_file(&path).unwrap();
+        assert_eq!(c.spec, dir.path().join("s.yaml"));
+        assert_eq!(c.overlays, vec![dir.path().join("a.yaml")]);
+        assert_eq!(c.crate_version, "0.1.0");
+        std::fs::write(&path, "spec = 's.yaml'\nout = 'o'\ncrate-name = 'x'\nbogus = 1\n").unwrap();
+        let err = Config::from_file(&path).unwrap_err();
+        assert!(err.message.starts_with("invalid configuration: unknown field `bogus`"), "{}", err.message);
+        assert_eq!(err.location.map(|l| l.line), Some(4));
+    }
+}

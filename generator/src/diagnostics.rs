@@ -1,0 +1,265 @@
+//! Diagnostics: every problem the generator reports, with where it is.
+//!
+//! A [`Diagnostic`] names the file, the line and column where the loader can tell them, and the
+//! JSON pointer into the document (`#/paths/~1pos~1auth~1logout/post`). Every stage returns its
+//! problems as diagnostics instead of failing on the first one, so a maintainer sees them all in
+//! one run.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Generation cannot go on: nothing is written and the process exits with code 2.
+    Error,
+    /// Something was skipped or replaced; the output is still produced.
+    Warning,
+}
+
+/// A line and column, both starting at 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LineCol {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number in characters, from 1.
+    pub column: usize,
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file the problem is in, when it is in a file.
+    pub file: Option<PathBuf>,
+    /// Line and column in `file`, where the parser knows them.
+    pub location: Option<LineCol>,
+    /// JSON pointer into the document (`#/paths/...`), when the problem is at a node.
+    pub pointer: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and nothing else yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            location: None,
+            pointer: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a message and nothing else yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(message) }
+    }
+
+    /// Sets the file.
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    /// Sets the line and column.
+    pub fn at(mut self, location: Option<LineCol>) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// Sets the JSON pointer (`#/...`).
+    pub fn pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Sets the advice on what to do.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this is an error (as opposed to a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Sort key: errors first, then by file, location and pointer, so output is stable.
+    fn sort_key(&self) -> impl Ord + '_ {
+        (self.severity, &self.file, self.location, &self.pointer, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Plain rendering: `error: file:line:col: message` then indented `at`/`help` lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{severity}: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
+            if let Some(loc) = self.location {
+                write!(f, ":{}:{}", loc.line, loc.column)?;
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(pointer) = &self.pointer {
+            write!(f, "\n  at: {pointer}")?;
+        }
+        if let Some(help) = &self.help {
+            for (i, line) in help.lines().enumerate() {
+                let lead = if i == 0 { "help: " } else { "      " };
+                write!(f, "\n  {lead}{line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every diagnostic of one run, errors and warnings together.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Adds all of another set.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    /// Whether any is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// All of them, sorted (errors first, then by place) and without repeats.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.0.iter().collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all.dedup();
+        all
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Iterates in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Self(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    /// Renders every diagnostic, sorted, then a count line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sorted = self.sorted();
+        for d in &sorted {
+            writeln!(f, "{d}")?;
+        }
+        let errors = sorted.iter().filter(|d| d.is_error()).count();
+        let warnings = sorted.len() - errors;
+        if errors > 0 {
+            write!(f, "{errors} error{}", if errors == 1 { "" } else { "s" })?;
+            if warnings > 0 {
+                write!(f, " and {warnings} warning{}", if warnings == 1 { "" } else { "s" })?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a `#/a/b` pointer from raw (unescaped) segments.
+pub fn pointer_from<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::from("#");
+    for s in segments {
+        out.push('/');
+        out.push_str(&escape_pointer_segment(s.as_ref()));
+    }
+    out
+}
+
+/// Splits a `#/a/b` (or `/a/b`) pointer into raw segments.
+pub fn pointer_segments(pointer: &str) -> Vec<String> {
+    let p = pointer.strip_prefix('#').unwrap_or(pointer);
+    if p.is_empty() {
+        return Vec::new();
+    }
+    p.trim_start_matches('/')
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_round_trip() {
+        let p = pointer_from(["paths", "/pos/auth/logout", "post"]);
+        assert_eq!(p, "#/paths/~1pos~1auth~1logout/post");
+        assert_eq!(pointer_segments(&p), ["paths", "/pos/auth/logout", "post"]);
+        assert_eq!(pointer_segments("#/a~0b"), ["a~b"]);
+        assert!(pointer_segments("#").is_empty());
+    }
+
+    #[test]
+    fn renders_file_location_pointer_and_help() {
+        let d = Diagnostic::error("something is wrong")
+            .in_file("spec/x.yaml")
+            .at(Some(LineCol { line: 3, column: 5 }))
+            .pointer("#/paths")
+            .help("fix it\nlike this");
+        assert_eq!(
+            d.to_string(),
+            "error: spec/x.yaml:3:5: something is wrong\n  at: #/paths\n  help: fix it\n        like this"
+        );
+    }
+
+    #[test]
+    fn sorted_puts_errors_first_and_counts() {
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::warning("w"));
+        ds.push(Diagnostic::error("e"));
+        let s = ds.to_string();
+        assert_eq!(s, "error: e\nwarning: w\n1 error and 1 warning\n");
+    }
+}

@@ -1,0 +1,436 @@
+//! The intermediate representation: what the generated crate will contain, as plain data.
+//!
+//! Lowering ([`lower`]) turns a resolved OpenAPI document into an [`Api`]; the emitters turn an
+//! [`Api`] into Rust tokens. The IR holds no tokens, is fully serialisable (`sdkforge inspect`
+//! prints it, the tests snapshot it) and is ordered deterministically: operations in document
+//! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
+//! collision-free identifier, and every wire name is kept beside it.
+
+pub mod naming;
+mod operations;
+pub mod speakeasy;
+mod types;
+
+use serde::{Deserialize, Serialize};
+
+pub use operations::lower;
+
+/// Everything the generated crate will contain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Api {
+    /// Cargo package name (`commerce-engine-pos`).
+    pub crate_name: String,
+    /// Rust library name (`commerce_engine_pos`).
+    pub lib_name: String,
+    /// Version of the generated package.
+    pub crate_version: String,
+    /// File name of the OpenAPI document, for headers (never a full path: output must not
+    /// depend on where the checkout is).
+    pub source_name: String,
+    /// `info` of the document.
+    pub info: Info,
+    /// `servers`, in document order.
+    pub servers: Vec<Server>,
+    /// Security schemes used by at least one operation, sorted by wire name.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The tree of namespaces; the root holds operations without a group or tag.
+    pub root: Group,
+    /// Every generated operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Every named type, sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+/// `info` of the document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Info {
+    /// API title.
+    pub title: String,
+    /// API version (`info.version`), not the crate version.
+    pub version: String,
+    /// API description (Markdown).
+    pub description: Option<String>,
+}
+
+/// One entry of `servers`, as a variant of the generated `Server` enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Server {
+    /// Variant name (`Staging`), from `x-speakeasy-server-id`, the description, or the position.
+    pub variant: String,
+    /// URL template (`https://x/{store_id}`).
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Template variables, in document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A server URL template variable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerVariable {
+    /// Name in the template.
+    pub wire_name: String,
+    /// Field name in the `Server` variant.
+    pub rust_name: String,
+    /// `default`.
+    pub default: String,
+    /// `enum`, the allowed values (empty when any value is allowed).
+    pub allowed: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A security scheme that some operation requires.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityScheme {
+    /// Key under `components.securitySchemes`.
+    pub wire_name: String,
+    /// Name of the constant describing it in the generated client (`X_API_KEY`).
+    pub const_name: String,
+    /// Name of the `ClientBuilder` method that sets its credential (`api_key`).
+    pub setter: String,
+    /// How the credential is sent.
+    pub kind: SecurityKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, and for now OAuth2 and OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where it goes.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// A namespace of methods (`client.pos()`), from `x-speakeasy-group` or tags.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The group segment as written (`pos`, `benefit-grants`); empty for the root.
+    pub wire_name: String,
+    /// Accessor method and module name (`pos`).
+    pub module: String,
+    /// Handle type name (`Pos`).
+    pub handle: String,
+    /// Module path from the crate root (`["customers", "members"]`).
+    pub path: Vec<String>,
+    /// Docs, from the tag of the same name when there is one.
+    pub doc: Option<String>,
+    /// Operations in this group, by operation id, in document order.
+    pub operations: Vec<String>,
+    /// Nested groups, sorted by module name.
+    pub groups: Vec<Group>,
+}
+
+/// One operation: one method on a group handle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// `operationId`, or a name made from the method and path when there is none.
+    pub id: String,
+    /// Where it is (`#/paths/~1pos~1auth~1logout/post`).
+    pub pointer: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template (`/pos/{id}`).
+    pub path: String,
+    /// Method name (`logout`).
+    pub method_name: String,
+    /// Prefix of the names of types made for this operation (`PosLogout`).
+    pub type_prefix: String,
+    /// Request builder type name, in the module of the first group (`LogoutRequest`).
+    pub builder: String,
+    /// Module paths of the groups the method is on; the first holds the builder.
+    pub groups: Vec<Vec<String>>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// `externalDocs.url`.
+    pub external_docs: Option<String>,
+    /// Parameters, required first, each group in document order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Documented responses, in document order.
+    pub responses: Vec<Response>,
+    /// What a successful call returns.
+    pub success: Success,
+    /// Name of the error enum in `errors` (`PosLogoutError`).
+    pub error_enum: String,
+    /// Alternatives of security requirements: each inner list names schemes (by constant name)
+    /// that are all sent together; an empty inner list means "no credentials needed".
+    pub security: Vec<Vec<String>>,
+}
+
+/// A parameter of an operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Argument or setter name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the caller must give it (then it is a method argument).
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `description`.
+    pub doc: Option<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    /// Media type (`application/json`).
+    pub media_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be sent.
+    pub required: bool,
+    /// `description`.
+    pub doc: Option<String>,
+}
+
+/// How a body is encoded or decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `*/*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text (`text/*`).
+    Text,
+    /// Raw bytes (anything else).
+    Bytes,
+}
+
+/// A documented response status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The status it is documented for.
+    pub status: Status,
+    /// Whether it is returned as `Err` (4XX, 5XX, and `default`).
+    pub is_error: bool,
+    /// Variant name in the error or success enum (`Unauthorized`).
+    pub variant: String,
+    /// `description`.
+    pub description: String,
+    /// The body, when the response has content.
+    pub body: Option<ResponseBody>,
+    /// Name of the `components.responses` entry it comes from, when shared.
+    pub shared: Option<String>,
+    /// For errors: the body field shown by `Display` (`message`).
+    pub message_field: Option<MessageField>,
+}
+
+/// A response body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseBody {
+    /// Media type.
+    pub media_type: String,
+    /// How it is decoded.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// The field of an error body that holds the server's message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageField {
+    /// Field name in the Rust struct.
+    pub rust_name: String,
+    /// Whether the field is an `Option<String>`.
+    pub optional: bool,
+}
+
+/// A response status as documented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// One code (`200`).
+    Code(u16),
+    /// A range (`4XX` is `Range(4)`).
+    Range(u16),
+    /// `default`: any status not listed otherwise.
+    Default,
+}
+
+/// What a successful call returns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Success {
+    /// One success response: its body type, or `()` without a body.
+    Single {
+        /// The type returned.
+        ty: Option<TypeRef>,
+    },
+    /// Several success responses: an enum in `types`, one variant per response.
+    Several {
+        /// The enum's name.
+        name: String,
+    },
+}
+
+/// A type as used in a field, parameter or body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    /// `String` (also for formats kept as text: date-time, uuid, email, byte).
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value (`{}` or a construct that has no better type).
+    Json,
+    /// A type in `types`.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`, for nullable values inside arrays and maps.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, to break recursion.
+    Box(Box<TypeRef>),
+}
+
+/// A named type in the generated `types` module.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where its schema is.
+    pub pointer: String,
+    /// Docs.
+    pub doc: Option<String>,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in document order.
+        fields: Vec<Field>,
+    },
+    /// A string enum.
+    Enum {
+        /// Variants in document order.
+        variants: Vec<Variant>,
+        /// Whether unknown values decode into an `Unknown(String)` variant.
+        open: bool,
+    },
+    /// A newtype-free alias (`pub type X = Y;`).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+    },
+    /// An enum of the several success responses of an operation.
+    Responses {
+        /// One variant per success response.
+        variants: Vec<ResponseVariant>,
+    },
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Field name.
+    pub rust_name: String,
+    /// Type without the `Option` that `required`/`nullable` add.
+    pub ty: TypeRef,
+    /// In the schema's `required` list.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `default`, as JSON.
+    pub default: Option<serde_json::Value>,
+    /// `description`.
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A string enum variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A variant of a several-successes enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseVariant {
+    /// Variant name.
+    pub name: String,
+    /// The status.
+    pub status: Status,
+    /// The body type, if any.
+    pub ty: Option<TypeRef>,
+    /// Docs.
+    pub doc: Option<String>,
+}

@@ -1,0 +1,744 @@
+//! The document → [`Api`]: operations, groups, servers and security, plus the checks that need
+//! names (Speakeasy's duplicate-method rule).
+
+use super::naming::{self, Namespace, collision_key};
+use super::speakeasy;
+use super::types::{SchemaRef, TypeSpace};
+use super::*;
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_segment, pointer_from};
+use crate::resolve::resolve;
+use openapiv3::{OpenAPI, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::collections::BTreeMap;
+
+/// Names of the generated crate that lowering does not get from the document.
+#[derive(Clone, Debug)]
+pub struct CrateNames {
+    /// Cargo package name.
+    pub crate_name: String,
+    /// Rust library name.
+    pub lib_name: String,
+    /// Package version.
+    pub crate_version: String,
+    /// File name of the document.
+    pub source_name: String,
+}
+
+/// Module names a group may not take at the crate root (the generated crate's own modules).
+const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
+
+/// Methods of every request builder, which parameters may not be named.
+const BUILDER_METHODS: &[&str] = &["send", "into_future", "client"];
+
+/// An operation that survived `x-speakeasy-ignore`, before its details are lowered.
+struct Pending<'a> {
+    op: &'a openapiv3::Operation,
+    item: &'a openapiv3::PathItem,
+    pointer: String,
+    method: &'static str,
+    path: &'a str,
+    id: String,
+    method_name: String,
+    groups: Vec<Vec<String>>,
+}
+
+/// Lowers a document into the IR. Warnings come back with the IR; any error fails the whole.
+pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let renames = speakeasy::root_method_renames(&doc.extensions).unwrap_or_else(|d| {
+        diags.push(d);
+        Vec::new()
+    });
+    let pending = collect_operations(doc, &renames, &mut diags);
+    check_duplicates(&pending, &mut diags);
+    let root = build_groups(doc, &pending, &mut diags);
+
+    let mut types = TypeSpace::new(doc);
+    let mut error_names = Namespace::default();
+    let mut schemes_used = BTreeMap::new();
+    let mut operations = Vec::new();
+    for p in &pending {
+        let op = lower_operation(doc, p, &root, &mut types, &mut error_names, &mut schemes_used, &mut diags);
+        operations.push(op);
+    }
+    let security_schemes = lower_security_schemes(doc, &schemes_used, &mut diags);
+    let (mut type_defs, type_diags) = types.finish();
+    diags.extend(type_diags);
+    set_message_fields(&mut operations, &type_defs);
+    type_defs.sort_by(|a, b| a.name.cmp(&b.name));
+
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let api = Api {
+        crate_name: names.crate_name.clone(),
+        lib_name: names.lib_name.clone(),
+        crate_version: names.crate_version.clone(),
+        source_name: names.source_name.clone(),
+        info: Info {
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+        },
+        servers: lower_servers(doc),
+        security_schemes,
+        root,
+        operations,
+        types: type_defs,
+    };
+    Ok((api, diags))
+}
+
+fn collect_operations<'a>(doc: &'a OpenAPI, renames: &[speakeasy::MethodRename], diags: &mut Diagnostics) -> Vec<Pending<'a>> {
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = pointer_from(["paths", path.as_str()]);
+        let item = match item {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { reference } => {
+                diags.push(
+                    Diagnostic::error(format!("path item references (`$ref: {reference}`) are not supported yet"))
+                        .pointer(format!("{item_pointer}/$ref")),
+                );
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let pointer = format!("{item_pointer}/{method}");
+            match speakeasy::ignored(&op.extensions, &pointer) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            }
+            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            let over = speakeasy::name_override(&op.extensions, &pointer).unwrap_or_else(|d| {
+                diags.push(d);
+                None
+            });
+            let base = over
+                .or_else(|| {
+                    let oid = op.operation_id.as_deref()?;
+                    renames.iter().rev().find(|r| r.operation_id.is_match(oid)).map(|r| r.method_name.clone())
+                })
+                .unwrap_or_else(|| id.clone());
+            let mut groups = speakeasy::groups(&op.extensions, &pointer).unwrap_or_else(|d| {
+                diags.push(d);
+                Vec::new()
+            });
+            if groups.is_empty() {
+                groups = op.tags.iter().map(|t| t.split('.').map(str::to_string).collect()).collect();
+            }
+            if groups.is_empty() {
+                groups.push(Vec::new());
+            }
+            out.push(Pending {
+                op,
+                item,
+                pointer,
+                method: method_upper(method),
+                path,
+                id,
+                method_name: naming::snake(&base, "call"),
+                groups,
+            });
+        }
+    }
+    out
+}
+
+fn method_upper(m: &str) -> &'static str {
+    match m {
+        "get" => "GET",
+        "put" => "PUT",
+        "post" => "POST",
+        "delete" => "DELETE",
+        "options" => "OPTIONS",
+        "head" => "HEAD",
+        "patch" => "PATCH",
+        _ => "TRACE",
+    }
+}
+
+fn group_key(path: &[String]) -> Vec<String> {
+    path.iter().map(|s| collision_key(s)).collect()
+}
+
+/// Speakeasy never renames methods to resolve a clash: two operations with the same method
+/// name in the same namespace (compared ignoring case and separators) are an error.
+fn check_duplicates(pending: &[Pending<'_>], diags: &mut Diagnostics) {
+    let mut by_id: BTreeMap<&str, &Pending<'_>> = BTreeMap::new();
+    let mut by_method: BTreeMap<(Vec<String>, String), &Pending<'_>> = BTreeMap::new();
+    for p in pending {
+        if let Some(id) = p.op.operation_id.as_deref() {
+            if let Some(first) = by_id.insert(id, p) {
+                diags.push(
+                    Diagnostic::error(format!("operationId `{id}` is used by two operations: {} and {}", first.pointer, p.pointer))
+                        .pointer(p.pointer.clone())
+                        .help("operationIds must be unique; change one of them"),
+                );
+            }
+        }
+        for g in &p.groups {
+            let key = (group_key(g), collision_key(&p.method_name));
+            if let Some(first) = by_method.get(&key) {
+                let place = if g.is_empty() { "client".to_string() } else { format!("client.{}", g.iter().map(|s| naming::snake(s, "group")).collect::<Vec<_>>().join("().")) + "()" };
+                diags.push(
+                    Diagnostic::error(format!(
+                        "method name `{place}.{}()` collides: operations `{}` ({}) and `{}` ({}) both resolve to it",
+                        p.method_name, first.id, first.pointer, p.id, p.pointer
+                    ))
+                    .pointer(p.pointer.clone())
+                    .help(format!(
+                        "give one of them another `x-speakeasy-name-override` (or `x-speakeasy-group`) with an overlay, e.g.\n\
+                         actions:\n  - target: \"$.paths['{}'].{}\"\n    update:\n      x-speakeasy-name-override: <newName>",
+                        p.path,
+                        p.method.to_ascii_lowercase()
+                    )),
+                );
+            } else {
+                by_method.insert(key, p);
+            }
+        }
+    }
+}
+
+fn build_groups(doc: &OpenAPI, pending: &[Pending<'_>], diags: &mut Diagnostics) -> Group {
+    let mut root = Group::default();
+    for p in pending {
+        for path in &p.groups {
+            let mut node = &mut root;
+            let mut module_path = Vec::new();
+            for seg in path {
+                let key = collision_key(seg);
+                let idx = match node.groups.iter().position(|g| collision_key(&g.wire_name) == key) {
+                    Some(i) => i,
+                    None => {
+                        let reserved: &[&str] = if module_path.is_empty() { RESERVED_MODULES } else { &[] };
+                        let mut module = naming::snake(seg, "group");
+                        if reserved.contains(&module.as_str()) {
+                            module.push_str("_api");
+                        }
+                        let mut path = module_path.clone();
+                        path.push(module.clone());
+                        let doc_text = doc.tags.iter().find(|t| collision_key(&t.name) == key).and_then(|t| t.description.clone());
+                        node.groups.push(Group {
+                            wire_name: seg.clone(),
+                            handle: naming::pascal(seg, "Group", "G"),
+                            module,
+                            path,
+                            doc: doc_text,
+                            operations: Vec::new(),
+                            groups: Vec::new(),
+                        });
+                        node.groups.len() - 1
+                    }
+                };
+                node = &mut node.groups[idx];
+                module_path = node.path.clone();
+            }
+            node.operations.push(p.id.clone());
+        }
+    }
+    sort_groups(&mut root);
+    check_group_accessors(&root, pending, diags);
+    root
+}
+
+fn sort_groups(g: &mut Group) {
+    g.groups.sort_by(|a, b| a.module.cmp(&b.module));
+    for child in &mut g.groups {
+        sort_groups(child);
+    }
+}
+
+/// A method and a nested group accessor of the same name cannot share a handle.
+fn check_group_accessors(g: &Group, pending: &[Pending<'_>], diags: &mut Diagnostics) {
+    for child in &g.groups {
+        for id in &g.operations {
+            if let Some(p) = pending.iter().find(|p| &p.id == id) {
+                if collision_key(&p.method_name) == collision_key(&child.module) {
+                    diags.push(
+                        Diagnostic::error(format!("method `{}` collides with the group accessor `{}()`", p.method_name, child.module))
+                            .pointer(p.pointer.clone())
+                            .help("rename the method with `x-speakeasy-name-override`"),
+                    );
+                }
+            }
+        }
+        check_group_accessors(child, pending, diags);
+    }
+}
+
+fn find_group<'g>(root: &'g Group, path: &[String]) -> Option<&'g Group> {
+    let mut node = root;
+    for seg in path {
+        node = node.groups.iter().find(|g| collision_key(&g.wire_name) == collision_key(seg))?;
+    }
+    Some(node)
+}
+
+fn lower_operation<'a>(
+    doc: &'a OpenAPI,
+    p: &Pending<'a>,
+    root: &Group,
+    types: &mut TypeSpace<'a>,
+    error_names: &mut Namespace,
+    schemes_used: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Operation {
+    let module_paths: Vec<Vec<String>> =
+        p.groups.iter().map(|g| find_group(root, g).map(|n| n.path.clone()).unwrap_or_default()).collect();
+    let first_group = p.groups.first().cloned().unwrap_or_default();
+    let prefix_words: String = first_group.iter().map(|s| naming::pascal(s, "", "G")).collect();
+    let type_prefix = format!("{prefix_words}{}", naming::pascal(&p.method_name, "Call", "Op"));
+    let builder = format!("{}Request", naming::pascal(&p.method_name, "Call", "Op"));
+    let error_enum = error_names.claim(&format!("{type_prefix}Error"));
+
+    let params = lower_params(doc, p, &type_prefix, types, diags);
+    let body = lower_body(doc, p, &type_prefix, types, diags);
+    let (responses, success) = lower_responses(doc, p, &type_prefix, types, diags);
+    let security = lower_security(doc, p, schemes_used, diags);
+    Operation {
+        id: p.id.clone(),
+        pointer: p.pointer.clone(),
+        method: p.method.to_string(),
+        path: p.path.to_string(),
+        method_name: p.method_name.clone(),
+        type_prefix,
+        builder,
+        groups: module_paths,
+        summary: p.op.summary.clone(),
+        description: p.op.description.clone(),
+        deprecated: p.op.deprecated,
+        external_docs: p.op.external_docs.as_ref().map(|d| d.url.clone()),
+        params,
+        body,
+        responses,
+        success,
+        error_enum,
+        security,
+    }
+}
+
+fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut TypeSpace<'a>, diags: &mut Diagnostics) -> Vec<Param> {
+    // Path-item parameters apply unless the operation redefines the same name and location.
+    let item_pointer = p.pointer.rsplit_once('/').map_or("", |(a, _)| a).to_string();
+    let mut all = Vec::new();
+    for (i, r) in p.op.parameters.iter().enumerate() {
+        all.push((r, format!("{}/parameters/{i}", p.pointer)));
+    }
+    for (i, r) in p.item.parameters.iter().enumerate() {
+        all.push((r, format!("{item_pointer}/parameters/{i}")));
+    }
+    let mut seen = Vec::new();
+    let mut ns = Namespace::with_reserved(BUILDER_METHODS);
+    let mut out: Vec<Param> = Vec::new();
+    for (r, at) in all {
+        let resolved = match resolve(doc, r, &at) {
+            Ok(x) => x,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let param = resolved.item;
+        let data = param.parameter_data_ref();
+        let location = match param {
+            openapiv3::Parameter::Path { .. } => ParamLocation::Path,
+            openapiv3::Parameter::Query { .. } => ParamLocation::Query,
+            openapiv3::Parameter::Header { .. } => ParamLocation::Header,
+            openapiv3::Parameter::Cookie { .. } => ParamLocation::Cookie,
+        };
+        let key = (data.name.to_ascii_lowercase(), location);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        match speakeasy::ignored(&data.extensions, &resolved.pointer) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(d) => diags.push(d),
+        }
+        let over = speakeasy::name_override(&data.extensions, &resolved.pointer).unwrap_or_else(|d| {
+            diags.push(d);
+            None
+        });
+        let rust_name = ns.claim(&naming::snake(over.as_deref().unwrap_or(&data.name), "param"));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let hint = format!("{prefix}{}", naming::pascal(&data.name, "Param", "P"));
+                types.lower(SchemaRef::from(s), &format!("{}/schema", resolved.pointer), &hint)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                diags.push(
+                    Diagnostic::warning("parameters with `content` are sent as JSON text").pointer(format!("{}/content", resolved.pointer)),
+                );
+                TypeRef::Json
+            }
+        };
+        out.push(Param {
+            wire_name: data.name.clone(),
+            rust_name,
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            doc: data.description.clone(),
+        });
+    }
+    for name in path_template_names(p.path) {
+        if !out.iter().any(|x| x.location == ParamLocation::Path && x.wire_name == name) {
+            diags.push(
+                Diagnostic::error(format!("path parameter `{name}` is used in `{}` but not declared", p.path))
+                    .pointer(p.pointer.clone())
+                    .help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
+            );
+        }
+    }
+    out.sort_by_key(|x| !x.required);
+    out
+}
+
+/// `{name}` segments of a path template.
+pub fn path_template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// Picks the media type to generate for, and how it is encoded.
+fn pick_media<'c>(content: &'c indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&'c str, &'c openapiv3::MediaType, BodyEncoding)> {
+    let encoding = |mt: &str| {
+        let base = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if base == "application/json" || base.ends_with("+json") {
+            BodyEncoding::Json
+        } else if base == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if base.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        }
+    };
+    let rank = |e: BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Text => 2,
+        BodyEncoding::Bytes => 3,
+    };
+    content.iter().map(|(k, v)| (k.as_str(), v, encoding(k))).min_by_key(|(_, _, e)| rank(*e))
+}
+
+fn lower_body<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut TypeSpace<'a>, diags: &mut Diagnostics) -> Option<Body> {
+    let r = p.op.request_body.as_ref()?;
+    let at = format!("{}/requestBody", p.pointer);
+    let resolved = resolve(doc, r, &at).map_err(|d| diags.push(d)).ok()?;
+    let body = resolved.item;
+    let (media_type, media, encoding) = pick_media(&body.content)?;
+    let schema_at = format!("{}/content/{}/schema", resolved.pointer, escape_pointer_segment(media_type));
+    let hint = match &resolved.name {
+        Some(n) => naming::pascal(n, "Body", "B"),
+        None => format!("{prefix}Body"),
+    };
+    let ty = match (encoding, &media.schema) {
+        (BodyEncoding::Json | BodyEncoding::Form, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
+        (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+        (BodyEncoding::Text, _) => TypeRef::String,
+        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+    };
+    Some(Body { media_type: media_type.to_string(), encoding, ty, required: body.required, doc: body.description.clone() })
+}
+
+fn reason_variant(code: u16) -> String {
+    let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_string()
+}
+
+fn lower_responses<'a>(
+    doc: &'a OpenAPI,
+    p: &Pending<'a>,
+    prefix: &str,
+    types: &mut TypeSpace<'a>,
+    diags: &mut Diagnostics,
+) -> (Vec<Response>, Success) {
+    let mut entries: Vec<(Status, String, &'a ReferenceOr<openapiv3::Response>)> = Vec::new();
+    for (code, r) in &p.op.responses.responses {
+        let (status, key) = match code {
+            StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (Status::Range(*r), format!("{r}XX")),
+        };
+        entries.push((status, key, r));
+    }
+    if let Some(d) = &p.op.responses.default {
+        entries.push((Status::Default, "default".to_string(), d));
+    }
+    let only_default = entries.len() == 1 && entries[0].0 == Status::Default;
+    let is_error = |s: Status| match s {
+        Status::Code(c) => c >= 400,
+        Status::Range(r) => r >= 4,
+        Status::Default => !only_default,
+    };
+    let success_count = entries.iter().filter(|(s, ..)| !is_error(*s)).count();
+    let mut variants_ok = Namespace::default();
+    let mut variants_err = Namespace::default();
+    let mut out = Vec::new();
+    for (status, key, r) in entries {
+        let at = format!("{}/responses/{key}", p.pointer);
+        let resolved = match resolve(doc, r, &at) {
+            Ok(x) => x,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let error = is_error(status);
+        let base_variant = match (&resolved.name, status) {
+            (Some(n), _) if error => naming::pascal(n, "Error", "E"),
+            (_, Status::Code(c)) => reason_variant(c),
+            (_, Status::Range(1)) => "Informational".into(),
+            (_, Status::Range(2)) => "Success".into(),
+            (_, Status::Range(3)) => "Redirection".into(),
+            (_, Status::Range(4)) => "ClientError".into(),
+            (_, Status::Range(_)) => "ServerError".into(),
+            (_, Status::Default) => "Default".into(),
+        };
+        let variant = if error { variants_err.claim(&base_variant) } else { variants_ok.claim(&base_variant) };
+        let body = pick_media(&resolved.item.content).map(|(mt, media, encoding)| {
+            let schema_at = format!("{}/content/{}/schema", resolved.pointer, escape_pointer_segment(mt));
+            let hint = match &resolved.name {
+                Some(n) => naming::pascal(n, "Response", "R"),
+                None if !error && success_count == 1 => format!("{prefix}Response"),
+                None => format!("{prefix}{variant}"),
+            };
+            let ty = match (encoding, &media.schema) {
+                (BodyEncoding::Json | BodyEncoding::Form, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
+                (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+                (BodyEncoding::Text, _) => TypeRef::String,
+                (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+            };
+            ResponseBody { media_type: mt.to_string(), encoding, ty }
+        });
+        out.push(Response {
+            status,
+            is_error: error,
+            variant,
+            description: resolved.item.description.clone(),
+            body,
+            shared: resolved.name.clone(),
+            message_field: None,
+        });
+    }
+    let successes: Vec<&Response> = out.iter().filter(|r| !r.is_error).collect();
+    let first_ty = successes.first().and_then(|r| r.body.as_ref().map(|b| b.ty.clone()));
+    let success = if successes.iter().all(|r| r.body.as_ref().map(|b| &b.ty) == first_ty.as_ref()) {
+        Success::Single { ty: first_ty }
+    } else {
+        let name = types.claim(&format!("{prefix}Success"));
+        let variants = successes
+            .iter()
+            .map(|r| ResponseVariant {
+                name: r.variant.clone(),
+                status: r.status,
+                ty: r.body.as_ref().map(|b| b.ty.clone()),
+                doc: Some(r.description.clone()).filter(|d| !d.is_empty()),
+            })
+            .collect();
+        types.add(TypeDef {
+            name: name.clone(),
+            pointer: format!("{}/responses", p.pointer),
+            doc: Some(format!("The successful responses of `{}`.", p.id)),
+            kind: TypeKind::Responses { variants },
+        });
+        Success::Several { name }
+    };
+    (out, success)
+}
+
+fn lower_security(doc: &OpenAPI, p: &Pending<'_>, used: &mut BTreeMap<String, String>, diags: &mut Diagnostics) -> Vec<Vec<String>> {
+    let (reqs, at) = match (&p.op.security, &doc.security) {
+        (Some(s), _) => (s.as_slice(), format!("{}/security", p.pointer)),
+        (None, Some(s)) => (s.as_slice(), "#/security".to_string()),
+        (None, None) => return Vec::new(),
+    };
+    let schemes = doc.components.as_ref().map(|c| &c.security_schemes);
+    let mut out = Vec::new();
+    for (i, req) in reqs.iter().enumerate() {
+        let mut alt = Vec::new();
+        for name in req.keys() {
+            if schemes.is_none_or(|s| !s.contains_key(name)) {
+                diags.push(
+                    Diagnostic::error(format!("security scheme `{name}` is not defined"))
+                        .pointer(format!("{at}/{i}/{}", escape_pointer_segment(name)))
+                        .help("define it under `components.securitySchemes`"),
+                );
+                continue;
+            }
+            let c = naming::screaming(name, "SCHEME");
+            used.insert(name.clone(), c.clone());
+            alt.push(c);
+        }
+        out.push(alt);
+    }
+    out
+}
+
+fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags: &mut Diagnostics) -> Vec<SecurityScheme> {
+    let Some(components) = &doc.components else { return Vec::new() };
+    let mut lowered = Vec::new();
+    for (wire, const_name) in used {
+        let at = pointer_from(["components", "securitySchemes", wire.as_str()]);
+        let Some(r) = components.security_schemes.get(wire) else { continue };
+        let scheme = match r {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { .. } => {
+                diags.push(Diagnostic::error("security scheme references are not supported yet").pointer(at));
+                continue;
+            }
+        };
+        use openapiv3::SecurityScheme as S;
+        let (kind, description) = match scheme {
+            S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SecurityKind::Basic, description),
+            S::HTTP { scheme, description, .. } => {
+                if !scheme.eq_ignore_ascii_case("bearer") {
+                    diags.push(
+                        Diagnostic::warning(format!("HTTP auth scheme `{scheme}` is sent as `Authorization: {scheme} <token>`"))
+                            .pointer(format!("{at}/scheme")),
+                    );
+                }
+                (SecurityKind::Bearer, description)
+            }
+            S::APIKey { location, name, description, .. } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                    openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                    openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                };
+                (SecurityKind::ApiKey { location, name: name.clone() }, description)
+            }
+            S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description),
+        };
+        lowered.push((wire.clone(), const_name.clone(), kind, description.clone()));
+    }
+    // Setter names: the plain name when a kind is used by one scheme only, else per scheme.
+    let count = |pred: &dyn Fn(&SecurityKind) -> bool| lowered.iter().filter(|(_, _, k, _)| pred(k)).count();
+    let bearers = count(&|k| matches!(k, SecurityKind::Bearer));
+    let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
+    let basics = count(&|k| matches!(k, SecurityKind::Basic));
+    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent"]);
+    lowered
+        .into_iter()
+        .map(|(wire_name, const_name, kind, description)| {
+            let plain = naming::snake(&wire_name, "scheme");
+            let setter = match &kind {
+                SecurityKind::Bearer if bearers == 1 => "bearer_token".to_string(),
+                SecurityKind::Bearer => format!("{}_token", naming::unraw(&plain)),
+                SecurityKind::ApiKey { .. } if keys == 1 => "api_key".to_string(),
+                SecurityKind::ApiKey { .. } => plain,
+                SecurityKind::Basic if basics == 1 => "basic_auth".to_string(),
+                SecurityKind::Basic => format!("{}_basic_auth", naming::unraw(&plain)),
+            };
+            SecurityScheme { setter: setters.claim(&setter), wire_name, const_name, kind, description }
+        })
+        .collect()
+}
+
+fn lower_servers(doc: &OpenAPI) -> Vec<Server> {
+    let mut ns = Namespace::with_reserved(&["Custom"]);
+    doc.servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let from_description = s.description.as_deref().filter(|d| d.len() <= 32 && d.split_whitespace().count() <= 3);
+            let wanted = speakeasy::server_id(&s.extensions).or(from_description).map(str::to_string).unwrap_or_else(|| format!("Server{}", i + 1));
+            let variant = ns.claim(&naming::pascal(&wanted, &format!("Server{}", i + 1), "S"));
+            let mut fields = Namespace::default();
+            let variables = s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    wire_name: name.clone(),
+                    rust_name: fields.claim(&naming::snake(name, "var")),
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect();
+            Server { variant, url: s.url.clone(), description: s.description.clone(), variables }
+        })
+        .collect()
+}
+
+/// For each error response whose body is a struct with a `message` string, remember the field
+/// so the error's `Display` can show the server's message.
+fn set_message_fields(operations: &mut [Operation], defs: &[TypeDef]) {
+    for op in operations {
+        for r in op.responses.iter_mut().filter(|r| r.is_error) {
+            let Some(TypeRef::Named(name)) = r.body.as_ref().map(|b| &b.ty) else { continue };
+            let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = defs.iter().find(|d| &d.name == name) else { continue };
+            let field = fields.iter().find(|f| f.wire_name == "message" && f.ty == TypeRef::String);
+            r.message_field = field.map(|f| MessageField { rust_name: f.rust_name.clone(), optional: f.is_optional() });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_template_names_are_found() {
+        assert_eq!(path_template_names("/a/{id}/b/{other_id}"), ["id", "other_id"]);
+        assert!(path_template_names("/a/{unclosed").is_empty());
+    }
+
+    #[test]
+    fn reasons_become_variants() {
+        assert_eq!(reason_variant(404), "NotFound");
+        assert_eq!(reason_variant(499), "Status499");
+    }
+}

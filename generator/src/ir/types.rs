@@ -1,0 +1,586 @@
+//! Schemas → named types ([`TypeDef`]) and type references ([`TypeRef`]).
+//!
+//! Component schemas keep their component name (or `x-speakeasy-name-override`); inline schemas
+//! that need a type are named from where they stand (`PosLoginWithEmailBody`,
+//! `PosUserChannel`), so names stay stable when unrelated parts of the document change. Each
+//! schema is lowered once, keyed by its JSON pointer, so a shared component or a shared response
+//! body is one type however often it is referenced.
+
+use super::naming::{self, Namespace};
+use super::speakeasy;
+use super::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::diagnostics::{Diagnostic, Diagnostics, pointer_from};
+use crate::resolve::component_name;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A schema or a reference to one, whichever box it came in.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// One view over openapiv3's typed schemas and its catch-all `AnySchema`.
+#[derive(Default)]
+struct View<'a> {
+    typ: Option<&'a str>,
+    format: Option<String>,
+    enum_values: Vec<Value>,
+    properties: Vec<(&'a str, SchemaRef<'a>)>,
+    required: &'a [String],
+    additional: Option<&'a AdditionalProperties>,
+    items: Option<SchemaRef<'a>>,
+    all_of: &'a [ReferenceOr<Schema>],
+    one_of: &'a [ReferenceOr<Schema>],
+    any_of: &'a [ReferenceOr<Schema>],
+    not: bool,
+}
+
+fn format_text<T: serde::Serialize>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match f {
+        openapiv3::VariantOrUnknownOrEmpty::Item(i) => serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn props(p: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>) -> Vec<(&str, SchemaRef<'_>)> {
+    p.iter().map(|(k, v)| (k.as_str(), SchemaRef::from(v))).collect()
+}
+
+fn view(schema: &Schema) -> View<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => View {
+            typ: Some("string"),
+            format: format_text(&s.format),
+            enum_values: s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect(),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Integer(i)) => View {
+            typ: Some("integer"),
+            format: format_text(&i.format),
+            enum_values: i.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect(),
+            ..View::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => View { typ: Some("number"), format: format_text(&n.format), ..View::default() },
+        SchemaKind::Type(Type::Boolean(_)) => View { typ: Some("boolean"), ..View::default() },
+        SchemaKind::Type(Type::Array(a)) => View { typ: Some("array"), items: a.items.as_ref().map(SchemaRef::from), ..View::default() },
+        SchemaKind::Type(Type::Object(o)) => View {
+            typ: Some("object"),
+            properties: props(&o.properties),
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+            ..View::default()
+        },
+        SchemaKind::OneOf { one_of } => View { one_of, ..View::default() },
+        SchemaKind::AllOf { all_of } => View { all_of, ..View::default() },
+        SchemaKind::AnyOf { any_of } => View { any_of, ..View::default() },
+        SchemaKind::Not { .. } => View { not: true, ..View::default() },
+        SchemaKind::Any(a) => View {
+            typ: a.typ.as_deref(),
+            format: a.format.clone(),
+            enum_values: a.enumeration.clone(),
+            properties: props(&a.properties),
+            required: &a.required,
+            additional: a.additional_properties.as_ref(),
+            items: a.items.as_ref().map(SchemaRef::from),
+            all_of: &a.all_of,
+            one_of: &a.one_of,
+            any_of: &a.any_of,
+            not: a.not.is_some(),
+        },
+    }
+}
+
+/// How deep inline schemas may nest before lowering gives up with a diagnostic (stack safety).
+const MAX_DEPTH: usize = 64;
+
+/// The types of one document, built up as operations are lowered.
+pub(crate) struct TypeSpace<'a> {
+    doc: &'a OpenAPI,
+    names: Namespace,
+    /// Schema pointer → the type it lowered to (components and named inline schemas).
+    done: BTreeMap<String, TypeRef>,
+    defs: BTreeMap<String, TypeDef>,
+    /// Component key → Rust name, reserved up front so components keep their names.
+    component_names: BTreeMap<String, String>,
+    ignored_components: BTreeSet<String>,
+    depth: usize,
+    pub diags: Diagnostics,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// Reserves the names of all component schemas, in document order.
+    pub fn new(doc: &'a OpenAPI) -> Self {
+        let mut space = Self {
+            doc,
+            names: Namespace::default(),
+            done: BTreeMap::new(),
+            defs: BTreeMap::new(),
+            component_names: BTreeMap::new(),
+            ignored_components: BTreeSet::new(),
+            depth: 0,
+            diags: Diagnostics::default(),
+        };
+        let schemas = doc.components.iter().flat_map(|c| c.schemas.iter());
+        for (key, schema) in schemas {
+            let pointer = pointer_from(["components", "schemas", key.as_str()]);
+            let ext = match schema {
+                ReferenceOr::Item(s) => Some(&s.schema_data.extensions),
+                ReferenceOr::Reference { .. } => None,
+            };
+            if let Some(ext) = ext {
+                match speakeasy::ignored(ext, &pointer) {
+                    Ok(true) => {
+                        space.ignored_components.insert(key.clone());
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(d) => space.diags.push(d),
+                }
+            }
+            let wanted = ext
+                .and_then(|e| speakeasy::name_override(e, &pointer).map_err(|d| space.diags.push(d)).ok().flatten())
+                .unwrap_or_else(|| key.clone());
+            let name = space.names.claim(&naming::pascal(&wanted, "Schema", "T"));
+            space.component_names.insert(key.clone(), name);
+        }
+        space
+    }
+
+    /// Claims a type name (for types made outside this module, like success enums).
+    pub fn claim(&mut self, name: &str) -> String {
+        self.names.claim(name)
+    }
+
+    /// Adds a finished type definition.
+    pub fn add(&mut self, def: TypeDef) {
+        self.defs.insert(def.name.clone(), def);
+    }
+
+    /// Whether a `$ref` points at a component schema marked `x-speakeasy-ignore`.
+    pub fn is_ignored_ref(&self, s: SchemaRef<'_>) -> bool {
+        match s {
+            SchemaRef::Ref(r) => component_name(r, "schemas").is_some_and(|k| self.ignored_components.contains(&k)),
+            SchemaRef::Item(_) => false,
+        }
+    }
+
+    /// Follows a reference to its schema (and the schema's pointer).
+    pub fn deref(&mut self, s: SchemaRef<'a>, pointer: &str) -> Option<(&'a Schema, String)> {
+        let mut current = s;
+        let mut at = pointer.to_string();
+        for _ in 0..MAX_DEPTH {
+            match current {
+                SchemaRef::Item(schema) => return Some((schema, at)),
+                SchemaRef::Ref(r) => {
+                    let Some(key) = component_name(r, "schemas") else {
+                        self.diags.push(unsupported_ref(r, &at));
+                        return None;
+                    };
+                    let Some(target) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&key)) else {
+                        self.diags.push(
+                            Diagnostic::error(format!("`$ref` target `{r}` does not exist"))
+                                .pointer(format!("{at}/$ref"))
+                                .help("define it under `components.schemas`, or fix the reference"),
+                        );
+                        return None;
+                    };
+                    at = pointer_from(["components", "schemas", key.as_str()]);
+                    current = target.into();
+                }
+            }
+        }
+        self.diags.push(Diagnostic::error("`$ref` chain too long or cyclic").pointer(pointer.to_string()));
+        None
+    }
+
+    /// Lowers a schema standing at `pointer`; `hint` names an inline type if one is needed.
+    pub fn lower(&mut self, s: SchemaRef<'a>, pointer: &str, hint: &str) -> TypeRef {
+        match s {
+            SchemaRef::Ref(r) => self.lower_ref(r, pointer),
+            SchemaRef::Item(schema) => self.lower_schema(schema, pointer, hint),
+        }
+    }
+
+    fn lower_ref(&mut self, r: &str, pointer: &str) -> TypeRef {
+        let Some(key) = component_name(r, "schemas") else {
+            self.diags.push(unsupported_ref(r, pointer));
+            return TypeRef::Json;
+        };
+        let target_pointer = pointer_from(["components", "schemas", key.as_str()]);
+        if let Some(t) = self.done.get(&target_pointer) {
+            return t.clone();
+        }
+        let Some(target) = self.doc.components.as_ref().and_then(|c| c.schemas.get(&key)) else {
+            self.diags.push(
+                Diagnostic::error(format!("`$ref` target `{r}` does not exist"))
+                    .pointer(format!("{pointer}/$ref"))
+                    .help("define it under `components.schemas`, or fix the reference"),
+            );
+            return TypeRef::Json;
+        };
+        if self.ignored_components.contains(&key) {
+            self.diags.push(
+                Diagnostic::warning(format!("`{r}` is marked `x-speakeasy-ignore`; using a JSON value here"))
+                    .pointer(format!("{pointer}/$ref")),
+            );
+            return TypeRef::Json;
+        }
+        let name = self.component_names.get(&key).cloned().unwrap_or_else(|| naming::pascal(&key, "Schema", "T"));
+        match target {
+            ReferenceOr::Reference { reference } => {
+                // A component that is only a reference to another: an alias.
+                self.done.insert(target_pointer.clone(), TypeRef::Named(name.clone()));
+                let to = self.lower_ref(reference, &target_pointer);
+                if to == TypeRef::Named(name.clone()) {
+                    self.diags.push(Diagnostic::error(format!("schema `{key}` is an alias of itself")).pointer(target_pointer.clone()));
+                    return TypeRef::Json;
+                }
+                self.add(TypeDef { name: name.clone(), pointer: target_pointer, doc: None, kind: TypeKind::Alias { target: to } });
+                TypeRef::Named(name)
+            }
+            ReferenceOr::Item(schema) => {
+                // Registered before lowering the body, so recursive references find it.
+                self.done.insert(target_pointer.clone(), TypeRef::Named(name.clone()));
+                let t = self.lower_named(schema, &target_pointer, &name);
+                if t != TypeRef::Named(name.clone()) {
+                    // Not a struct or enum: keep the component's name as an alias.
+                    let doc = schema.schema_data.description.clone();
+                    self.add(TypeDef { name: name.clone(), pointer: target_pointer, doc, kind: TypeKind::Alias { target: t } });
+                }
+                TypeRef::Named(name)
+            }
+        }
+    }
+
+    /// Lowers a schema into a type with exactly this (already claimed) name when it needs one.
+    pub fn lower_named(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> TypeRef {
+        self.lower_inner(schema, pointer, Some(name), name)
+    }
+
+    fn lower_schema(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> TypeRef {
+        if let Some(t) = self.done.get(pointer) {
+            return t.clone();
+        }
+        let t = self.lower_inner(schema, pointer, None, hint);
+        if matches!(t, TypeRef::Named(_)) {
+            self.done.insert(pointer.to_string(), t.clone());
+        }
+        t
+    }
+
+    fn lower_inner(&mut self, schema: &'a Schema, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        if self.depth >= MAX_DEPTH {
+            self.diags.push(
+                Diagnostic::warning(format!("schemas nest more than {MAX_DEPTH} levels deep; using a JSON value"))
+                    .pointer(pointer.to_string()),
+            );
+            return TypeRef::Json;
+        }
+        self.depth += 1;
+        let t = self.lower_view(schema, pointer, fixed, hint);
+        self.depth -= 1;
+        t
+    }
+
+    fn name_for(&mut self, schema: &Schema, pointer: &str, fixed: Option<&str>, hint: &str) -> String {
+        if let Some(n) = fixed {
+            return n.to_string();
+        }
+        let over = speakeasy::name_override(&schema.schema_data.extensions, pointer).map_err(|d| self.diags.push(d)).ok().flatten();
+        let wanted = over.or_else(|| schema.schema_data.title.clone().filter(|t| t.len() <= 64)).unwrap_or_else(|| hint.to_string());
+        self.names.claim(&naming::pascal(&wanted, "Type", "T"))
+    }
+
+    fn lower_view(&mut self, schema: &'a Schema, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        let v = view(schema);
+        if speakeasy::type_override_any(&schema.schema_data.extensions) {
+            return TypeRef::Json;
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() || v.not {
+            let what = if !v.one_of.is_empty() { "oneOf" } else if !v.any_of.is_empty() { "anyOf" } else { "not" };
+            self.diags.push(
+                Diagnostic::warning(format!("`{what}` is not supported yet; using a JSON value"))
+                    .pointer(pointer.to_string()),
+            );
+            return TypeRef::Json;
+        }
+        if !v.all_of.is_empty() {
+            return self.lower_all_of(schema, &v, pointer, fixed, hint);
+        }
+        match v.typ {
+            Some("string") if !v.enum_values.is_empty() => self.lower_enum(schema, &v, pointer, fixed, hint),
+            Some("string") => match v.format.as_deref() {
+                Some("binary") => TypeRef::Bytes,
+                _ => TypeRef::String,
+            },
+            Some("integer") => match v.format.as_deref() {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some("number") => match v.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => {
+                let item = match v.items {
+                    Some(items) => {
+                        let t = self.lower(items, &format!("{pointer}/items"), &format!("{hint}Item"));
+                        self.nullable_in_container(items, &format!("{pointer}/items"), t)
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            Some("object") | None if !v.properties.is_empty() => self.lower_struct(schema, &v.properties, v.required, pointer, fixed, hint),
+            Some("object") => self.lower_map(v.additional, pointer, hint),
+            None if v.additional.is_some() => self.lower_map(v.additional, pointer, hint),
+            None => TypeRef::Json,
+            Some(other) => {
+                self.diags.push(
+                    Diagnostic::warning(format!("unknown schema type `{other}`; using a JSON value")).pointer(format!("{pointer}/type")),
+                );
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// `Option<T>` for nullable array items and map values.
+    fn nullable_in_container(&mut self, s: SchemaRef<'a>, pointer: &str, t: TypeRef) -> TypeRef {
+        if t != TypeRef::Json && self.deref(s, pointer).is_some_and(|(schema, _)| schema.schema_data.nullable) {
+            TypeRef::Option(Box::new(t))
+        } else {
+            t
+        }
+    }
+
+    fn lower_map(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
+        let value = match additional {
+            None | Some(AdditionalProperties::Any(_)) => TypeRef::Json,
+            Some(AdditionalProperties::Schema(s)) => {
+                let s = SchemaRef::from(s.as_ref());
+                let at = format!("{pointer}/additionalProperties");
+                let t = self.lower(s, &at, &format!("{hint}Value"));
+                self.nullable_in_container(s, &at, t)
+            }
+        };
+        TypeRef::Map(Box::new(value))
+    }
+
+    fn lower_enum(&mut self, schema: &Schema, v: &View<'_>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        let values: Vec<&str> = v.enum_values.iter().filter_map(Value::as_str).collect();
+        if values.is_empty() {
+            return TypeRef::String;
+        }
+        let name = self.name_for(schema, pointer, fixed, hint);
+        let mut ns = Namespace::default();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if !seen.insert(value) {
+                continue;
+            }
+            variants.push(Variant { rust_name: ns.claim(&naming::pascal(value, "Empty", "V")), wire_value: value.to_string() });
+        }
+        let open = speakeasy::unknown_values_allowed(&schema.schema_data.extensions);
+        self.add(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            doc: schema.schema_data.description.clone(),
+            kind: TypeKind::Enum { variants, open },
+        });
+        TypeRef::Named(name)
+    }
+
+    fn lower_struct(
+        &mut self,
+        schema: &Schema,
+        properties: &[(&'a str, SchemaRef<'a>)],
+        required: &[String],
+        pointer: &str,
+        fixed: Option<&str>,
+        hint: &str,
+    ) -> TypeRef {
+        let name = self.name_for(schema, pointer, fixed, hint);
+        // Registered first so a self-reference through an inline schema resolves.
+        self.done.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        let fields = self.fields(properties, required, pointer, &name);
+        self.add(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            doc: schema.schema_data.description.clone(),
+            kind: TypeKind::Struct { fields },
+        });
+        TypeRef::Named(name)
+    }
+
+    fn fields(&mut self, properties: &[(&'a str, SchemaRef<'a>)], required: &[String], pointer: &str, owner: &str) -> Vec<Field> {
+        let mut ns = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, prop) in properties {
+            let at = format!("{pointer}/properties/{}", crate::diagnostics::escape_pointer_segment(wire));
+            if self.is_ignored_ref(*prop) {
+                continue;
+            }
+            let (data, rename) = match prop {
+                SchemaRef::Item(s) => {
+                    match speakeasy::ignored(&s.schema_data.extensions, &at) {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(d) => self.diags.push(d),
+                    }
+                    let over = speakeasy::name_override(&s.schema_data.extensions, &at).map_err(|d| self.diags.push(d)).ok().flatten();
+                    (Some(&s.schema_data), over)
+                }
+                SchemaRef::Ref(_) => (self.deref(*prop, &at).map(|(s, _)| &s.schema_data), None),
+            };
+            let rust_name = ns.claim(&naming::snake(rename.as_deref().unwrap_or(wire), "field"));
+            let hint = format!("{owner}{}", naming::pascal(wire, "Field", "F"));
+            let ty = self.lower(*prop, &at, &hint);
+            let inline_doc = match prop {
+                SchemaRef::Item(s) => s.schema_data.description.clone(),
+                SchemaRef::Ref(_) => None,
+            };
+            fields.push(Field {
+                wire_name: wire.to_string(),
+                rust_name,
+                ty,
+                required: required.iter().any(|r| r == wire),
+                nullable: data.is_some_and(|d| d.nullable),
+                read_only: data.is_some_and(|d| d.read_only),
+                default: data.and_then(|d| d.default.clone()),
+                doc: inline_doc,
+            });
+        }
+        fields
+    }
+
+    /// `allOf`: one member (often `allOf: [$ref]` to add `nullable` or a description) is that
+    /// member; several object members are merged into one struct.
+    fn lower_all_of(&mut self, schema: &'a Schema, v: &View<'a>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        if v.all_of.len() == 1 && v.properties.is_empty() {
+            let member = SchemaRef::from(&v.all_of[0]);
+            return match (member, fixed) {
+                (SchemaRef::Item(s), Some(name)) => self.lower_named(s, &format!("{pointer}/allOf/0"), name),
+                _ => self.lower(member, &format!("{pointer}/allOf/0"), hint),
+            };
+        }
+        let mut properties: Vec<(&'a str, SchemaRef<'a>)> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        for (i, member) in v.all_of.iter().enumerate() {
+            let at = format!("{pointer}/allOf/{i}");
+            let Some((s, _)) = self.deref(member.into(), &at) else { return TypeRef::Json };
+            let mv = view(s);
+            if !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() || (mv.typ.is_some() && mv.typ != Some("object")) {
+                self.diags.push(
+                    Diagnostic::warning("`allOf` member is not a plain object; using a JSON value for the whole schema").pointer(at),
+                );
+                return TypeRef::Json;
+            }
+            for (k, p) in mv.properties {
+                if let Some(slot) = properties.iter_mut().find(|(name, _)| *name == k) {
+                    slot.1 = p;
+                } else {
+                    properties.push((k, p));
+                }
+            }
+            required.extend(mv.required.iter().cloned());
+        }
+        for (k, p) in &v.properties {
+            properties.push((k, *p));
+        }
+        required.extend(v.required.iter().cloned());
+        self.lower_struct(schema, &properties, &required, pointer, fixed, hint)
+    }
+
+    /// All type definitions, sorted by name, with recursive fields boxed.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Diagnostics) {
+        box_recursive_fields(&mut self.defs);
+        (self.defs.into_values().collect(), self.diags)
+    }
+}
+
+fn unsupported_ref(r: &str, pointer: &str) -> Diagnostic {
+    let help = if r.starts_with('#') {
+        "a schema reference must point into `#/components/schemas/`"
+    } else {
+        "references to other files or URLs are not supported yet"
+    };
+    Diagnostic::error(format!("unsupported `$ref` `{r}`")).pointer(format!("{pointer}/$ref")).help(help)
+}
+
+/// The named type a field holds directly (not behind a `Vec` or map, which already allocate).
+fn direct_named(t: &TypeRef) -> Option<&str> {
+    match t {
+        TypeRef::Named(n) => Some(n),
+        TypeRef::Option(inner) => direct_named(inner),
+        _ => None,
+    }
+}
+
+/// Boxes each struct field whose type contains its own struct without indirection, which
+/// would otherwise be an infinitely sized type.
+fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
+    let edges: BTreeMap<String, Vec<String>> = defs
+        .iter()
+        .map(|(name, def)| {
+            let direct = match &def.kind {
+                TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct_named(&f.ty).map(str::to_string)).collect(),
+                TypeKind::Alias { target } => direct_named(target).map(str::to_string).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            (name.clone(), direct)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (name, def) in defs.iter() {
+        if let TypeKind::Struct { fields } = &def.kind {
+            for (i, f) in fields.iter().enumerate() {
+                if direct_named(&f.ty).is_some_and(|target| reaches(target, name)) {
+                    to_box.push((name.clone(), i));
+                }
+            }
+        }
+    }
+    for (name, i) in to_box {
+        if let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = defs.get_mut(&name) {
+            let ty = std::mem::replace(&mut fields[i].ty, TypeRef::Json);
+            fields[i].ty = TypeRef::Box(Box::new(ty));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Loading: reading YAML or JSON files into a [`serde_json::Value`], with the source kept for
+//! locating problems later.
+//!
+//! Parsing goes through `serde_json` for JSON and `serde_yaml` for YAML. `serde_yaml` is no longer
+//! maintained upstream, so it is used only in [`parse_text`]: swapping it for another YAML reader
+//! touches this module alone. Line and column numbers for a JSON pointer are computed lazily by
+//! [`source_map::locate`] when a diagnostic needs them, so the common case (a valid document) pays
+//! nothing for them.
+
+pub mod source_map;
+
+use crate::diagnostics::{Diagnostic, LineCol};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The text format of an input file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JSON text.
+    Json,
+    /// YAML text (JSON is valid YAML too, but JSON files are read as JSON).
+    Yaml,
+}
+
+/// One input file: its path, text and parsed value.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path as given by the user (relative paths stay relative, so messages stay short).
+    pub path: PathBuf,
+    /// The whole text.
+    pub text: String,
+    /// How it was parsed.
+    pub format: Format,
+    /// The parsed document.
+    pub value: Value,
+}
+
+impl Source {
+    /// Line and column of the node at `pointer` (`#/a/b`), if it is in this file.
+    pub fn locate(&self, pointer: &str) -> Option<LineCol> {
+        source_map::locate(&self.text, &[pointer]).remove(pointer)
+    }
+}
+
+/// Reads and parses a file.
+pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let what = match e.kind() {
+            std::io::ErrorKind::NotFound => "file not found".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ if path.is_dir() => "is a folder, not a file".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error(format!("cannot read the file: {what}")).in_file(path)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let at = line_col_of_offset(&String::from_utf8_lossy(good), good.len());
+        Diagnostic::error("the file is not valid UTF-8 text")
+            .in_file(path)
+            .at(Some(at))
+            .help("OpenAPI documents must be UTF-8 encoded YAML or JSON")
+    })?;
+    let format = detect_format(path, &text);
+    let value = parse_text(&text, format).map_err(|(msg, at)| {
+        Diagnostic::error(format!("invalid {}: {msg}", format_name(format)))
+            .in_file(path)
+            .at(at)
+    })?;
+    Ok(Source { path: path.to_path_buf(), text, format, value })
+}
+
+/// Picks the format from the extension, or from the first character when the extension says
+/// nothing.
+pub fn detect_format(path: &Path, text: &str) -> Format {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => Format::Json,
+        Some("yaml" | "yml") => Format::Yaml,
+        _ if text.trim_start().starts_with('{') => Format::Json,
+        _ => Format::Yaml,
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "JSON",
+        Format::Yaml => "YAML",
+    }
+}
+
+/// Parses text into a value; on failure, the parser's message and location.
+pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<LineCol>)> {
+    if text.trim().is_empty() {
+        return Err(("the file is empty".to_string(), None));
+    }
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            let at = (e.line() > 0).then_some(LineCol { line: e.line(), column: e.column().max(1) });
+            (strip_location_suffix(&e.to_string()), at)
+        }),
+        Format::Yaml => serde_yaml::from_str::<Value>(text).map_err(|e| {
+            let at = e.location().map(|l| LineCol { line: l.line(), column: l.column() });
+            (strip_location_suffix(&e.to_string()), at)
+        }),
+    }
+}
+
+/// Parser messages end in "at line 3 column 5"; the diagnostic prints the location itself.
+fn strip_location_suffix(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// The 1-based line and column of a byte offset in `text`.
+pub fn line_col_of_offset(text: &str, offset: usize) -> LineCol {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    LineCol { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_and_yaml_errors_have_locations() {
+        let (msg, at) = parse_text("{\n  \"a\": ,\n}", Format::Json).unwrap_err();
+        assert_eq!(msg, "expected value");
+        assert_eq!(at, Some(LineCol { line: 2, column: 8 }));
+        let (msg, at) = parse_text("a: [1, 2\nb: 3\n", Format::Yaml).unwrap_err();
+        assert!(msg.contains("did not find expected ',' or ']'"), "{msg}");
+        assert_eq!(at.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn empty_text_is_an_error() {
+        assert_eq!(parse_text("  \n", Format::Yaml).unwrap_err().0, "the file is empty");
+    }
+
+    #[test]
+    fn format_from_extension_or_content() {
+        assert_eq!(detect_format(Path::new("a.JSON"), ""), Format::Json);
+        assert_eq!(detect_format(Path::new("a.yml"), "{}"), Format::Yaml);
+        assert_eq!(detect_format(Path::new("a"), " {\"a\":1}"), Format::Json);
+        assert_eq!(detect_format(Path::new("a"), "a: 1"), Format::Yaml);
+    }
+
+    #[test]
+    fn offsets_to_line_col() {
+        assert_eq!(line_col_of_offset("ab\ncd", 4), LineCol { line: 2, column: 2 });
+        assert_eq!(line_col_of_offset("", 0), LineCol { line: 1, column: 1 });
+    }
+}
