@@ -165,6 +165,11 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// Mutable access, for stages that add locations.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
+        self.0.iter_mut()
+    }
+
     /// Iterates in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()

@@ -1,7 +1,152 @@
-//! sdkforge library (work in progress)
+//! # sdkforge
+//!
+//! sdkforge turns an OpenAPI 3.0 document, plus optional OpenAPI Overlays, into a typed Rust
+//! client crate (reqwest + serde), faithful to Speakeasy's `x-speakeasy-*` extensions.
+//!
+//! ```no_run
+//! use sdkforge::{Config, Generator};
+//!
+//! let config = Config::new("spec/commerce-engine-pos.yaml", "generated", "commerce-engine-pos")
+//!     .overlay("spec/overlays/pos-sdk.yaml");
+//! let generator = Generator::new(config);
+//! match generator.write() {
+//!     Ok(done) => eprintln!("wrote {} files", done.files.files().len()),
+//!     Err(problems) => eprintln!("{problems}"),
+//! }
+//! ```
+//!
+//! The pipeline, one module per stage, plain data in between:
+//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`resolve`]
+//! (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
+//! prettyplease) → [`write`] (atomic replace, or a diff for `check`). Every problem is a
+//! [`Diagnostic`] with the file, line:column and JSON pointer.
+
 pub mod config;
 pub mod diagnostics;
+pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod overlay;
 pub mod resolve;
+pub mod write;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use write::OutputSpace;
+
+use ir::Api;
+use load::Source;
+use serde_json::Value;
+
+/// The result of a successful generation.
+#[derive(Debug)]
+pub struct Generated {
+    /// The intermediate representation.
+    pub api: Api,
+    /// The files of the crate.
+    pub files: OutputSpace,
+    /// Warnings (nothing failed).
+    pub warnings: Diagnostics,
+}
+
+/// Runs the pipeline for one configuration.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    config: Config,
+}
+
+impl Generator {
+    /// A generator for this configuration.
+    pub fn new(config: Config) -> Self {
+        Self { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Loads the document and applies the overlays, in order.
+    pub fn load(&self) -> Result<(Source, Value, Diagnostics), Diagnostics> {
+        self.config.check().map_err(Diagnostics::from)?;
+        let spec = load::load_file(&self.config.spec)?;
+        let mut doc = spec.value.clone();
+        let mut warnings = Diagnostics::default();
+        let mut errors = Diagnostics::default();
+        for path in &self.config.overlays {
+            match load::load_file(path) {
+                Ok(overlay) => {
+                    if let Err(e) = overlay::apply(&mut doc, &overlay, &mut warnings) {
+                        errors.extend(e);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.has_errors() {
+            errors.extend(warnings);
+            return Err(errors);
+        }
+        Ok((spec, doc, warnings))
+    }
+
+    /// Loads, applies overlays, resolves and lowers into the IR.
+    pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
+        let (spec, doc, mut warnings) = self.load()?;
+        let result = resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
+            let names = ir::operations_names(&self.config, &spec);
+            ir::lower(&openapi, &names)
+        });
+        match result {
+            Ok((api, w)) => {
+                warnings.extend(w);
+                locate(&mut warnings, &spec);
+                Ok((api, warnings))
+            }
+            Err(mut errors) => {
+                errors.extend(warnings);
+                locate(&mut errors, &spec);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Generates the files in memory.
+    pub fn generate(&self) -> Result<Generated, Diagnostics> {
+        let (api, warnings) = self.ir()?;
+        let files = emit::emit(&api).map_err(Diagnostics::from)?;
+        Ok(Generated { api, files, warnings })
+    }
+
+    /// Generates and replaces the output folder (only when everything succeeded).
+    pub fn write(&self) -> Result<Generated, Diagnostics> {
+        let generated = self.generate()?;
+        generated.files.write_to(&self.config.out).map_err(Diagnostics::from)?;
+        Ok(generated)
+    }
+
+    /// Generates in memory and compares with the output folder: `Ok(None)` when up to date,
+    /// `Ok(Some(diff))` when not.
+    pub fn check(&self) -> Result<(Option<String>, Diagnostics), Diagnostics> {
+        let generated = self.generate()?;
+        let diff = generated.files.diff_against(&self.config.out).map_err(Diagnostics::from)?;
+        Ok((diff, generated.warnings))
+    }
+}
+
+/// Gives diagnostics that only have a pointer the spec's file name and line:column.
+fn locate(diags: &mut Diagnostics, spec: &Source) {
+    let pointers: Vec<String> =
+        diags.iter().filter(|d| d.file.is_none()).filter_map(|d| d.pointer.clone()).collect();
+    if pointers.is_empty() {
+        return;
+    }
+    let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+    let found = load::source_map::locate(&spec.text, &refs);
+    for d in diags.iter_mut().filter(|d| d.file.is_none()) {
+        d.file = Some(spec.path.clone());
+        if d.location.is_none() {
+            d.location = d.pointer.as_ref().and_then(|p| found.get(p).copied());
+        }
+    }
+}

@@ -1,1 +1,149 @@
-fn main(){}
+//! The `sdkforge` command: parses arguments, calls the library, maps results to exit codes
+//! (0 success, 1 drift for `check`, 2 invalid input or usage).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sdkforge::{Config, Diagnostics, Generator};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "sdkforge", version, about = "Generate typed Rust client crates from OpenAPI documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the client crate (replaces the output folder only when everything succeeded).
+    Generate(Inputs),
+    /// Compare the generated crate on disk with what would be generated; exit 1 with a diff when
+    /// they differ.
+    Check(Inputs),
+    /// Print the intermediate representation.
+    Inspect {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+#[derive(Args, Clone)]
+struct Inputs {
+    /// Configuration file (used unless --spec is given).
+    #[arg(long, default_value = "sdkforge.toml", conflicts_with = "spec")]
+    config: PathBuf,
+    /// The OpenAPI document.
+    #[arg(long, requires_all = ["out", "crate_name"])]
+    spec: Option<PathBuf>,
+    /// An overlay to apply (repeatable; applied in order).
+    #[arg(long = "overlay", requires = "spec")]
+    overlays: Vec<PathBuf>,
+    /// The output folder of the generated crate.
+    #[arg(long, requires = "spec")]
+    out: Option<PathBuf>,
+    /// The Cargo package name of the generated crate.
+    #[arg(long, requires = "spec")]
+    crate_name: Option<String>,
+}
+
+impl Inputs {
+    fn config(&self) -> Result<Config, Diagnostics> {
+        match (&self.spec, &self.out, &self.crate_name) {
+            (Some(spec), Some(out), Some(name)) => {
+                let mut c = Config::new(spec, out, name);
+                c.overlays = self.overlays.clone();
+                Ok(c)
+            }
+            _ => Config::from_file(&self.config).map_err(Diagnostics::from),
+        }
+    }
+
+    /// The command that regenerates with these inputs.
+    fn generate_command(&self) -> String {
+        match (&self.spec, &self.out, &self.crate_name) {
+            (Some(spec), Some(out), Some(name)) => {
+                let mut s = format!("sdkforge generate --spec {}", spec.display());
+                for o in &self.overlays {
+                    s.push_str(&format!(" --overlay {}", o.display()));
+                }
+                s.push_str(&format!(" --out {} --crate-name {name}", out.display()));
+                s
+            }
+            _ if self.config == PathBuf::from("sdkforge.toml") => "sdkforge generate".to_string(),
+            _ => format!("sdkforge generate --config {}", self.config.display()),
+        }
+    }
+}
+
+fn report(diags: &Diagnostics) {
+    if !diags.is_empty() {
+        eprint!("{diags}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(diags) => {
+            report(&diags);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
+    match cli.command {
+        Command::Generate(inputs) => {
+            let config = inputs.config()?;
+            let out = config.out.clone();
+            let done = Generator::new(config).write()?;
+            report(&done.warnings);
+            eprintln!("generated {} files in {}", done.files.files().len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(inputs) => {
+            let config = inputs.config()?;
+            let out = config.out.clone();
+            let (diff, warnings) = Generator::new(config).check()?;
+            report(&warnings);
+            match diff {
+                None => {
+                    eprintln!("{} is up to date", out.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(diff) => {
+                    print!("{diff}");
+                    eprintln!("error: the generated code in {} is out of date", out.display());
+                    eprintln!("  help: run `{}` and commit the result", inputs.generate_command());
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Inspect { inputs, format } => {
+            let config = inputs.config()?;
+            let (api, warnings) = Generator::new(config).ir()?;
+            report(&warnings);
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&api).map(|s| s + "\n").map_err(|e| e.to_string()),
+                Format::Yaml => sdkforge::load::to_yaml_string(&api),
+            };
+            match text {
+                Ok(t) => {
+                    print!("{t}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(sdkforge::Diagnostic::error(format!("cannot print the IR: {e}")).into()),
+            }
+        }
+    }
+}

@@ -13,7 +13,17 @@ mod types;
 
 use serde::{Deserialize, Serialize};
 
-pub use operations::lower;
+pub use operations::{CrateNames, lower};
+
+/// The crate names lowering needs, from the configuration and the spec's file name.
+pub fn operations_names(config: &crate::Config, spec: &crate::load::Source) -> CrateNames {
+    CrateNames {
+        crate_name: config.crate_name.clone(),
+        lib_name: config.lib_name(),
+        crate_version: config.crate_version.clone(),
+        source_name: spec.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
+}
 
 /// Everything the generated crate will contain.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

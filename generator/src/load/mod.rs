@@ -114,6 +114,14 @@ fn strip_location_suffix(msg: &str) -> String {
     }
 }
 
+/// Serialises a value as YAML (for `inspect` and `overlay apply`). Kept here so the YAML library
+/// is used in this module only.
+pub fn to_yaml_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    // Through a JSON value: serde_yaml cannot write nested enums (`Vec(Named(..))`) directly.
+    let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    serde_yaml::to_string(&json).map_err(|e| e.to_string())
+}
+
 /// The 1-based line and column of a byte offset in `text`.
 pub fn line_col_of_offset(text: &str, offset: usize) -> LineCol {
     let before = &text[..offset.min(text.len())];

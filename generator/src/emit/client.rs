@@ -1,0 +1,263 @@
+//! `src/client.rs`: `Client`, `ClientBuilder`, `Server` and the security scheme constants.
+
+use super::util::{docs, ident};
+use crate::ir::{Api, ApiKeyLocation, SecurityKind, SecurityScheme, Server};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The whole `client` module.
+pub fn client_file(api: &Api) -> TokenStream {
+    let schemes = api.security_schemes.iter().map(scheme_const);
+    let server = server_enum(&api.servers);
+    let setters = api.security_schemes.iter().map(scheme_setter);
+    let default_url = if api.servers.is_empty() {
+        quote!(self.server.map(|s| s.url()))
+    } else {
+        quote!(::std::option::Option::Some(self.server.unwrap_or_default().url()))
+    };
+    let user_agent = format!("{}/{}", api.crate_name, api.crate_version);
+    let (methods, builders) = super::groups::group_items(api, &api.root);
+    let title = &api.info.title;
+    let client_doc = format!(" A client of the {title}.\n\n Cheap to clone: clones share one connection pool and configuration.");
+    let client_doc = docs(Some(client_doc.trim_start()));
+    quote! {
+        #![doc = " The client, its builder, and the API's servers."]
+        use crate::runtime::{BuildError, Core, CoreBuilder, Secret};
+        #[allow(unused_imports)]
+        use crate::runtime::{KeyLocation, Scheme};
+        use ::std::sync::Arc;
+
+        #(#schemes)*
+
+        #server
+
+        #client_doc
+        #[derive(Clone)]
+        pub struct Client {
+            core: Arc<Core>,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.core, f)
+            }
+        }
+
+        impl Client {
+            #[doc = " A builder to configure the server, credentials and HTTP settings."]
+            pub fn builder() -> ClientBuilder {
+                let mut core = CoreBuilder::default();
+                core.user_agent(#user_agent.to_string());
+                ClientBuilder { core, server: ::std::option::Option::None }
+            }
+
+            #[doc = " The base URL requests are sent to."]
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            pub(crate) fn core(&self) -> &Core {
+                &self.core
+            }
+
+            fn client(&self) -> Client {
+                self.clone()
+            }
+
+            #methods
+        }
+
+        #[doc = " Configures a [`Client`]. Credentials are optional; each call sends the ones its"]
+        #[doc = " operation requires."]
+        #[derive(Clone, Debug)]
+        #[must_use]
+        pub struct ClientBuilder {
+            core: CoreBuilder,
+            server: ::std::option::Option<Server>,
+        }
+
+        impl ClientBuilder {
+            #[doc = " The server to send requests to (the first server of the document when unset)."]
+            pub fn server(mut self, server: Server) -> Self {
+                self.server = ::std::option::Option::Some(server);
+                self
+            }
+
+            #[doc = " A base URL that replaces the server's, for tests and proxies"]
+            #[doc = " (`http://127.0.0.1:8080/api/v1/store_123/storefront`)."]
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.base_url(url.into());
+                self
+            }
+
+            #(#setters)*
+
+            #[doc = " Uses this `reqwest` client (for proxies, custom TLS or connection settings)."]
+            pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
+                self.core.http_client(client);
+                self
+            }
+
+            #[doc = " A timeout for each whole request."]
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.timeout(timeout);
+                self
+            }
+
+            #[doc = " Builds the client. Fails when the base URL is not a valid http(s) URL."]
+            pub fn build(self) -> ::std::result::Result<Client, BuildError> {
+                let default_url = #default_url;
+                let core = self.core.build(default_url)?;
+                ::std::result::Result::Ok(Client { core: Arc::new(core) })
+            }
+        }
+
+        #builders
+    }
+}
+
+fn scheme_const(s: &SecurityScheme) -> TokenStream {
+    let name = format_ident!("{}", s.const_name);
+    let id = &s.wire_name;
+    let value = match &s.kind {
+        SecurityKind::Bearer => quote!(Scheme::Bearer { id: #id }),
+        SecurityKind::Basic => quote!(Scheme::Basic { id: #id }),
+        SecurityKind::ApiKey { location, name } => {
+            let loc = match location {
+                ApiKeyLocation::Header => quote!(KeyLocation::Header),
+                ApiKeyLocation::Query => quote!(KeyLocation::Query),
+                ApiKeyLocation::Cookie => quote!(KeyLocation::Cookie),
+            };
+            quote!(Scheme::ApiKey { id: #id, location: #loc, name: #name })
+        }
+    };
+    let doc = format!(" The `{id}` security scheme.");
+    quote! {
+        #[doc = #doc]
+        pub(crate) const #name: Scheme = #value;
+    }
+}
+
+fn scheme_setter(s: &SecurityScheme) -> TokenStream {
+    let setter = ident(&s.setter);
+    let id = &s.wire_name;
+    let what = match &s.kind {
+        SecurityKind::Bearer => format!("The bearer token for the `{id}` scheme (sent as `Authorization: Bearer <token>`)."),
+        SecurityKind::Basic => format!("The user name and password for the `{id}` scheme (HTTP basic auth)."),
+        SecurityKind::ApiKey { location, name } => {
+            let place = match location {
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Query => "query parameter",
+                ApiKeyLocation::Cookie => "cookie",
+            };
+            format!("The API key for the `{id}` scheme (sent in the `{name}` {place}).")
+        }
+    };
+    let mut text = what;
+    if let Some(d) = &s.description {
+        text.push_str("\n\n");
+        text.push_str(d);
+    }
+    let doc = docs(Some(&text));
+    match &s.kind {
+        SecurityKind::Basic => quote! {
+            #doc
+            pub fn #setter(mut self, user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.credential(#id, Secret::Basic { user: user.into(), password: password.into() });
+                self
+            }
+        },
+        _ => quote! {
+            #doc
+            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.credential(#id, Secret::Token(value.into()));
+                self
+            }
+        },
+    }
+}
+
+fn server_enum(servers: &[Server]) -> TokenStream {
+    let variants = servers.iter().map(|s| {
+        let v = ident(&s.variant);
+        let mut text = s.description.clone().unwrap_or_else(|| s.variant.clone());
+        text.push_str(&format!("\n\n`{}`", s.url));
+        let doc = docs(Some(&text));
+        if s.variables.is_empty() {
+            quote!(#doc #v)
+        } else {
+            let fields = s.variables.iter().map(|var| {
+                let f = ident(&var.rust_name);
+                let mut t = var.description.clone().unwrap_or_else(|| format!("The `{}` variable.", var.wire_name));
+                t.push_str(&format!("\n\nDefault: `{}`.", var.default));
+                if !var.allowed.is_empty() {
+                    t.push_str(&format!(" One of: {}.", var.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+                }
+                let d = docs(Some(&t));
+                quote!(#d #f: ::std::string::String)
+            });
+            quote!(#doc #v { #(#fields,)* })
+        }
+    });
+    let url_arms = servers.iter().map(|s| {
+        let v = ident(&s.variant);
+        let url = &s.url;
+        if s.variables.is_empty() {
+            quote!(Self::#v => #url.to_string())
+        } else {
+            let names: Vec<_> = s.variables.iter().map(|var| ident(&var.rust_name)).collect();
+            let wires = s.variables.iter().map(|var| &var.wire_name);
+            quote!(Self::#v { #(#names),* } => crate::runtime::expand_template(#url, &[#((#wires, #names.as_str())),*]))
+        }
+    });
+    let default = servers.first().map(|s| {
+        let v = ident(&s.variant);
+        let body = if s.variables.is_empty() {
+            quote!(Self::#v)
+        } else {
+            let inits = s.variables.iter().map(|var| {
+                let f = ident(&var.rust_name);
+                let d = &var.default;
+                quote!(#f: #d.to_string())
+            });
+            quote!(Self::#v { #(#inits,)* })
+        };
+        quote! {
+            impl ::std::default::Default for Server {
+                #[doc = " The first server of the document, with its variables' defaults."]
+                fn default() -> Self {
+                    #body
+                }
+            }
+        }
+    });
+    if servers.is_empty() {
+        return quote! {
+            #[doc = " The document lists no servers: set one with [`ClientBuilder::base_url`]."]
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub enum Server {}
+            impl Server {
+                #[doc = " The base URL of this server."]
+                pub fn url(&self) -> ::std::string::String {
+                    match *self {}
+                }
+            }
+        };
+    }
+    quote! {
+        #[doc = " The servers of the API."]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Server {
+            #(#variants,)*
+        }
+        impl Server {
+            #[doc = " The base URL of this server, with its variables filled in (percent-encoded)."]
+            pub fn url(&self) -> ::std::string::String {
+                match self {
+                    #(#url_arms,)*
+                }
+            }
+        }
+        #default
+    }
+}

@@ -1,0 +1,78 @@
+//! `src/errors.rs`: one enum per operation of its documented error responses.
+
+use super::util::{docs, ident, type_tokens};
+use crate::ir::{Api, BodyEncoding, Operation, Status};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole `errors` module.
+pub fn errors_file(api: &Api) -> TokenStream {
+    let enums = api.operations.iter().map(error_enum);
+    quote! {
+        #![doc = " The documented error responses of each operation."]
+        #![doc = ""]
+        #![doc = " A call returns [`Error::Api`](crate::Error::Api) with one of these enums when the server answers"]
+        #![doc = " with a documented error status; shared responses (such as `Unauthorized`) have one body type"]
+        #![doc = " in [`types`](crate::types) used by every operation that refers to them."]
+        #(#enums)*
+    }
+}
+
+/// `401`, `4XX`, `default`.
+pub fn status_label(s: Status) -> String {
+    match s {
+        Status::Code(c) => c.to_string(),
+        Status::Range(r) => format!("{r}XX"),
+        Status::Default => "default".to_string(),
+    }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
+    let name = ident(&op.error_enum);
+    let doc = format!(" The documented error responses of `{}` (`{} {}`).", op.id, op.method, op.path);
+    let errors: Vec<_> = op.responses.iter().filter(|r| r.is_error).collect();
+    let variants = errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        let text = format!("{}: {}", status_label(r.status), r.description);
+        let d = docs(Some(&text));
+        match &r.body {
+            Some(b) => {
+                let t = match b.encoding {
+                    BodyEncoding::Json | BodyEncoding::Form => type_tokens(&b.ty),
+                    BodyEncoding::Text => quote!(::std::string::String),
+                    BodyEncoding::Bytes => quote!(::std::vec::Vec<u8>),
+                };
+                quote! { #d #v(#t) }
+            }
+            None => quote! { #d #v },
+        }
+    });
+    let arms: Vec<TokenStream> = errors
+        .iter()
+        .map(|r| {
+            let v = ident(&r.variant);
+            match (&r.body, &r.message_field) {
+                (Some(_), Some(m)) => {
+                    let f = ident(&m.rust_name);
+                    if m.optional {
+                        quote! { Self::#v(body) => body.#f.as_deref() }
+                    } else {
+                        quote! { Self::#v(body) => ::std::option::Option::Some(body.#f.as_str()) }
+                    }
+                }
+                (Some(b), None) if b.encoding == BodyEncoding::Text => quote! { Self::#v(body) => ::std::option::Option::Some(body.as_str()) },
+                (Some(_), None) => quote! { Self::#v(_) => ::std::option::Option::None },
+                (None, _) => quote! { Self::#v => ::std::option::Option::None },
+            }
+        })
+        .collect();
+    let body = if arms.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#arms,)* }) };
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name { #(#variants,)* }
+        impl crate::runtime::ErrorBody for #name {
+            fn message(&self) -> ::std::option::Option<&str> { #body }
+        }
+    }
+}

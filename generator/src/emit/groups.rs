@@ -1,0 +1,338 @@
+//! Group modules: a handle type per group with one method per operation, and a request builder
+//! per operation that describes the call to the runtime.
+
+use super::util::{docs, ident, summary_and_description, type_tokens};
+use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, Response, Status, Success, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The handle type's path from the crate root (`crate::pos::Pos`); the root group is `Client`.
+pub fn handle_path(g: &Group) -> TokenStream {
+    if g.path.is_empty() {
+        return quote!(crate::Client);
+    }
+    let segs = g.path.iter().map(|s| ident(s));
+    let handle = ident(&g.handle);
+    quote!(crate #(::#segs)* ::#handle)
+}
+
+fn module_path(path: &[String]) -> TokenStream {
+    let segs = path.iter().map(|s| ident(s));
+    quote!(crate #(::#segs)*)
+}
+
+/// The Rust type of a successful call.
+pub fn ok_type(op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Single { ty: Some(t) } => type_tokens(t),
+        Success::Single { ty: None } => quote!(()),
+        Success::Several { name } => {
+            let n = ident(name);
+            quote!(crate::types::#n)
+        }
+    }
+}
+
+/// Whether a parameter is a method argument (required) rather than a builder setter.
+fn is_arg(p: &Param) -> bool {
+    p.required
+}
+
+fn param_arg_type(p: &Param) -> TokenStream {
+    if p.ty == TypeRef::String { quote!(impl ::std::convert::Into<::std::string::String>) } else { type_tokens(&p.ty) }
+}
+
+fn body_arg(op: &Operation) -> Option<TokenStream> {
+    op.body.as_ref().filter(|b| b.required).map(|b| type_tokens(&b.ty))
+}
+
+/// Items of a group: accessors for nested groups, methods, and the builders of the operations
+/// whose first group this is. For the root group the methods go in `impl Client`.
+pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
+    let accessors = g.groups.iter().map(|child| {
+        let m = ident(&child.module);
+        let path = handle_path(child);
+        let doc = docs(Some(&child.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", child.wire_name))));
+        quote! {
+            #doc
+            pub fn #m(&self) -> #path {
+                #path::new(self.client())
+            }
+        }
+    });
+    let ops: Vec<&Operation> = g.operations.iter().filter_map(|id| api.operations.iter().find(|o| &o.id == id)).collect();
+    let methods = ops.iter().map(|op| method(op));
+    let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(op));
+    (quote! { #(#accessors)* #(#methods)* }, quote! { #(#builders)* })
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder_path = {
+        let m = module_path(op.groups.first().map(Vec::as_slice).unwrap_or(&[]));
+        let b = ident(&op.builder);
+        if op.groups.first().is_some_and(|p| p.is_empty()) { quote!(crate::client::#b) } else { quote!(#m::#b) }
+    };
+    let mut doc = summary_and_description(op.summary.as_deref(), op.description.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    doc.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id));
+    if let Some(url) = &op.external_docs {
+        doc.push_str(&format!(" See also <{url}>."));
+    }
+    let doc = docs(Some(&doc));
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let args: Vec<TokenStream> = op.params.iter().filter(|p| is_arg(p)).map(|p| {
+        let n = ident(&p.rust_name);
+        let t = param_arg_type(p);
+        quote!(#n: #t)
+    }).collect();
+    let arg_inits: Vec<TokenStream> = op.params.iter().map(|p| {
+        let n = ident(&p.rust_name);
+        if !is_arg(p) {
+            quote!(#n: ::std::option::Option::None)
+        } else if p.ty == TypeRef::String {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    }).collect();
+    let (body_param, body_init) = match (body_arg(op), &op.body) {
+        (Some(t), _) => (quote!(body: #t), quote!(body,)),
+        (None, Some(_)) => (quote!(), quote!(body: ::std::option::Option::None,)),
+        (None, None) => (quote!(), quote!()),
+    };
+    let sep = if !args.is_empty() && !body_param.is_empty() { quote!(,) } else { quote!() };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#args),* #sep #body_param) -> #builder_path {
+            #builder_path {
+                client: self.client(),
+                #(#arg_inits,)*
+                #body_init
+            }
+        }
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let doc = format!(" A `{} {}` call; send it with `.await` or [`send`](Self::send).", op.method, op.path);
+    let fields = op.params.iter().map(|p| {
+        let n = ident(&p.rust_name);
+        let t = type_tokens(&p.ty);
+        if is_arg(p) { quote!(#n: #t) } else { quote!(#n: ::std::option::Option<#t>) }
+    });
+    let body_field = match &op.body {
+        Some(b) if b.required => {
+            let t = type_tokens(&b.ty);
+            quote!(body: #t,)
+        }
+        Some(b) => {
+            let t = type_tokens(&b.ty);
+            quote!(body: ::std::option::Option<#t>,)
+        }
+        None => quote!(),
+    };
+    let setters = op.params.iter().filter(|p| !is_arg(p)).map(|p| {
+        let n = ident(&p.rust_name);
+        let d = docs(Some(&p.doc.clone().unwrap_or_else(|| format!("Sets the `{}` parameter.", p.wire_name))));
+        if p.ty == TypeRef::String {
+            quote! {
+                #d
+                pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#n = ::std::option::Option::Some(value.into());
+                    self
+                }
+            }
+        } else {
+            let t = type_tokens(&p.ty);
+            quote! {
+                #d
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.#n = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+    });
+    let body_setter = match &op.body {
+        Some(b) if !b.required => {
+            let t = type_tokens(&b.ty);
+            let d = docs(Some(&b.doc.clone().unwrap_or_else(|| "Sets the request body.".to_string())));
+            quote! {
+                #d
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    let ok = ok_type(op);
+    let err = ident(&op.error_enum);
+    let send_body = send_body(op);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+        pub struct #name {
+            client: crate::Client,
+            #(#fields,)*
+            #body_field
+        }
+        impl #name {
+            #(#setters)*
+            #body_setter
+            #[doc = " Sends the request and decodes the documented response."]
+            pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
+                #send_body
+            }
+        }
+        impl ::std::future::IntoFuture for #name {
+            type Output = ::std::result::Result<#ok, crate::Error<crate::errors::#err>>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>>;
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn send_body(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let path = &op.path;
+    let params = op.params.iter().map(|p| {
+        let n = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let f = match p.location {
+            ParamLocation::Path => quote!(path),
+            ParamLocation::Query => quote!(query),
+            ParamLocation::Header => quote!(header),
+            ParamLocation::Cookie => quote!(cookie),
+        };
+        quote!(.#f(#wire, &self.#n))
+    });
+    let body = op.body.as_ref().map(|b| {
+        let mt = &b.media_type;
+        let value = if b.required { quote!(&self.body) } else { quote!(body) };
+        let set = match b.encoding {
+            BodyEncoding::Json => quote!(call.json(#value)),
+            BodyEncoding::Form => quote!(call.form(#value)),
+            BodyEncoding::Text => quote!(call.text(::std::string::ToString::to_string(#value), #mt)),
+            BodyEncoding::Bytes => quote!(call.bytes(::std::clone::Clone::clone(#value), #mt)),
+        };
+        if b.required {
+            quote! { let call = #set; }
+        } else {
+            quote! { let call = match &self.body { ::std::option::Option::Some(body) => #set, ::std::option::Option::None => call }; }
+        }
+    });
+    let security = {
+        let alts = op.security.iter().map(|alt| {
+            let schemes = alt.iter().map(|c| format_ident!("{}", c));
+            quote!(&[#(crate::client::#schemes),*])
+        });
+        quote!(&[#(#alts),*])
+    };
+    let mut responses: Vec<&Response> = op.responses.iter().collect();
+    responses.sort_by_key(|r| r.status);
+    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r)).collect();
+    if !op.responses.iter().any(|r| !r.is_error) {
+        arms.push(quote!(200..=299 => ::std::result::Result::Ok(())));
+    }
+    if !op.responses.iter().any(|r| r.status == Status::Default) {
+        arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected())));
+    }
+    quote! {
+        let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
+            #(#params)*
+            .security(#security);
+        #body
+        let response = self.client.core().send(call).await?;
+        match response.status().as_u16() {
+            #(#arms,)*
+        }
+    }
+}
+
+fn status_pattern(s: Status) -> TokenStream {
+    match s {
+        Status::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        Status::Range(r) => {
+            let lo = proc_macro2::Literal::u16_unsuffixed(r * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(r * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+fn response_arm(op: &Operation, r: &Response) -> TokenStream {
+    let pat = status_pattern(r.status);
+    let v = ident(&r.variant);
+    if r.is_error {
+        let e = ident(&op.error_enum);
+        let path = quote!(crate::errors::#e::#v);
+        let expr = match r.body.as_ref().map(|b| b.encoding) {
+            Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.api_error(#path)),
+            Some(BodyEncoding::Text) => quote!(response.api_error_text(#path)),
+            Some(BodyEncoding::Bytes) => quote!(response.api_error_bytes(#path)),
+            None => quote!(response.api_error_without_body(#path)),
+        };
+        return quote!(#pat => ::std::result::Result::Err(#expr));
+    }
+    let decoded = match r.body.as_ref().map(|b| b.encoding) {
+        Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
+        Some(BodyEncoding::Text) => quote!(response.into_text()),
+        Some(BodyEncoding::Bytes) => quote!(::std::result::Result::Ok(response.into_body())),
+        None => quote!(::std::result::Result::Ok(())),
+    };
+    match &op.success {
+        Success::Several { name } => {
+            let n = ident(name);
+            if r.body.is_some() {
+                quote!(#pat => #decoded.map(crate::types::#n::#v))
+            } else {
+                quote!(#pat => ::std::result::Result::Ok(crate::types::#n::#v))
+            }
+        }
+        Success::Single { .. } => quote!(#pat => #decoded),
+    }
+}
+
+/// A group's module file (`src/pos.rs`).
+pub fn group_file(api: &Api, g: &Group) -> TokenStream {
+    let handle = ident(&g.handle);
+    let module_doc = g.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", g.wire_name));
+    let inner = super::util::inner_docs(&module_doc);
+    let handle_doc = format!(" The `{}` group of operations; get it from its parent with `.{}()`.", g.wire_name, g.module);
+    let submods = g.groups.iter().map(|c| {
+        let m = ident(&c.module);
+        let d = docs(Some(&c.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", c.wire_name))));
+        quote!(#d pub mod #m;)
+    });
+    let (methods, builders) = group_items(api, g);
+    quote! {
+        #inner
+        #(#submods)*
+        #[doc = #handle_doc]
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            client: crate::Client,
+        }
+        impl #handle {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client }
+            }
+            fn client(&self) -> crate::Client {
+                self.client.clone()
+            }
+            #methods
+        }
+        #builders
+    }
+}

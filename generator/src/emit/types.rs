@@ -1,0 +1,270 @@
+//! `src/types.rs`: structs, enums and aliases for the document's schemas.
+
+use super::util::{docs, ident, type_tokens};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Constructors take at most this many arguments (clippy's `too_many_arguments` limit).
+const MAX_NEW_ARGS: usize = 7;
+
+/// The whole `types` module.
+pub fn types_file(defs: &[TypeDef]) -> TokenStream {
+    let items = defs.iter().map(type_def);
+    quote! {
+        #![doc = " Types for the schemas of the API: request and response bodies and their parts."]
+        #(#items)*
+    }
+}
+
+/// One type definition.
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    let fallback = format!("`{}` (from `{}`).", def.name, def.pointer);
+    let doc = docs(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields } => struct_def(&doc, &name, fields),
+        TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
+        TypeKind::Alias { target } => {
+            let t = type_tokens(target);
+            quote! { #doc pub type #name = #t; }
+        }
+        TypeKind::Responses { variants } => {
+            let vs = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let d = docs(v.doc.as_deref().or(Some("A documented response.")));
+                match &v.ty {
+                    Some(t) => {
+                        let t = type_tokens(t);
+                        quote! { #d #vname(#t) }
+                    }
+                    None => quote! { #d #vname },
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name { #(#vs,)* }
+            }
+        }
+    }
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let t = type_tokens(&f.ty);
+    if f.is_optional() { quote!(::std::option::Option<#t>) } else { t }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut text = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.wire_name));
+    if let Some(d) = &f.default {
+        text.push_str(&format!("\n\nDefault: `{d}`."));
+    }
+    if f.read_only {
+        text.push_str("\n\nRead-only: set by the server.");
+    }
+    docs(Some(&text))
+}
+
+fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let all_optional = fields.iter().all(Field::is_optional);
+    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let defs = fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let ty = field_type(f);
+        let fdoc = field_doc(f);
+        let rename = if crate::ir::naming::unraw(&f.rust_name) != f.wire_name {
+            let wire = &f.wire_name;
+            quote!(#[serde(rename = #wire)])
+        } else {
+            quote!()
+        };
+        let skip = if !f.required {
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+        } else if f.nullable {
+            quote!(#[serde(default)])
+        } else {
+            quote!()
+        };
+        quote! { #fdoc #rename #skip pub #fname: #ty }
+    });
+    let ctor = constructor(name, fields);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name { #(#defs,)* }
+        #ctor
+    }
+}
+
+/// `new(required...)` plus one setter per optional field, when the struct has optional fields
+/// (so callers never spell them) and few enough required ones.
+fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let optional: Vec<&Field> = fields.iter().filter(|f| f.is_optional()).collect();
+    if optional.is_empty() || required.len() > MAX_NEW_ARGS {
+        return quote!();
+    }
+    let args = required.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        if f.ty == TypeRef::String {
+            quote!(#n: impl ::std::convert::Into<::std::string::String>)
+        } else {
+            let t = type_tokens(&f.ty);
+            quote!(#n: #t)
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        if f.is_optional() {
+            quote!(#n: ::std::option::Option::None)
+        } else if f.ty == TypeRef::String {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    });
+    let setters = optional.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        if f.ty == TypeRef::String {
+            quote! {
+                #[doc = #doc]
+                pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#n = ::std::option::Option::Some(value.into());
+                    self
+                }
+            }
+        } else {
+            let t = type_tokens(&f.ty);
+            quote! {
+                #[doc = #doc]
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.#n = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+    });
+    let new_doc = if required.is_empty() {
+        " A value with every optional field unset.".to_string()
+    } else {
+        " A value with the required fields set and every optional field unset.".to_string()
+    };
+    let must_use = quote!(#[must_use]);
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #must_use
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+            #(#must_use #setters)*
+        }
+    }
+}
+
+fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], open: bool) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        let vdoc = format!(" `{wire}`");
+        quote! { #[doc = #vdoc] #[serde(rename = #wire)] #vname }
+    });
+    let arms = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { Self::#vname => #wire }
+    });
+    let (derive_copy, unknown_def, unknown_arm) = if open {
+        let mut ns = crate::ir::naming::Namespace::default();
+        for v in variants {
+            ns.claim(&v.rust_name);
+        }
+        let unknown = ident(&ns.claim("Unknown"));
+        (
+            quote!(),
+            quote! {
+                #[doc = " A value this version of the client does not know."]
+                #[serde(untagged)]
+                #unknown(::std::string::String),
+            },
+            quote! { Self::#unknown(value) => value.as_str(), },
+        )
+    } else {
+        (quote!(Copy,), quote!(), quote!())
+    };
+    quote! {
+        #doc
+        #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#defs,)*
+            #unknown_def
+        }
+        impl #name {
+            #[doc = " The value as sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms,)*
+                    #unknown_arm
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl crate::runtime::ToParam for #name {
+            fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
+                ::std::vec![self.as_str().to_string()]
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, required: bool, nullable: bool) -> Field {
+        Field {
+            wire_name: name.into(),
+            rust_name: crate::ir::naming::snake(name, "f"),
+            ty: TypeRef::String,
+            required,
+            nullable,
+            read_only: false,
+            default: None,
+            doc: None,
+        }
+    }
+
+    #[test]
+    fn optional_fields_are_skipped_when_absent_and_nullable_ones_kept() {
+        let def = TypeDef {
+            name: "T".into(),
+            pointer: "#/x".into(),
+            doc: Some("A thing.".into()),
+            kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)] },
+        };
+        let code = type_def(&def).to_string();
+        assert!(code.contains(&quote!(#[serde(rename = "type")] pub r#type: ::std::string::String).to_string()), "{code}");
+        assert!(code.contains(&quote!(#[serde(rename = "lastName")] #[serde(default)] pub last_name: ::std::option::Option<::std::string::String>).to_string()), "{code}");
+        assert!(code.contains(&quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
+        assert!(code.contains(&quote!(pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self).to_string()), "{code}");
+    }
+
+    #[test]
+    fn open_enums_get_an_unknown_variant_that_does_not_clash() {
+        let def = TypeDef {
+            name: "E".into(),
+            pointer: "#/x".into(),
+            doc: None,
+            kind: TypeKind::Enum { variants: vec![Variant { rust_name: "Unknown".into(), wire_value: "unknown".into() }], open: true },
+        };
+        let code = type_def(&def).to_string();
+        assert!(code.contains(&quote!(#[serde(untagged)] Unknown2(::std::string::String)).to_string()), "{code}");
+        assert!(!code.contains("Copy"));
+    }
+}

@@ -1,0 +1,158 @@
+//! Small helpers shared by the emitters: identifiers, doc attributes and type paths.
+
+use crate::ir::TypeRef;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier from a name the naming module produced (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Rustdoc attributes, one `#[doc]` per line so prettyplease prints `///` lines.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else { return TokenStream::new() };
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner (`//!`) rustdoc attributes.
+pub fn inner_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Inner rustdoc attributes for text sdkforge writes itself (examples that must stay doctests).
+pub fn trusted_inner_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| format!(" {l}"));
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Makes Markdown from the document safe as rustdoc: fenced blocks without a language (or a
+/// Rust one) become `text` so they never run as doctests, and indentation that would make an
+/// indented code block (also a doctest) is reduced. Each line gets a leading space.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for raw in text.trim_end().lines() {
+        let line = raw.replace('\t', "    ");
+        let trimmed = line.trim_start();
+        let marker = if trimmed.starts_with("```") { Some("```") } else if trimmed.starts_with("~~~") { Some("~~~") } else { None };
+        match (&fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m.to_string());
+                let info = trimmed.trim_start_matches(m).trim();
+                let is_rust = info.is_empty()
+                    || info.split([',', ' ']).any(|w| {
+                        matches!(w, "rust" | "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness") || w.starts_with("edition")
+                    });
+                out.push(if is_rust { format!(" {m}text") } else { format!(" {m}{info}") });
+            }
+            (Some(open), Some(m)) if open == m => {
+                fence = None;
+                out.push(format!(" {m}"));
+            }
+            (Some(_), _) => out.push(format!(" {line}")),
+            (None, None) => {
+                let indent = line.len() - trimmed.len();
+                out.push(format!(" {}{}", " ".repeat(indent.min(3)), trimmed));
+            }
+        }
+    }
+    if let Some(open) = fence {
+        // An unclosed fence would swallow the rest of the item's docs.
+        out.push(format!(" {open}"));
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Combines a summary and a description into one doc text.
+pub fn summary_and_description(summary: Option<&str>, description: Option<&str>) -> Option<String> {
+    match (summary.map(str::trim).filter(|s| !s.is_empty()), description.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(s), Some(d)) if s == d => Some(s.to_string()),
+        (Some(s), Some(d)) => Some(format!("{s}\n\n{d}")),
+        (Some(s), None) => Some(s.to_string()),
+        (None, Some(d)) => Some(d.to_string()),
+        (None, None) => None,
+    }
+}
+
+/// The Rust type for a [`TypeRef`], with fully qualified paths so that a schema named `String`,
+/// `Option` or `Vec` cannot shadow the standard types.
+pub fn type_tokens(t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote!(crate::types::#n)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Box(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_identifiers() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("name").to_string(), "name");
+    }
+
+    #[test]
+    fn types_are_fully_qualified() {
+        let t = TypeRef::Map(Box::new(TypeRef::Vec(Box::new(TypeRef::Named("String".into())))));
+        assert_eq!(
+            type_tokens(&t).to_string(),
+            quote!(::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<crate::types::String>>).to_string()
+        );
+    }
+
+    #[test]
+    fn docs_are_one_attribute_per_line() {
+        let d = docs(Some("First line.\n\nSecond */ \"quoted\""));
+        assert_eq!(d.to_string(), quote!(#[doc = " First line."] #[doc = " "] #[doc = " Second */ \"quoted\""]).to_string());
+        assert!(docs(None).is_empty());
+    }
+
+    #[test]
+    fn code_that_rustdoc_would_run_is_neutralised() {
+        let lines = doc_lines("Example:\n```\nlet x = 1;\n```\n```json\n{}\n```\n\n    indented code\n```rust,no_run\nx\n");
+        assert_eq!(
+            lines,
+            vec![
+                " Example:", " ```text", " let x = 1;", " ```", " ```json", " {}", " ```", " ", "    indented code", " ```text", " x", " ```",
+            ]
+        );
+    }
+}

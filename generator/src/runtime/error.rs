@@ -1,0 +1,272 @@
+//! Errors of a call. Whatever the server said reaches the caller: an undocumented status or an
+//! undecodable body keeps the status, the headers and the raw bytes.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use std::fmt;
+
+/// A response as received: status, headers and the whole body.
+///
+/// The parts are boxed so that errors that carry a response stay small.
+#[derive(Clone, Debug)]
+pub struct RawResponse(Box<Parts>);
+
+#[derive(Clone, Debug)]
+struct Parts {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
+        Self(Box::new(Parts { status, headers, body }))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// The body, unparsed.
+    pub fn body(&self) -> &[u8] {
+        &self.0.body
+    }
+
+    /// The body, unparsed, without copying it.
+    pub fn into_body(self) -> Vec<u8> {
+        self.0.body
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.body).into_owned()
+    }
+
+    /// Decodes a JSON body; a body that does not match keeps the whole response in the error.
+    pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(v) => Ok(v),
+            Err(source) => Err(Error::Decode { response: self, source }),
+        }
+    }
+
+    /// A text body.
+    pub(crate) fn into_text<E>(self) -> Result<String, Error<E>> {
+        let Parts { status, headers, body } = *self.0;
+        match String::from_utf8(body) {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let response = RawResponse::new(status, headers, e.into_bytes());
+                let source = <serde_json::Error as serde::de::Error>::custom("the body is not UTF-8 text");
+                Err(Error::Decode { response, source })
+            }
+        }
+    }
+
+    /// A documented error status whose JSON body becomes the operation's error variant.
+    pub(crate) fn api_error<B: serde::de::DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(b) => Error::Api(ApiError { body: wrap(b), response: self }),
+            Err(source) => Error::Decode { response: self, source },
+        }
+    }
+
+    /// A documented error status without a body (or one that is not decoded).
+    pub(crate) fn api_error_without_body<E>(self, variant: E) -> Error<E> {
+        Error::Api(ApiError { body: variant, response: self })
+    }
+
+    /// A documented error status with a text body.
+    pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        let body = wrap(self.text());
+        Error::Api(ApiError { body, response: self })
+    }
+
+    /// A documented error status with a binary body.
+    pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+        let body = wrap(self.0.body.clone());
+        Error::Api(ApiError { body, response: self })
+    }
+
+    /// A status the document does not describe.
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(self)
+    }
+}
+
+/// What an operation's error type tells about itself, for `Display`.
+pub trait ErrorBody {
+    /// The server's message, when the documented body has one.
+    fn message(&self) -> Option<&str>;
+}
+
+/// A documented error response: the decoded body and the whole response.
+#[derive(Clone, Debug)]
+pub struct ApiError<E> {
+    /// The body, decoded into the operation's error type (one variant per documented status).
+    pub body: E,
+    /// Status, headers and raw body as received.
+    pub response: RawResponse,
+}
+
+impl<E> ApiError<E> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+}
+
+/// The error of a call: `E` is the operation's documented error type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the document describes.
+    Api(ApiError<E>),
+    /// The server answered with a status the document does not describe; nothing is lost.
+    UnexpectedStatus(RawResponse),
+    /// The body does not match its documented type; the response is kept whole.
+    Decode {
+        /// The response as received.
+        response: RawResponse,
+        /// Why decoding failed.
+        source: serde_json::Error,
+    },
+    /// The request could not be sent, or the response not read (connection, TLS, timeout).
+    Transport(reqwest::Error),
+    /// The request could not be built from the inputs (for example a header value with a line
+    /// break).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(RawResponse::status)
+    }
+
+    /// The response as received, when there was one.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Api(e) => Some(&e.response),
+            Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(r),
+            Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(e: reqwest::Error) -> Self {
+        // The URL may carry a query-parameter API key: never show it.
+        Error::Transport(e.without_url())
+    }
+}
+
+fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// At most this many characters of an unexpected body are shown by `Display`.
+const SNIPPET: usize = 200;
+
+impl<E: ErrorBody> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => {
+                write!(f, "{}", status_text(e.response.status()))?;
+                match e.body.message() {
+                    Some(m) => write!(f, ": {m}"),
+                    None => Ok(()),
+                }
+            }
+            Error::UnexpectedStatus(r) => {
+                write!(f, "unexpected status {}", status_text(r.status()))?;
+                let text = r.text();
+                let text = text.trim();
+                if !text.is_empty() {
+                    let snippet: String = text.chars().take(SNIPPET).map(|c| if c.is_control() { ' ' } else { c }).collect();
+                    let more = if text.chars().count() > SNIPPET { "..." } else { "" };
+                    write!(f, ": {snippet}{more}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { response, source } => {
+                write!(f, "cannot decode the {} response body: {source}", status_text(response.status()))
+            }
+            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+        }
+    }
+}
+
+impl<E: ErrorBody + fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(pub(crate) String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the client: {}", self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Body(Option<String>);
+    impl ErrorBody for Body {
+        fn message(&self) -> Option<&str> {
+            self.0.as_deref()
+        }
+    }
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse::new(StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn display_names_status_and_message() {
+        let e: Error<Body> = raw(401, "{}").api_error_without_body(Body(Some("Not authorized".into())));
+        assert_eq!(e.to_string(), "401 Unauthorized: Not authorized");
+        let e: Error<Body> = raw(404, "").api_error_without_body(Body(None));
+        assert_eq!(e.to_string(), "404 Not Found");
+    }
+
+    #[test]
+    fn unexpected_keeps_everything_and_shows_a_snippet() {
+        let e: Error<Body> = raw(418, "short\nand stout").unexpected();
+        assert_eq!(e.to_string(), "unexpected status 418 I'm a teapot: short and stout");
+        assert_eq!(e.response().unwrap().body(), b"short\nand stout");
+        let long = "x".repeat(500);
+        let e: Error<Body> = raw(599, &long).unexpected();
+        assert!(e.to_string().ends_with(&format!("{}...", "x".repeat(200))));
+    }
+
+    #[test]
+    fn undecodable_bodies_are_kept() {
+        let e = raw(200, "not json").json::<u32, Body>().unwrap_err();
+        assert!(e.to_string().starts_with("cannot decode the 200 OK response body: expected ident"), "{e}");
+        assert_eq!(e.response().unwrap().text(), "not json");
+    }
+}

@@ -1,0 +1,16 @@
+//! The runtime of this client: request building, authentication, sending and decoding.
+//!
+//! This module is hand-written, not generated: sdkforge embeds the same source into every client
+//! it generates, and the generated operation methods are thin descriptions of each call that this
+//! module executes. Each API uses a subset of it, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+mod auth;
+mod call;
+mod core;
+mod error;
+
+pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
+pub(crate) use self::call::{Call, ToParam, expand_template};
+pub(crate) use self::core::{Core, CoreBuilder};
+pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse};
