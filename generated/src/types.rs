@@ -52,6 +52,21 @@ pub struct NotFound {
     /// Machine-readable error code.
     pub code: ::std::string::String,
 }
+impl NotFound {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            code: code.into(),
+        }
+    }
+}
 /// A point-of-sale device registered with the store.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosDevice {
@@ -224,6 +239,19 @@ pub struct PosLoginWithEmailBody {
     /// Email address of the POS user to send the OTP to.
     pub email: ::std::string::String,
 }
+impl PosLoginWithEmailBody {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        location_id: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            location_id: location_id.into(),
+            email: email.into(),
+        }
+    }
+}
 /// `PosLoginWithEmailResponse` (from `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithEmailResponse {
@@ -234,6 +262,21 @@ pub struct PosLoginWithEmailResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithEmailResponseContent,
 }
+impl PosLoginWithEmailResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosLoginWithEmailResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The OTP token to verify the login with.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithEmailResponseContent {
@@ -241,6 +284,19 @@ pub struct PosLoginWithEmailResponseContent {
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithEmailResponseContentOtpAction,
+}
+impl PosLoginWithEmailResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        otp_token: impl ::std::convert::Into<::std::string::String>,
+        otp_action: crate::types::PosLoginWithEmailResponseContentOtpAction,
+    ) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action,
+        }
+    }
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[derive(
@@ -324,6 +380,21 @@ pub struct PosLoginWithPhoneResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithPhoneResponseContent,
 }
+impl PosLoginWithPhoneResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosLoginWithPhoneResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The OTP token to verify the login with.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithPhoneResponseContent {
@@ -331,6 +402,19 @@ pub struct PosLoginWithPhoneResponseContent {
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
+}
+impl PosLoginWithPhoneResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        otp_token: impl ::std::convert::Into<::std::string::String>,
+        otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
+    ) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action,
+        }
+    }
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[derive(
@@ -414,6 +498,21 @@ pub struct PosLoginWithWhatsappResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithWhatsappResponseContent,
 }
+impl PosLoginWithWhatsappResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosLoginWithWhatsappResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The OTP token to verify the login with.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithWhatsappResponseContent {
@@ -421,6 +520,19 @@ pub struct PosLoginWithWhatsappResponseContent {
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
+}
+impl PosLoginWithWhatsappResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        otp_token: impl ::std::convert::Into<::std::string::String>,
+        otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
+    ) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action,
+        }
+    }
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[derive(
@@ -466,11 +578,33 @@ pub struct PosLogoutResponse {
     /// `success`.
     pub success: bool,
 }
+impl PosLogoutResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+        }
+    }
+}
 /// `PosPairDeviceBody` (from `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosPairDeviceBody {
     /// The pairing code of the device to pair.
     pub pairing_code: ::std::string::String,
+}
+impl PosPairDeviceBody {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(pairing_code: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            pairing_code: pairing_code.into(),
+        }
+    }
 }
 /// `PosPairDeviceResponse` (from `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -482,17 +616,48 @@ pub struct PosPairDeviceResponse {
     /// The paired device.
     pub content: crate::types::PosPairDeviceResponseContent,
 }
+impl PosPairDeviceResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosPairDeviceResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The paired device.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosPairDeviceResponseContent {
     /// `device`.
     pub device: crate::types::PosDevice,
 }
+impl PosPairDeviceResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(device: crate::types::PosDevice) -> Self {
+        Self { device }
+    }
+}
 /// `PosRefreshAccessTokenBody` (from `#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosRefreshAccessTokenBody {
     /// The refresh token issued by verify-otp or a previous refresh.
     pub refresh_token: ::std::string::String,
+}
+impl PosRefreshAccessTokenBody {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(refresh_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 /// `PosRefreshAccessTokenResponse` (from `#/paths/~1pos~1auth~1refresh-token/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -504,6 +669,21 @@ pub struct PosRefreshAccessTokenResponse {
     /// The newly issued tokens.
     pub content: crate::types::PosRefreshAccessTokenResponseContent,
 }
+impl PosRefreshAccessTokenResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosRefreshAccessTokenResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The newly issued tokens.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosRefreshAccessTokenResponseContent {
@@ -511,6 +691,19 @@ pub struct PosRefreshAccessTokenResponseContent {
     pub access_token: ::std::string::String,
     /// New refresh token; replaces the one sent.
     pub refresh_token: ::std::string::String,
+}
+impl PosRefreshAccessTokenResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        access_token: impl ::std::convert::Into<::std::string::String>,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 /// A staff member logged in on a POS device.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -584,6 +777,19 @@ pub struct PosUserChannel {
     /// The channel's name.
     pub name: ::std::string::String,
 }
+impl PosUserChannel {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
 /// The POS device the user is logged in on, if any.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserDevice {
@@ -592,6 +798,19 @@ pub struct PosUserDevice {
     /// The device's name.
     pub name: ::std::string::String,
 }
+impl PosUserDevice {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
 /// The store location the user is logged in at.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserLocation {
@@ -599,6 +818,19 @@ pub struct PosUserLocation {
     pub id: ::std::string::String,
     /// The location's name.
     pub name: ::std::string::String,
+}
+impl PosUserLocation {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
 }
 /// A role the user holds at a location.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -657,6 +889,21 @@ pub struct PosVerifyOtpBody {
     /// The action being confirmed; the otp_action returned by the login endpoint.
     pub otp_action: crate::types::PosVerifyOtpBodyOtpAction,
 }
+impl PosVerifyOtpBody {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        otp: impl ::std::convert::Into<::std::string::String>,
+        otp_token: impl ::std::convert::Into<::std::string::String>,
+        otp_action: crate::types::PosVerifyOtpBodyOtpAction,
+    ) -> Self {
+        Self {
+            otp: otp.into(),
+            otp_token: otp_token.into(),
+            otp_action,
+        }
+    }
+}
 /// The action being confirmed; the otp_action returned by the login endpoint.
 #[derive(
     Clone,
@@ -703,6 +950,21 @@ pub struct PosVerifyOtpResponse {
     /// The logged-in user and the issued tokens.
     pub content: crate::types::PosVerifyOtpResponseContent,
 }
+impl PosVerifyOtpResponse {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        content: crate::types::PosVerifyOtpResponseContent,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            content,
+        }
+    }
+}
 /// The logged-in user and the issued tokens.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosVerifyOtpResponseContent {
@@ -712,6 +974,21 @@ pub struct PosVerifyOtpResponseContent {
     pub access_token: ::std::string::String,
     /// Token used to obtain a new access token.
     pub refresh_token: ::std::string::String,
+}
+impl PosVerifyOtpResponseContent {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        user: crate::types::PosUser,
+        access_token: impl ::std::convert::Into<::std::string::String>,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            user,
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 /// Error body returned when the caller is not authorized.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -724,4 +1001,19 @@ pub struct Unauthorized {
     pub success: bool,
     /// Machine-readable error code.
     pub code: ::std::string::String,
+}
+impl Unauthorized {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        message: impl ::std::convert::Into<::std::string::String>,
+        success: bool,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success,
+            code: code.into(),
+        }
+    }
 }

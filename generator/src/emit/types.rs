@@ -97,12 +97,12 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
     }
 }
 
-/// `new(required...)` plus one setter per optional field, when the struct has optional fields
-/// (so callers never spell them) and few enough required ones.
+/// `new(required...)` plus one setter per optional field (so callers never spell optional
+/// fields), when there are few enough required ones for a readable argument list.
 fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
     let optional: Vec<&Field> = fields.iter().filter(|f| f.is_optional()).collect();
-    if optional.is_empty() || required.len() > MAX_NEW_ARGS {
+    if required.len() > MAX_NEW_ARGS {
         return quote!();
     }
     let args = required.iter().map(|f| {
