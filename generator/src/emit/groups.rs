@@ -73,8 +73,8 @@ fn method(op: &Operation) -> TokenStream {
         let b = ident(&op.builder);
         if op.groups.first().is_some_and(|p| p.is_empty()) { quote!(crate::client::#b) } else { quote!(#m::#b) }
     };
-    let mut doc = summary_and_description(op.summary.as_deref(), op.description.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
-    doc.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id));
+    let mut doc = summary_and_description(op.summary.as_deref(), op.description.as_deref()).map(|d| d + "\n\n").unwrap_or_default();
+    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method, op.path, op.id));
     if let Some(url) = &op.external_docs {
         doc.push_str(&format!(" See also <{url}>."));
     }

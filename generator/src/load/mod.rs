@@ -106,12 +106,17 @@ pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<L
     }
 }
 
-/// Parser messages end in "at line 3 column 5"; the diagnostic prints the location itself.
+/// Parser messages carry "at line 3 column 5" (at the end, or before ", while parsing ... at
+/// line 2 column 1"); the diagnostic prints that first location itself, so it is cut. A later
+/// one says where the enclosing construct started, which is worth keeping.
 fn strip_location_suffix(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
+    let Some(start) = msg.find(" at line ") else { return msg.to_string() };
+    let rest = &msg[start + " at line ".len()..];
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let line_len = digits(rest);
+    let Some(after_line) = rest[line_len..].strip_prefix(" column ") else { return msg.to_string() };
+    let end = start + " at line ".len() + line_len + " column ".len() + digits(after_line);
+    format!("{}{}", &msg[..start], &msg[end..])
 }
 
 /// Serialises a value as YAML (for `inspect` and `overlay apply`). Kept here so the YAML library
@@ -140,7 +145,7 @@ mod tests {
         assert_eq!(msg, "expected value");
         assert_eq!(at, Some(LineCol { line: 2, column: 8 }));
         let (msg, at) = parse_text("a: [1, 2\nb: 3\n", Format::Yaml).unwrap_err();
-        assert!(msg.contains("did not find expected ',' or ']'"), "{msg}");
+        assert_eq!(msg, "did not find expected ',' or ']', while parsing a flow sequence at line 1 column 4");
         assert_eq!(at.map(|l| l.line), Some(2));
     }
 

@@ -1,0 +1,185 @@
+//! The `sdkforge` command as users and CI run it: exit codes, messages on stderr, results on
+//! stdout, and nothing written when anything fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn sdkforge(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A scratch copy of the POS inputs (spec, overlay, config) to edit freely.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("spec/overlays")).unwrap();
+    for f in ["spec/commerce-engine-pos.yaml", "spec/overlays/pos-sdk.yaml", "sdkforge.toml"] {
+        std::fs::copy(root().join(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn generate_then_check_is_clean_and_edits_or_strays_are_drift() {
+    let dir = scratch();
+    let generated = sdkforge(&["generate"], dir.path());
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    assert!(dir.path().join("generated/src/pos.rs").exists());
+    let check = sdkforge(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(stderr(&check), "generated is up to date\n");
+
+    // A description edited upstream: exit 1, a diff on stdout, the fix on stderr.
+    let spec = dir.path().join("spec/commerce-engine-pos.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap().replace("summary: Logout", "summary: Log out of the device");
+    std::fs::write(&spec, text).unwrap();
+    let check = sdkforge(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    let diff = stdout(&check);
+    assert!(diff.contains("--- a/src/pos.rs\n+++ b/src/pos.rs\n"), "{diff}");
+    assert!(diff.contains("-    /// Logout\n+    /// Log out of the device\n"), "{diff}");
+    assert_eq!(stderr(&check), "error: the generated code in generated is out of date\n  help: run `sdkforge generate` and commit the result\n");
+
+    // Regenerate, then a stray file in generated/src is drift too.
+    assert!(sdkforge(&["generate"], dir.path()).status.success());
+    write(&dir.path().join("generated/src"), "stray.rs", "// not ours\n");
+    let check = sdkforge(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("--- a/src/stray.rs\n+++ /dev/null\n@@ -1 +0,0 @@\n-// not ours\n"), "{}", stdout(&check));
+}
+
+#[test]
+fn check_with_explicit_arguments_names_the_full_command() {
+    let dir = scratch();
+    let args = ["--spec", "spec/commerce-engine-pos.yaml", "--overlay", "spec/overlays/pos-sdk.yaml", "--out", "out", "--crate-name", "pos"];
+    let check = sdkforge(&[&["check"][..], &args].concat(), dir.path());
+    assert_eq!(check.status.code(), Some(1), "nothing generated yet");
+    assert!(stderr(&check).ends_with(
+        "help: run `sdkforge generate --spec spec/commerce-engine-pos.yaml --overlay spec/overlays/pos-sdk.yaml --out out --crate-name pos` and commit the result\n"
+    ));
+    assert!(sdkforge(&[&["generate"][..], &args].concat(), dir.path()).status.success());
+    assert_eq!(sdkforge(&[&["check"][..], &args].concat(), dir.path()).status.code(), Some(0));
+}
+
+#[test]
+fn raw_upstream_document_has_no_logout_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("spec/commerce-engine-pos.yaml");
+    let out = dir.path().join("out");
+    let o = sdkforge(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--crate-name", "raw"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pos = std::fs::read_to_string(out.join("src/pos.rs")).unwrap();
+    assert!(!pos.contains("pub fn logout("), "the ignored operation must not be generated");
+    assert!(pos.contains("pub fn verify_otp("));
+    assert_eq!(pos.matches("pub fn verify_otp(").count(), 1);
+}
+
+#[test]
+fn unignored_logout_with_its_override_collides_with_verify_otp() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("spec/commerce-engine-pos.yaml");
+    let overlay = root().join("tests/fixtures/overlays/unignore-logout-only.yaml");
+    let out = dir.path().join("out");
+    let o = sdkforge(
+        &["generate", "--spec", spec.to_str().unwrap(), "--overlay", overlay.to_str().unwrap(), "--out", out.to_str().unwrap(), "--crate-name", "x"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(": method name `client.pos().verify_otp()` collides: operations `verify-pos-login-otp` (#/paths/~1pos~1auth~1verify-otp/post) and `logout-from-pos-device` (#/paths/~1pos~1auth~1logout/post) both resolve to it"),
+        "{err}"
+    );
+    assert!(err.contains("commerce-engine-pos.yaml:"), "names the file: {err}");
+    assert!(err.contains("x-speakeasy-name-override: <newName>"), "suggests the overlay fix: {err}");
+    assert!(err.ends_with("1 error\n"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+/// Runs `generate` on a bad spec and returns stderr, asserting exit 2 and no output folder.
+fn rejected(spec_name: &str, spec_text: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(spec_name), spec_text).unwrap();
+    let o = sdkforge(&["generate", "--spec", spec_name, "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "nothing may be written");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(leftovers, vec![spec_name.to_string()], "no temporary folders left behind");
+    stderr(&o)
+}
+
+#[test]
+fn bad_inputs_are_clear_errors_with_exit_2_and_nothing_written() {
+    assert_eq!(rejected("a.yaml", b"openapi: 3.0.3\ninfo: [unclosed\n"),
+        "error: a.yaml:3:1: invalid YAML: did not find expected ',' or ']', while parsing a flow sequence at line 2 column 7\n1 error\n");
+    assert_eq!(rejected("a.json", b"{\"openapi\": \"3.0.3\",\n  \"info\": }"),
+        "error: a.json:2:11: invalid JSON: expected value\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"swagger: '2.0'\ninfo: {title: t, version: '1'}\n"),
+        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"info: {title: t, version: '1'}\npaths: {}\n"),
+        "error: a.yaml:1:1: not an OpenAPI document: there is no `openapi` key\n  at: #\n  help: an OpenAPI 3.0 document starts with `openapi: 3.0.3`\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+        "error: a.yaml:1:1: OpenAPI 3.1.0 is not supported yet; sdkforge reads OpenAPI 3.0.x\n  at: #/openapi\n1 error\n");
+    assert_eq!(rejected("a.yaml", b""), "error: a.yaml: invalid YAML: the file is empty\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"openapi: 3.0.3\n\xff\xfe\n"),
+        "error: a.yaml:2:1: the file is not valid UTF-8 text\n  help: OpenAPI documents must be UTF-8 encoded YAML or JSON\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"openapi: 3.0.3\ninfo:\n  title: t\n  version: 1\npaths: {}\n"),
+        "error: a.yaml:4:3: invalid OpenAPI document: invalid type: integer `1`, expected a string\n  at: #/info/version\n1 error\n");
+}
+
+#[test]
+fn a_missing_spec_or_config_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sdkforge(&["generate", "--spec", "nope.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: nope.yaml: cannot read the file: file not found\n1 error\n");
+    let o = sdkforge(&["check"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: sdkforge.toml: cannot read the configuration:"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sdkforge(&["generate", "--spec", "a.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+    assert_eq!(sdkforge(&["frobnicate"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn a_broken_ref_names_file_line_and_pointer() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          $ref: '#/components/responses/Missing'\n";
+    assert_eq!(
+        rejected("a.yaml", text.as_bytes()),
+        "error: a.yaml:9:11: `$ref` target `#/components/responses/Missing` does not exist\n  at: #/paths/~1a/get/responses/200/$ref\n  help: define it under `components.responses`, or fix the reference\n1 error\n"
+    );
+}
+
+#[test]
+fn inspect_prints_the_ir_as_yaml_or_json() {
+    let o = sdkforge(&["inspect", "--format", "json"], &root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ir: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let names: Vec<&str> = ir["operations"].as_array().unwrap().iter().map(|op| op["method_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["login_with_email", "login_with_phone", "login_with_whatsapp", "verify_otp", "refresh_access_token", "pair_device", "logout"]);
+    let o = sdkforge(&["inspect"], &root());
+    assert!(stdout(&o).starts_with("crate_name: commerce-engine-pos\n"), "{}", stdout(&o));
+}
