@@ -8,7 +8,7 @@
 //! ```
 //! Paths in the file are relative to the file's folder.
 
-use crate::diagnostics::{Diagnostic, LineCol};
+use crate::diagnostics::Diagnostic;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -69,7 +69,7 @@ impl Config {
             let at = e.span().map(|s| crate::load::line_col_of_offset(&text, s.start));
             Diagnostic::error(format!("invalid configuration: {}", e.message()))
                 .in_file(path)
-                .at(at.map(|LineCol { line, column }| LineCol { line, column }))
+                .at(at)
         })?;
         let base = path.parent().unwrap_or(Path::new(""));
         let config = Self {

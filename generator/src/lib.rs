@@ -21,6 +21,10 @@
 //! prettyplease) → [`write`] (atomic replace, or a diff for `check`). Every problem is a
 //! [`Diagnostic`] with the file, line:column and JSON pointer.
 
+// A `Diagnostic` is a plain struct of owned fields that callers read directly; it travels only on
+// the error path, once per problem, so its size costs nothing worth boxing it for.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod diagnostics;
 pub mod emit;

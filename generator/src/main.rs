@@ -78,7 +78,7 @@ impl Inputs {
                 s.push_str(&format!(" --out {} --crate-name {name}", out.display()));
                 s
             }
-            _ if self.config == PathBuf::from("sdkforge.toml") => "sdkforge generate".to_string(),
+            _ if self.config == std::path::Path::new("sdkforge.toml") => "sdkforge generate".to_string(),
             _ => format!("sdkforge generate --config {}", self.config.display()),
         }
     }

@@ -3,7 +3,7 @@
 
 use sdkforge::{Config, Generator};
 use sdkforge_tests::{committed_config, fixture_config};
-use std::path::Path;
+
 
 fn snapshot_all(name: &str, config: Config) {
     let generated = Generator::new(config).generate().unwrap_or_else(|d| panic!("{name}: generation failed:\n{d}"));
@@ -28,6 +28,6 @@ fn pos_spec_with_overlay() {
 fn fixture_specs() {
     insta::glob!("../fixtures/specs", "*.yaml", |path| {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
-        snapshot_all(&stem, fixture_config(path, Path::new("unused")));
+        snapshot_all(&stem, fixture_config(path, std::path::Path::new("unused")));
     });
 }

@@ -413,7 +413,7 @@ pub fn path_template_names(path: &str) -> Vec<String> {
 }
 
 /// Picks the media type to generate for, and how it is encoded.
-fn pick_media<'c>(content: &'c indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&'c str, &'c openapiv3::MediaType, BodyEncoding)> {
+fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType, BodyEncoding)> {
     let encoding = |mt: &str| {
         let base = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if base == "application/json" || base.ends_with("+json") {

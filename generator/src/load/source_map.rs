@@ -110,12 +110,14 @@ impl MarkedEventReceiver for Walker<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(ref text, ..) => {
-                if !self.node_start(mark, Some(text)) {
+                let is_key = self.node_start(mark, Some(text));
+                if !is_key {
                     self.value_end();
                 }
             }
             Event::Alias(_) => {
-                if !self.node_start(mark, None) {
+                let is_key = self.node_start(mark, None);
+                if !is_key {
                     self.value_end();
                 }
             }
