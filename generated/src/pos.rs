@@ -19,6 +19,9 @@ impl Pos {
     /// Starts a POS login for a staff member identified by email address at the given location. An OTP is sent to the email address, and the returned otp_token must be passed to verify-otp together with that OTP.
     ///
     /// `POST /pos/auth/login/email` (operation `login-pos-device-with-email`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn login_with_email(
         &self,
         body: crate::types::PosLoginWithEmailBody,
@@ -34,6 +37,9 @@ impl Pos {
     /// Starts a POS login for a staff member identified by phone number at the given location. An OTP is sent to the phone by SMS, and the returned otp_token must be passed to verify-otp together with that OTP.
     ///
     /// `POST /pos/auth/login/phone` (operation `login-pos-device-with-phone`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn login_with_phone(
         &self,
         body: crate::types::PosLoginWithPhoneBody,
@@ -49,6 +55,9 @@ impl Pos {
     /// Starts a POS login for a staff member identified by a phone number linked with WhatsApp at the given location. An OTP is sent over WhatsApp, and the returned otp_token must be passed to verify-otp together with that OTP.
     ///
     /// `POST /pos/auth/login/whatsapp` (operation `login-pos-device-with-whatsapp`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn login_with_whatsapp(
         &self,
         body: crate::types::PosLoginWithWhatsappBody,
@@ -64,6 +73,9 @@ impl Pos {
     /// Completes a POS login by verifying the OTP sent by one of the login endpoints. On success it returns the logged-in POS user together with a new access token and refresh token.
     ///
     /// `POST /pos/auth/verify-otp` (operation `verify-pos-login-otp`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn verify_otp(
         &self,
         body: crate::types::PosVerifyOtpBody,
@@ -78,6 +90,9 @@ impl Pos {
     /// Exchanges a refresh token for a new access token and refresh token, so a POS session can continue after the current access token expires.
     ///
     /// `POST /pos/auth/refresh-token` (operation `refresh-pos-access-token`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn refresh_access_token(
         &self,
         body: crate::types::PosRefreshAccessTokenBody,
@@ -92,6 +107,9 @@ impl Pos {
     /// Pairs a POS device with the store using the pairing code shown for the device, and returns the paired device's details.
     ///
     /// `POST /pos/auth/pair-device` (operation `pair-pos-device`).
+    ///
+    /// Returns:
+    /// - 200: OK
     pub fn pair_device(
         &self,
         body: crate::types::PosPairDeviceBody,
@@ -105,7 +123,12 @@ impl Pos {
     ///
     /// This endpoint ends the current loggedin session for the POS device. This action immediately invalidates the previously issued access token(s), preventing any further use. A new login is required to regain access.
     ///
-    /// `POST /pos/auth/logout` (operation `logout-from-pos-device`). See also <https://llm-docs.commercengine.io/storefront/operations/logout-from-pos-device>.
+    /// `POST /pos/auth/logout` (operation `logout-from-pos-device`).
+    ///
+    /// Returns:
+    /// - 200: OK
+    ///
+    /// See also: [API reference for the logout-from-pos-device operation](<https://llm-docs.commercengine.io/storefront/operations/logout-from-pos-device>).
     pub fn logout(&self) -> crate::pos::LogoutRequest {
         crate::pos::LogoutRequest {
             client: self.client(),

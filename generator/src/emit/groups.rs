@@ -75,8 +75,23 @@ fn method(op: &Operation) -> TokenStream {
     };
     let mut doc = summary_and_description(op.summary.as_deref(), op.description.as_deref()).map(|d| d + "\n\n").unwrap_or_default();
     doc.push_str(&format!("`{} {}` (operation `{}`).", op.method, op.path, op.id));
-    if let Some(url) = &op.external_docs {
-        doc.push_str(&format!(" See also <{url}>."));
+    if let Some(body) = op.body.as_ref().and_then(|b| b.doc.as_deref()) {
+        doc.push_str(&format!("\n\nRequest body: {}", body.trim()));
+    }
+    let successes: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.is_error && !r.description.trim().is_empty())
+        .map(|r| format!("- {}: {}", super::errors::status_label(r.status), r.description.trim()))
+        .collect();
+    if !successes.is_empty() {
+        doc.push_str(&format!("\n\nReturns:\n{}", successes.join("\n")));
+    }
+    if let Some(ext) = &op.external_docs {
+        match ext.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => doc.push_str(&format!("\n\nSee also: [{}](<{}>).", d.replace(['[', ']'], ""), ext.url)),
+            None => doc.push_str(&format!("\n\nSee also <{}>.", ext.url)),
+        }
     }
     let doc = docs(Some(&doc));
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };

@@ -178,8 +178,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
-    /// `externalDocs.url`.
-    pub external_docs: Option<String>,
+    /// `externalDocs`.
+    pub external_docs: Option<ExternalDocs>,
     /// Parameters, required first, each group in document order.
     pub params: Vec<Param>,
     /// The request body.
@@ -193,6 +193,15 @@ pub struct Operation {
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,
+}
+
+/// A link to documentation elsewhere.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExternalDocs {
+    /// `url`.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
 }
 
 /// A parameter of an operation.

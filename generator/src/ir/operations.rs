@@ -312,7 +312,7 @@ fn lower_operation<'a>(
         summary: p.op.summary.clone(),
         description: p.op.description.clone(),
         deprecated: p.op.deprecated,
-        external_docs: p.op.external_docs.as_ref().map(|d| d.url.clone()),
+        external_docs: p.op.external_docs.as_ref().map(|d| ExternalDocs { url: d.url.clone(), description: d.description.clone() }),
         params,
         body,
         responses,
