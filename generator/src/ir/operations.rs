@@ -27,7 +27,7 @@ pub struct CrateNames {
 const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
 
 /// Methods of every request builder, which parameters may not be named.
-const BUILDER_METHODS: &[&str] = &["send", "into_future", "client"];
+const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body"];
 
 /// An operation that survived `x-speakeasy-ignore`, before its details are lowered.
 struct Pending<'a> {
@@ -605,6 +605,7 @@ fn lower_security(doc: &OpenAPI, p: &Pending<'_>, used: &mut BTreeMap<String, St
         (None, None) => return Vec::new(),
     };
     let schemes = doc.components.as_ref().map(|c| &c.security_schemes);
+    let const_names = scheme_const_names(doc);
     let mut out = Vec::new();
     for (i, req) in reqs.iter().enumerate() {
         let mut alt = Vec::new();
@@ -617,13 +618,24 @@ fn lower_security(doc: &OpenAPI, p: &Pending<'_>, used: &mut BTreeMap<String, St
                 );
                 continue;
             }
-            let c = naming::screaming(name, "SCHEME");
+            let c = const_names.get(name).cloned().unwrap_or_else(|| naming::screaming(name, "SCHEME"));
             used.insert(name.clone(), c.clone());
             alt.push(c);
         }
         out.push(alt);
     }
     out
+}
+
+/// Constant names for every defined scheme, in document order, so two schemes whose names differ
+/// only in case or separators (`X-Api-Key`, `x_api_key`) still get distinct constants.
+fn scheme_const_names(doc: &OpenAPI) -> BTreeMap<String, String> {
+    let mut ns = Namespace::default();
+    doc.components
+        .iter()
+        .flat_map(|c| c.security_schemes.keys())
+        .map(|k| (k.clone(), ns.claim(&naming::screaming(k, "SCHEME"))))
+        .collect()
 }
 
 fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags: &mut Diagnostics) -> Vec<SecurityScheme> {
@@ -734,6 +746,30 @@ mod tests {
     fn path_template_names_are_found() {
         assert_eq!(path_template_names("/a/{id}/b/{other_id}"), ["id", "other_id"]);
         assert!(path_template_names("/a/{unclosed").is_empty());
+    }
+
+    fn lower_json(doc: serde_json::Value) -> Api {
+        let doc: OpenAPI = serde_json::from_value(doc).unwrap();
+        let names = CrateNames { crate_name: "x".into(), lib_name: "x".into(), crate_version: "0.1.0".into(), source_name: "x.yaml".into() };
+        lower(&doc, &names).unwrap_or_else(|d| panic!("{d}")).0
+    }
+
+    #[test]
+    fn schemes_differing_only_in_case_get_distinct_constants_and_setters() {
+        let api = lower_json(serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "security": [{"X-Api-Key": []}, {"x_api_key": []}],
+            "paths": {"/a": {"get": {"operationId": "a", "parameters": [{"name": "body", "in": "query", "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "string"}}}},
+                "responses": {"200": {"description": "ok"}}}}},
+            "components": {"securitySchemes": {
+                "X-Api-Key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+                "x_api_key": {"type": "apiKey", "in": "query", "name": "key"}}}
+        }));
+        let consts: Vec<_> = api.security_schemes.iter().map(|s| (s.const_name.as_str(), s.setter.as_str())).collect();
+        assert_eq!(consts, [("X_API_KEY", "x_api_key"), ("X_API_KEY_2", "x_api_key_2")]);
+        assert_eq!(api.operations[0].security, vec![vec!["X_API_KEY".to_string()], vec!["X_API_KEY_2".to_string()]]);
+        assert_eq!(api.operations[0].params[0].rust_name, "body_2", "`body` is the builder's own field");
     }
 
     #[test]
