@@ -5,6 +5,8 @@
 //! overlays = ["spec/overlays/pos-sdk.yaml"]
 //! out = "generated"
 //! crate-name = "commerce-engine-pos"
+//! # crate-version = "0.1.0"
+//! # strict-overlays = true   # an overlay target that matches nothing is an error
 //! ```
 //! Paths in the file are relative to the file's folder.
 
@@ -25,6 +27,8 @@ pub struct Config {
     pub crate_name: String,
     /// The version written into the generated `Cargo.toml`.
     pub crate_version: String,
+    /// Whether an overlay action whose target matches nothing is an error (else a warning).
+    pub strict_overlays: bool,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +40,8 @@ struct File {
     out: PathBuf,
     crate_name: String,
     crate_version: Option<String>,
+    #[serde(default)]
+    strict_overlays: bool,
 }
 
 /// The default crate version when none is configured.
@@ -50,6 +56,7 @@ impl Config {
             out: out.into(),
             crate_name: crate_name.into(),
             crate_version: DEFAULT_CRATE_VERSION.to_string(),
+            strict_overlays: false,
         }
     }
 
@@ -78,6 +85,7 @@ impl Config {
             out: base.join(file.out),
             crate_name: file.crate_name,
             crate_version: file.crate_version.unwrap_or_else(|| DEFAULT_CRATE_VERSION.to_string()),
+            strict_overlays: file.strict_overlays,
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

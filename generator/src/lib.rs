@@ -75,22 +75,8 @@ impl Generator {
         self.config.check().map_err(Diagnostics::from)?;
         let spec = load::load_file(&self.config.spec)?;
         let mut doc = spec.value.clone();
-        let mut warnings = Diagnostics::default();
-        let mut errors = Diagnostics::default();
-        for path in &self.config.overlays {
-            match load::load_file(path) {
-                Ok(overlay) => {
-                    if let Err(e) = overlay::apply(&mut doc, &overlay, &mut warnings) {
-                        errors.extend(e);
-                    }
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-        if errors.has_errors() {
-            errors.extend(warnings);
-            return Err(errors);
-        }
+        let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
+        let warnings = apply_overlays(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
         Ok((spec, doc, warnings))
     }
 
@@ -136,6 +122,30 @@ impl Generator {
         let diff = generated.files.diff_against(&self.config.out).map_err(Diagnostics::from)?;
         Ok((diff, generated.warnings))
     }
+}
+
+/// Validates each overlay and applies it to `doc`, in order. All overlays are validated even when
+/// one fails, so every problem is reported in one run.
+pub fn apply_overlays(doc: &mut Value, paths: &[std::path::PathBuf], spec: Option<&std::path::Path>, strictness: overlay::Strictness) -> Result<Diagnostics, Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let mut errors = Diagnostics::default();
+    for path in paths {
+        let parsed = load::load_file(path).map_err(Diagnostics::from).and_then(overlay::parse);
+        match parsed {
+            Ok(o) if !errors.has_errors() => {
+                if let Err(e) = overlay::apply(doc, &o, spec, strictness, &mut warnings) {
+                    errors.extend(e);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.has_errors() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    Ok(warnings)
 }
 
 /// Gives diagnostics that only have a pointer the spec's file name and line:column.

@@ -20,6 +20,9 @@ enum Command {
     /// Compare the generated crate on disk with what would be generated; exit 1 with a diff when
     /// they differ.
     Check(Inputs),
+    /// Work with OpenAPI Overlay documents.
+    #[command(subcommand)]
+    Overlay(OverlayCommand),
     /// Print the intermediate representation.
     Inspect {
         #[command(flatten)]
@@ -27,6 +30,31 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum OverlayCommand {
+    /// Apply overlays to a document and print (or write) the result, in the document's format
+    /// (YAML in, YAML out; JSON in, JSON out) and key order.
+    Apply {
+        /// The OpenAPI document.
+        spec: PathBuf,
+        /// An overlay to apply (repeatable; applied in order).
+        #[arg(long = "overlay", required = true)]
+        overlays: Vec<PathBuf>,
+        /// Write the result here instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Make an action whose target matches nothing an error.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Check overlay documents against the Overlay 1.0/1.1 specification.
+    Validate {
+        /// The overlay documents.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -53,18 +81,24 @@ struct Inputs {
     /// The Cargo package name of the generated crate.
     #[arg(long, requires = "spec")]
     crate_name: Option<String>,
+    /// Make an overlay action whose target matches nothing an error (also `strict-overlays` in
+    /// sdkforge.toml).
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Inputs {
     fn config(&self) -> Result<Config, Diagnostics> {
-        match (&self.spec, &self.out, &self.crate_name) {
+        let mut c = match (&self.spec, &self.out, &self.crate_name) {
             (Some(spec), Some(out), Some(name)) => {
                 let mut c = Config::new(spec, out, name);
                 c.overlays = self.overlays.clone();
-                Ok(c)
+                c
             }
-            _ => Config::from_file(&self.config).map_err(Diagnostics::from),
-        }
+            _ => Config::from_file(&self.config).map_err(Diagnostics::from)?,
+        };
+        c.strict_overlays |= self.strict;
+        Ok(c)
     }
 
     /// The command that regenerates with these inputs.
@@ -128,6 +162,49 @@ fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Overlay(OverlayCommand::Apply { spec, overlays, out, strict }) => {
+            let source = sdkforge::load::load_file(&spec)?;
+            let mut doc = source.value.clone();
+            let strictness = if strict { sdkforge::overlay::Strictness::Strict } else { sdkforge::overlay::Strictness::Lenient };
+            let warnings = sdkforge::apply_overlays(&mut doc, &overlays, Some(&spec), strictness)?;
+            report(&warnings);
+            let text = match source.format {
+                sdkforge::load::Format::Json => serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string()),
+                sdkforge::load::Format::Yaml => sdkforge::load::to_yaml_string(&doc),
+            }
+            .map_err(|e| sdkforge::Diagnostic::error(format!("cannot write the document: {e}")))?;
+            match out {
+                None => print!("{text}"),
+                Some(path) => sdkforge::write::write_file_atomically(&path, &text)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Overlay(OverlayCommand::Validate { files }) => {
+            let mut problems = Diagnostics::default();
+            for file in &files {
+                match sdkforge::load::load_file(file).map_err(Diagnostics::from).and_then(sdkforge::overlay::parse) {
+                    Ok(overlay) => {
+                        for action in &overlay.actions {
+                            if let Some(w) = overlay.does_nothing(action) {
+                                problems.push(w);
+                            }
+                        }
+                        let version = match overlay.version {
+                            sdkforge::overlay::Version::V1_0 => "1.0",
+                            sdkforge::overlay::Version::V1_1 => "1.1",
+                        };
+                        let n = overlay.actions.len();
+                        eprintln!("{}: a valid Overlay {version} document with {n} action{}", file.display(), if n == 1 { "" } else { "s" });
+                    }
+                    Err(e) => problems.extend(e),
+                }
+            }
+            if problems.has_errors() {
+                return Err(problems);
+            }
+            report(&problems);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Inspect { inputs, format } => {
             let config = inputs.config()?;

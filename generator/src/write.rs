@@ -84,6 +84,19 @@ impl OutputSpace {
     }
 }
 
+/// Writes one file through a temporary file in the same folder, so a reader never sees half of
+/// it and a failure leaves the old file as it was.
+pub fn write_file_atomically(path: &Path, contents: &str) -> Result<(), Diagnostic> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| io_error(&dir, "create a temporary file in", e))?;
+    std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| io_error(path, "write", e))?;
+    tmp.persist(path).map_err(|e| io_error(path, "write", e.error))?;
+    Ok(())
+}
+
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
 }

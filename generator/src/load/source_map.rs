@@ -33,7 +33,9 @@ fn normalise(pointer: &str) -> String {
 }
 
 enum Frame {
-    Mapping { expecting_key: bool },
+    /// `located`: the mapping's own pointer when it was wanted; the parser marks a block
+    /// mapping after its first key, so the first key's position replaces that mark.
+    Mapping { expecting_key: bool, located: Option<String> },
     Sequence { index: usize },
 }
 
@@ -68,9 +70,12 @@ impl Walker<'_> {
     /// Called when a node starts. Returns true if the node is a mapping key.
     fn node_start(&mut self, mark: Marker, key_text: Option<&str>) -> bool {
         match self.stack.last_mut() {
-            Some(Frame::Mapping { expecting_key: true }) => {
-                if let Some(Frame::Mapping { expecting_key }) = self.stack.last_mut() {
+            Some(Frame::Mapping { expecting_key: true, .. }) => {
+                if let Some(Frame::Mapping { expecting_key, located }) = self.stack.last_mut() {
                     *expecting_key = false;
+                    if let Some(p) = located.take() {
+                        self.found.insert(p, LineCol { line: mark.line(), column: mark.col() + 1 });
+                    }
                 }
                 self.path.push(escape_pointer_segment(key_text.unwrap_or("")));
                 self.record(mark);
@@ -82,7 +87,7 @@ impl Walker<'_> {
                 self.record(mark);
                 false
             }
-            Some(Frame::Mapping { expecting_key: false }) => false,
+            Some(Frame::Mapping { expecting_key: false, .. }) => false,
             None => {
                 self.record(mark);
                 false
@@ -93,7 +98,7 @@ impl Walker<'_> {
     /// Called when a value node ends: step to the next key or item.
     fn value_end(&mut self) {
         match self.stack.last_mut() {
-            Some(Frame::Mapping { expecting_key }) => {
+            Some(Frame::Mapping { expecting_key, .. }) => {
                 *expecting_key = true;
                 self.path.pop();
             }
@@ -123,7 +128,11 @@ impl MarkedEventReceiver for Walker<'_> {
             }
             Event::MappingStart(..) => {
                 self.node_start(mark, None);
-                self.stack.push(Frame::Mapping { expecting_key: true });
+                // Mapping entries are located at their key already; sequence items are not.
+                let p = self.pointer();
+                let in_sequence = matches!(self.stack.last(), Some(Frame::Sequence { .. }));
+                let located = (in_sequence && self.wanted.contains(&p)).then_some(p);
+                self.stack.push(Frame::Mapping { expecting_key: true, located });
             }
             Event::SequenceStart(..) => {
                 self.node_start(mark, None);
@@ -162,7 +171,7 @@ mod tests {
         let found = locate(text, &["#/params/1", "#/params/1/name", "#/params/0/in"]);
         assert_eq!(found["#/params/1/name"], at(4, 5));
         assert_eq!(found["#/params/0/in"], at(3, 5));
-        assert_eq!(found["#/params/1"].line, 4);
+        assert_eq!(found["#/params/1"], at(4, 5), "a block mapping is where its first key is");
     }
 
     #[test]

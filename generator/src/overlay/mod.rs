@@ -1,109 +1,255 @@
-//! OpenAPI Overlay documents: reading them and applying their actions to a document.
+//! OpenAPI Overlay 1.0 and 1.1: validating overlay documents and applying their actions.
 //!
-//! Targets are RFC 9535 JSONPath expressions, evaluated with `serde_json_path` (a maintained,
-//! RFC 9535-conformant implementation that can report the *location* of every match, which
-//! `update` and `remove` need). Actions apply in order, each to the result of the previous one.
-//! Merging follows Overlay 1.1 (which makes 1.0's wording precise): objects merge recursively,
-//! arrays concatenate, primitives replace.
+//! [`parse`] checks an overlay against its version's schema and reports every problem at once
+//! (file, line:column, pointer and action index). [`apply`] runs the actions in order, each on the
+//! result of the previous one. Targets are RFC 9535 JSONPath expressions evaluated with
+//! `serde_json_path`, a maintained RFC 9535 implementation that reports the *location* of each
+//! match (which `update` and `remove` need). Merging follows the specification: objects merge
+//! recursively, arrays concatenate (a non-array update is appended), primitives replace.
+
+mod validate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Source;
 use serde_json::Value;
 use serde_json_path::JsonPath;
+use std::path::{Path, PathBuf};
 
-/// Applies every action of `overlay` to `doc`. Errors stop the overlay; warnings (a target
-/// that matches nothing) are pushed to `diags` and application goes on.
-pub fn apply(doc: &mut Value, overlay: &Source, diags: &mut Diagnostics) -> Result<(), Diagnostics> {
-    let file = &overlay.path;
-    let err = |msg: String, pointer: String| {
-        let at = overlay.locate(&pointer);
-        Diagnostic::error(msg).in_file(file).at(at).pointer(pointer)
-    };
-    let root = overlay.value.as_object().ok_or_else(|| err("an overlay document must be a mapping".into(), "#".into()))?;
-    match root.get("overlay") {
-        Some(Value::String(v)) if v.starts_with("1.0.") || v.starts_with("1.1.") => {}
-        Some(v) => return Err(err(format!("unsupported overlay version {v}; sdkforge reads Overlay 1.0.x and 1.1.x"), "#/overlay".into()).into()),
-        None => return Err(err("not an overlay document: there is no `overlay` key".into(), "#".into()).into()),
+pub use validate::parse;
+
+/// The Overlay specification version a document declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// `1.0.x`.
+    V1_0,
+    /// `1.1.x` (adds `copy` and `info.description`).
+    V1_1,
+}
+
+/// A validated overlay document.
+#[derive(Debug)]
+pub struct Overlay {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its source, for locating problems.
+    pub source: Source,
+    /// The declared version.
+    pub version: Version,
+    /// `info.title`.
+    pub title: String,
+    /// `extends`, the document it was written for.
+    pub extends: Option<String>,
+    /// The actions, in order.
+    pub actions: Vec<Action>,
+}
+
+/// One action.
+#[derive(Debug)]
+pub struct Action {
+    /// Position in `actions`.
+    pub index: usize,
+    /// The target expression as written.
+    pub target: String,
+    /// The parsed target.
+    pub path: JsonPath,
+    /// What it does.
+    pub kind: ActionKind,
+}
+
+/// What an action does. `remove: true` wins over `copy`, which wins over `update`, as the
+/// specification says.
+#[derive(Debug)]
+pub enum ActionKind {
+    /// Delete the selected nodes.
+    Remove,
+    /// Merge this value into each selected node.
+    Update(Value),
+    /// Merge the single node selected by this expression into each selected node (1.1).
+    Copy(String, JsonPath),
+    /// Nothing (only a target): allowed, reported as a warning.
+    Nothing,
+}
+
+impl Overlay {
+    /// The warning for an action with only a target, which the specification allows.
+    pub fn does_nothing(&self, action: &Action) -> Option<Diagnostic> {
+        let at = format!("#/actions/{}", action.index);
+        matches!(action.kind, ActionKind::Nothing).then(|| {
+            Diagnostic::warning(format!("action {} does nothing: it has no `update`, `remove` or `copy`", action.index))
+                .in_file(&self.path)
+                .at(self.source.locate(&at))
+                .pointer(at)
+        })
     }
-    let Some(actions) = root.get("actions").and_then(Value::as_array) else {
-        return Err(err("an overlay needs an `actions` list".into(), "#".into()).into());
-    };
+
+    fn error(&self, message: String, pointer: String) -> Diagnostic {
+        Diagnostic::error(message).in_file(&self.path).at(self.source.locate(&pointer)).pointer(pointer)
+    }
+}
+
+/// How unmatched targets are treated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// A target matching nothing is a warning.
+    #[default]
+    Lenient,
+    /// A target matching nothing is an error.
+    Strict,
+}
+
+/// Applies every action of `overlay` to `doc`, in order. Errors stop application of this
+/// overlay; warnings (targets matching nothing, `extends` naming another document) go to
+/// `warnings` unless `strictness` makes them errors.
+pub fn apply(doc: &mut Value, overlay: &Overlay, spec: Option<&Path>, strictness: Strictness, warnings: &mut Diagnostics) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
-    for (i, action) in actions.iter().enumerate() {
-        let at = format!("#/actions/{i}");
-        match apply_action(doc, action, &at) {
-            Err(e) => errors.push(err(format!("action {i}: {}", e.0), e.1.unwrap_or(at))),
-            Ok(0) => {
-                let target = action.get("target").and_then(Value::as_str).unwrap_or_default();
-                let pointer = format!("{at}/target");
-                diags.push(
-                    Diagnostic::warning(format!("action {i}: target `{target}` matches nothing in the document"))
-                        .in_file(file)
-                        .at(overlay.locate(&pointer))
-                        .pointer(pointer)
-                        .help("the upstream document may have changed; update or delete this action"),
-                );
+    if let (Some(extends), Some(spec)) = (&overlay.extends, spec) {
+        if let Some(d) = check_extends(overlay, extends, spec) {
+            warnings.push(d);
+        }
+    }
+    for action in &overlay.actions {
+        let at = format!("#/actions/{}", action.index);
+        let i = action.index;
+        if let Some(d) = overlay.does_nothing(action) {
+            warnings.push(d);
+            continue;
+        }
+        let pointers: Vec<String> = action.path.query_located(doc).locations().map(|l| l.to_json_pointer()).collect();
+        if pointers.is_empty() {
+            let pointer = format!("{at}/target");
+            let d = Diagnostic::warning(format!("action {i}: target `{}` matches nothing in the document", action.target))
+                .in_file(&overlay.path)
+                .at(overlay.source.locate(&pointer))
+                .pointer(pointer)
+                .help("the upstream document may have changed; update or delete this action");
+            match strictness {
+                Strictness::Lenient => warnings.push(d),
+                Strictness::Strict => errors.push(Diagnostic { severity: crate::diagnostics::Severity::Error, ..d }),
             }
-            Ok(_) => {}
+            continue;
+        }
+        let result = match &action.kind {
+            ActionKind::Remove => remove_all(doc, &pointers),
+            ActionKind::Update(update) => merge_all(doc, &pointers, update),
+            ActionKind::Copy(expr, path) => {
+                let found: Vec<Value> = path.query(doc).all().into_iter().cloned().collect();
+                match found.as_slice() {
+                    [one] => merge_all(doc, &pointers, one),
+                    _ => Err(format!("`copy` expression `{expr}` selects {} nodes; it must select exactly one", found.len())),
+                }
+            }
+            ActionKind::Nothing => Ok(()),
+        };
+        if let Err(message) = result {
+            errors.push(overlay.error(format!("action {i}: {message}"), at));
+            // Later actions would run on a document this one failed to change: stop here.
+            break;
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-type ActionError = (String, Option<String>);
-
-/// Applies one action. Returns how many nodes the target matched.
-fn apply_action(doc: &mut Value, action: &Value, at: &str) -> Result<usize, ActionError> {
-    let Some(target) = action.get("target").and_then(Value::as_str) else {
-        return Err(("`target` is required and must be a string".into(), None));
-    };
-    let path = JsonPath::parse(target)
-        .map_err(|e| (format!("invalid JSONPath `{target}`: {e}"), Some(format!("{at}/target"))))?;
-    let pointers: Vec<String> = path.query_located(doc).locations().map(|l| l.to_json_pointer()).collect();
-    let remove = match action.get("remove") {
-        None | Some(Value::Bool(false)) => false,
-        Some(Value::Bool(true)) => true,
-        Some(_) => return Err(("`remove` must be true or false".into(), Some(format!("{at}/remove")))),
-    };
-    if remove {
-        // Reverse document order: later array items go first, so earlier indexes stay valid.
-        for p in pointers.iter().rev() {
-            remove_at(doc, p);
-        }
-    } else if let Some(update) = action.get("update") {
-        for p in &pointers {
-            if let Some(node) = doc.pointer_mut(p) {
-                merge(node, update).map_err(|m| (format!("cannot update `{p}`: {m}"), Some(format!("{at}/update"))))?;
-            }
-        }
+/// Compares `extends` (a path relative to the overlay, or a URL) with the document it is
+/// applied to. URLs cannot be fetched; their last segment is compared with the file name.
+fn check_extends(overlay: &Overlay, extends: &str, spec: &Path) -> Option<Diagnostic> {
+    let is_url = extends.split_once(':').is_some_and(|(scheme, _)| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let spec_name = spec.file_name()?.to_string_lossy().into_owned();
+    let same = if is_url {
+        extends.split(['?', '#']).next().unwrap_or("").rsplit('/').next() == Some(spec_name.as_str())
     } else {
-        return Err(("an action needs `update` or `remove: true`".into(), None));
-    }
-    Ok(pointers.len())
+        let base = overlay.path.parent().unwrap_or(Path::new(""));
+        let named = base.join(extends.trim_start_matches("file://"));
+        match (named.canonicalize(), spec.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => named.file_name().map(|n| n.to_string_lossy().into_owned()) == Some(spec_name.clone()),
+        }
+    };
+    (!same).then(|| {
+        Diagnostic::warning(format!("the overlay extends `{extends}` but is applied to `{}`", spec.display()))
+            .in_file(&overlay.path)
+            .at(overlay.source.locate("#/extends"))
+            .pointer("#/extends")
+            .help("check that this overlay was written for this document")
+    })
 }
 
-fn remove_at(doc: &mut Value, pointer: &str) {
-    let Some((parent, last)) = pointer.rsplit_once('/') else {
-        return;
-    };
-    let key = last.replace("~1", "/").replace("~0", "~");
-    match doc.pointer_mut(parent) {
-        Some(Value::Object(map)) => {
-            map.shift_remove(&key);
-        }
-        Some(Value::Array(items)) => {
-            if let Ok(i) = key.parse::<usize>() {
-                if i < items.len() {
-                    items.remove(i);
+fn remove_all(doc: &mut Value, pointers: &[String]) -> Result<(), String> {
+    // Reverse document order: later array items go first, so earlier indexes stay valid.
+    for p in pointers.iter().rev() {
+        let Some((parent, last)) = p.rsplit_once('/') else {
+            return Err("cannot remove the document root".to_string());
+        };
+        let key = last.replace("~1", "/").replace("~0", "~");
+        match doc.pointer_mut(parent) {
+            Some(Value::Object(map)) => {
+                map.shift_remove(&key);
+            }
+            Some(Value::Array(items)) => {
+                if let Ok(i) = key.parse::<usize>() {
+                    if i < items.len() {
+                        items.remove(i);
+                    }
                 }
             }
+            _ => {}
         }
-        _ => {}
+    }
+    Ok(())
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
-/// Overlay merge: objects recursively, arrays concatenated (or a non-array appended), primitives
-/// replaced. Other combinations are incompatible.
+fn shape(v: &Value) -> u8 {
+    match v {
+        Value::Object(_) => 0,
+        Value::Array(_) => 1,
+        _ => 2,
+    }
+}
+
+fn merge_all(doc: &mut Value, pointers: &[String], update: &Value) -> Result<(), String> {
+    let shapes: Vec<u8> = pointers.iter().filter_map(|p| doc.pointer(p)).map(shape).collect();
+    if shapes.windows(2).any(|w| w[0] != w[1]) {
+        return Err("the target selects a mix of objects, arrays and primitives; an update needs them all of one kind".to_string());
+    }
+    for p in pointers {
+        if let Some(node) = doc.pointer_mut(p) {
+            merge_top(node, update).map_err(|m| format!("cannot update `{}`: {m}", if p.is_empty() { "$" } else { p }))?;
+        }
+    }
+    Ok(())
+}
+
+/// The selected node itself: an array takes an array update concatenated and any other update
+/// appended; an object is merged with an object update; a primitive is replaced by a primitive.
+/// Overlay 1.1 spells these rules out; 1.0 defines the object and array cases and tools apply
+/// the primitive case to 1.0 documents too, so both versions behave the same.
+fn merge_top(target: &mut Value, update: &Value) -> Result<(), String> {
+    match (target, update) {
+        (Value::Array(t), Value::Array(u)) => {
+            t.extend(u.iter().cloned());
+            Ok(())
+        }
+        (Value::Array(t), u) => {
+            t.push(u.clone());
+            Ok(())
+        }
+        (Value::Object(_), u) if !u.is_object() => Err(format!("the target is an object, so the update must be an object, not {}", kind(u))),
+        (t, u) => merge(t, u),
+    }
+}
+
+/// Overlay merge of a property value: objects recursively, arrays concatenated, primitives
+/// replaced; other combinations are incompatible.
 pub fn merge(target: &mut Value, update: &Value) -> Result<(), String> {
     match (target, update) {
         (Value::Object(t), Value::Object(u)) => {
@@ -121,10 +267,6 @@ pub fn merge(target: &mut Value, update: &Value) -> Result<(), String> {
             t.extend(u.iter().cloned());
             Ok(())
         }
-        (Value::Array(t), u) => {
-            t.push(u.clone());
-            Ok(())
-        }
         (t, u) if !t.is_object() && !t.is_array() && !u.is_object() && !u.is_array() => {
             *t = u.clone();
             Ok(())
@@ -133,13 +275,29 @@ pub fn merge(target: &mut Value, update: &Value) -> Result<(), String> {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_follows_the_specification() {
+        let mut t = json!({"a": 1, "b": {"c": [1]}, "keep": true});
+        merge(&mut t, &json!({"a": 2, "b": {"c": [2], "d": "x"}, "new": null})).unwrap();
+        assert_eq!(t, json!({"a": 2, "b": {"c": [1, 2], "d": "x"}, "keep": true, "new": null}));
+        assert_eq!(merge(&mut json!({"a": {}}), &json!({"a": "s"})).unwrap_err(), "property `a`: cannot merge a string into an object");
+    }
+
+    #[test]
+    fn arrays_take_appended_entries_and_primitives_are_replaced() {
+        let mut t = json!([1]);
+        merge_top(&mut t, &json!({"x": 1})).unwrap();
+        merge_top(&mut t, &json!([2, 3])).unwrap();
+        assert_eq!(t, json!([1, {"x": 1}, 2, 3]));
+        let mut s = json!("old");
+        merge_top(&mut s, &json!("new")).unwrap();
+        assert_eq!(s, json!("new"));
+        assert_eq!(merge_top(&mut json!({}), &json!("new")).unwrap_err(), "the target is an object, so the update must be an object, not a string");
+        assert_eq!(merge_top(&mut json!("old"), &json!({})).unwrap_err(), "cannot merge an object into a string");
     }
 }
