@@ -99,11 +99,40 @@ pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<L
             let at = (e.line() > 0).then_some(LineCol { line: e.line(), column: e.column().max(1) });
             (strip_location_suffix(&e.to_string()), at)
         }),
-        Format::Yaml => serde_yaml::from_str::<Value>(text).map_err(|e| {
+        Format::Yaml => {
+            if let Some(at) = deep_flow_nesting(text) {
+                return Err((format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep"), Some(at)));
+            }
+            serde_yaml::from_str::<Value>(text).map_err(|e| {
             let at = e.location().map(|l| LineCol { line: l.line(), column: l.column() });
             (strip_location_suffix(&e.to_string()), at)
-        }),
+            })
+        }
     }
+}
+
+/// Flow nesting (`[`, `{`) allowed before parsing. The YAML parser takes time quadratic in the
+/// nesting depth before its own depth limit (128) trips, so a hostile `[[[[...` of 100,000
+/// levels would take tens of seconds; this linear scan refuses it first. Brackets inside strings
+/// are counted too, which can only over-count: no real document comes near the bound.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// Where flow nesting first exceeds [`MAX_FLOW_DEPTH`], if it does.
+fn deep_flow_nesting(text: &str) -> Option<LineCol> {
+    let mut depth = 0usize;
+    for (offset, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line_col_of_offset(text, offset));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Parser messages carry "at line 3 column 5" (at the end, or before ", while parsing ... at
@@ -147,6 +176,27 @@ mod tests {
         let (msg, at) = parse_text("a: [1, 2\nb: 3\n", Format::Yaml).unwrap_err();
         assert_eq!(msg, "did not find expected ',' or ']', while parsing a flow sequence at line 1 column 4");
         assert_eq!(at.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn hostile_yaml_nesting_is_refused_quickly() {
+        let text = format!("openapi: 3.0.3\nx: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let (msg, at) = parse_text(&text, Format::Yaml).unwrap_err();
+        assert_eq!(msg, "brackets nest more than 1000 levels deep");
+        assert_eq!(at, Some(LineCol { line: 2, column: 1004 }));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        let (msg, _) = parse_text(&format!("x: {}{}", "[".repeat(200), "]".repeat(200)), Format::Yaml).unwrap_err();
+        assert_eq!(msg, "recursion limit exceeded", "the parser's own limit applies below the pre-check's");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(", ")));
+        }
+        assert_eq!(parse_text(&text, Format::Yaml).unwrap_err().0, "repetition limit exceeded");
     }
 
     #[test]
