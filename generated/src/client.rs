@@ -2,7 +2,7 @@
 // change the document or its overlays and run `sdkforge generate`.
 
 //! The client, its builder, and the API's servers.
-use crate::runtime::{BuildError, Core, CoreBuilder, Secret};
+use crate::runtime::{BuildError, Core, CoreBuilder};
 #[allow(unused_imports)]
 use crate::runtime::{KeyLocation, Scheme};
 use ::std::sync::Arc;
@@ -132,7 +132,8 @@ impl ClientBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.core.credential("Authorization", Secret::Token(value.into()));
+        self.core
+            .credential("Authorization", crate::runtime::Secret::Token(value.into()));
         self
     }
     /// The API key for the `X-Api-Key` scheme (sent in the `X-Api-Key` header).
@@ -142,7 +143,7 @@ impl ClientBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.core.credential("X-Api-Key", Secret::Token(value.into()));
+        self.core.credential("X-Api-Key", crate::runtime::Secret::Token(value.into()));
         self
     }
     /// Uses this `reqwest` client (for proxies, custom TLS or connection settings).

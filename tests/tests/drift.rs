@@ -1,7 +1,9 @@
-//! The committed `generated/` crate must be exactly what the generator makes from `spec/`.
+//! The committed crates must be exactly what the generator makes: `generated/` from `spec/`,
+//! and each fixture client in `tests/clients/<name>/` from `tests/fixtures/specs/<name>.yaml`.
+//! Set `SDKFORGE_BLESS=1` to regenerate the fixture clients instead of failing.
 
 use sdkforge::Generator;
-use sdkforge_tests::committed_config;
+use sdkforge_tests::{committed_config, fixture, workspace_root};
 
 #[test]
 fn committed_client_is_up_to_date() {
@@ -9,4 +11,25 @@ fn committed_client_is_up_to_date() {
     if let Some(diff) = diff {
         panic!("generated/ is out of date with spec/:\n{diff}\nRun `cargo run -p sdkforge -- generate` at the workspace root and commit the result.");
     }
+}
+
+/// Fixture specs that have a committed, compiled client (used by the behaviour tests).
+pub const FIXTURE_CLIENTS: &[&str] = &["kitchen-sink", "unions"];
+
+#[test]
+fn fixture_clients_are_up_to_date() {
+    let bless = std::env::var_os("SDKFORGE_BLESS").is_some();
+    let mut stale = Vec::new();
+    for name in FIXTURE_CLIENTS {
+        let spec = fixture(&format!("specs/{name}.yaml"));
+        let out = workspace_root().join("tests/clients").join(name);
+        let config = sdkforge::Config::new(&spec, &out, format!("fixture-{name}"));
+        let generator = Generator::new(config);
+        if bless {
+            generator.write().unwrap_or_else(|d| panic!("{name}: {d}"));
+        } else if let (Some(diff), _) = generator.check().unwrap_or_else(|d| panic!("{name}: {d}")) {
+            stale.push(format!("{name}:\n{diff}"));
+        }
+    }
+    assert!(stale.is_empty(), "fixture clients are stale; run `SDKFORGE_BLESS=1 cargo test -p sdkforge-tests --test drift`:\n{}", stale.join("\n"));
 }

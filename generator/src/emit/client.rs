@@ -22,7 +22,7 @@ pub fn client_file(api: &Api) -> TokenStream {
     let client_doc = docs(Some(client_doc.trim_start()));
     quote! {
         #![doc = " The client, its builder, and the API's servers."]
-        use crate::runtime::{BuildError, Core, CoreBuilder, Secret};
+        use crate::runtime::{BuildError, Core, CoreBuilder};
         #[allow(unused_imports)]
         use crate::runtime::{KeyLocation, Scheme};
         use ::std::sync::Arc;
@@ -163,14 +163,14 @@ fn scheme_setter(s: &SecurityScheme) -> TokenStream {
         SecurityKind::Basic => quote! {
             #doc
             pub fn #setter(mut self, user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, Secret::Basic { user: user.into(), password: password.into() });
+                self.core.credential(#id, crate::runtime::Secret::Basic { user: user.into(), password: password.into() });
                 self
             }
         },
         _ => quote! {
             #doc
             pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, Secret::Token(value.into()));
+                self.core.credential(#id, crate::runtime::Secret::Token(value.into()));
                 self
             }
         },

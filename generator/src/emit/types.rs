@@ -1,7 +1,7 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
 use super::util::{docs, ident, type_tokens};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -29,6 +29,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let t = type_tokens(target);
             quote! { #doc pub type #name = #t; }
         }
+        TypeKind::Union { variants, discriminator } => union_def(&doc, &name, variants, discriminator.as_deref()),
         TypeKind::Responses { variants } => {
             let vs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
@@ -45,6 +46,54 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
                 #doc
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum #name { #(#vs,)* }
+            }
+        }
+    }
+}
+
+fn union_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let t = type_tokens(&v.ty);
+        let vdoc = if v.tags.is_empty() {
+            format!(" A `{}`.", v.name)
+        } else {
+            format!(" Selected by {}.", v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+        };
+        quote! { #[doc = #vdoc] #vname(#t) }
+    });
+    let Some(tag) = discriminator else {
+        return quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#defs,)* }
+        };
+    };
+    // Decoded by the tag's value; the tag stays in the data the variant decodes (a
+    // `#[serde(tag)]` enum would remove it, breaking variants whose struct has the tag field).
+    let arms = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let tags = &v.tags;
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom)
+        }
+    });
+    let unknown = format!("unknown `{tag}` value `{{other}}`");
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#defs,)* }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
+                match tag.as_deref() {
+                    #(#arms,)*
+                    ::std::option::Option::Some(other) => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!(#unknown))),
+                    ::std::option::Option::None => ::std::result::Result::Err(::serde::de::Error::missing_field(#tag)),
+                }
             }
         }
     }

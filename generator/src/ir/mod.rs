@@ -397,6 +397,15 @@ pub enum TypeKind {
         /// The aliased type.
         target: TypeRef,
     },
+    /// `oneOf`/`anyOf`: one variant per member. With a discriminator, decoding picks the variant
+    /// by the tag property's value (the tag stays in the variant's data); without one, the first
+    /// variant that decodes wins (`#[serde(untagged)]`).
+    Union {
+        /// Variants in document order.
+        variants: Vec<UnionVariant>,
+        /// The discriminator's property name on the wire.
+        discriminator: Option<String>,
+    },
     /// An enum of the several success responses of an operation.
     Responses {
         /// One variant per success response.
@@ -439,6 +448,17 @@ pub struct Variant {
     pub rust_name: String,
     /// The value on the wire.
     pub wire_value: String,
+}
+
+/// A variant of a `oneOf`/`anyOf` union.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnionVariant {
+    /// Variant name.
+    pub name: String,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant (from `mapping`, else the component name).
+    pub tags: Vec<String>,
 }
 
 /// A variant of a several-successes enum.

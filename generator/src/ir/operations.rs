@@ -60,6 +60,14 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         let op = lower_operation(doc, p, &root, &mut types, &mut error_names, &mut schemes_used, &mut diags);
         operations.push(op);
     }
+    // Component schemas no operation uses are generated only when asked (Speakeasy's rule).
+    for (key, schema) in doc.components.iter().flat_map(|c| c.schemas.iter()) {
+        if let ReferenceOr::Item(s) = schema {
+            if speakeasy::included(&s.schema_data.extensions) {
+                types.component(key);
+            }
+        }
+    }
     let security_schemes = lower_security_schemes(doc, &schemes_used, &mut diags);
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);

@@ -98,6 +98,11 @@ pub fn root_method_renames(ext: &Extensions) -> Result<Vec<MethodRename>, Diagno
     Ok(out)
 }
 
+/// `x-speakeasy-include: true` on a component schema: generate it even when no operation uses it.
+pub fn included(ext: &Extensions) -> bool {
+    ext.get("x-speakeasy-include").and_then(Value::as_bool) == Some(true)
+}
+
 /// `x-speakeasy-type-override: any`.
 pub fn type_override_any(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-type-override").and_then(Value::as_str) == Some("any")

@@ -8,7 +8,7 @@
 
 use super::naming::{self, Namespace};
 use super::speakeasy;
-use super::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use super::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_from};
 use crate::resolve::component_name;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
@@ -223,6 +223,12 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// Lowers the component schema `key` (for `x-speakeasy-include`).
+    pub fn component(&mut self, key: &str) -> TypeRef {
+        let reference = pointer_from(["components", "schemas", key]);
+        self.lower_ref(&reference, "#/components/schemas")
+    }
+
     fn lower_ref(&mut self, r: &str, pointer: &str) -> TypeRef {
         let Some(key) = component_name(r, "schemas") else {
             self.diags.push(unsupported_ref(r, pointer));
@@ -318,13 +324,20 @@ impl<'a> TypeSpace<'a> {
         if speakeasy::type_override_any(&schema.schema_data.extensions) {
             return TypeRef::Json;
         }
-        if !v.one_of.is_empty() || !v.any_of.is_empty() || v.not {
-            let what = if !v.one_of.is_empty() { "oneOf" } else if !v.any_of.is_empty() { "anyOf" } else { "not" };
-            self.diags.push(
-                Diagnostic::warning(format!("`{what}` is not supported yet; using a JSON value"))
-                    .pointer(pointer.to_string()),
-            );
+        if v.not {
+            self.diags.push(Diagnostic::warning("`not` has no Rust type; using a JSON value").pointer(pointer.to_string()));
             return TypeRef::Json;
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            let (members, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+            if !v.properties.is_empty() || !v.all_of.is_empty() {
+                self.diags.push(
+                    Diagnostic::warning(format!("`{key}` beside `properties` or `allOf` is not supported yet; using a JSON value"))
+                        .pointer(pointer.to_string()),
+                );
+                return TypeRef::Json;
+            }
+            return self.lower_union(schema, members, key, pointer, fixed, hint);
         }
         if !v.all_of.is_empty() {
             return self.lower_all_of(schema, &v, pointer, fixed, hint);
@@ -477,6 +490,59 @@ impl<'a> TypeSpace<'a> {
         fields
     }
 
+    /// `oneOf`/`anyOf`. A single member is that member; several become a union.
+    fn lower_union(&mut self, schema: &'a Schema, members: &'a [ReferenceOr<Schema>], key: &str, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        if let [only] = members {
+            return self.lower(only.into(), &format!("{pointer}/{key}/0"), hint);
+        }
+        let name = self.name_for(schema, pointer, fixed, hint);
+        self.done.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut ns = Namespace::default();
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = format!("{pointer}/{key}/{i}");
+            let member_ref = SchemaRef::from(member);
+            let ty = self.lower(member_ref, &at, &format!("{name}Variant{}", i + 1));
+            // An inline member named `<Union>Variant2` is just `Variant2` inside the union.
+            let base = match &ty {
+                TypeRef::Named(n) => n.strip_prefix(name.as_str()).filter(|rest| rest.starts_with("Variant")).unwrap_or(n).to_string(),
+                t => variant_name_for(t),
+            };
+            let mut tags = Vec::new();
+            if let Some(d) = discriminator {
+                if let SchemaRef::Ref(r) = member_ref {
+                    let by_mapping: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(k, target)| !k.starts_with("x-") && (target.as_str() == r || component_name(r, "schemas").as_deref() == Some(target.as_str())))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    tags = if by_mapping.is_empty() { component_name(r, "schemas").into_iter().collect() } else { by_mapping };
+                }
+            }
+            variants.push(UnionVariant { name: ns.claim(&naming::pascal(&base, "Variant", "V")), ty, tags });
+        }
+        let discriminator = match discriminator {
+            Some(d) if variants.iter().all(|v| !v.tags.is_empty()) => Some(d.property_name.clone()),
+            Some(_) => {
+                self.diags.push(
+                    Diagnostic::warning("a discriminator needs every member to be a `$ref`; decoding tries each member in turn instead")
+                        .pointer(format!("{pointer}/discriminator")),
+                );
+                None
+            }
+            None => None,
+        };
+        self.add(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            doc: schema.schema_data.description.clone(),
+            kind: TypeKind::Union { variants, discriminator },
+        });
+        TypeRef::Named(name)
+    }
+
     /// `allOf`: one member (often `allOf: [$ref]` to add `nullable` or a description) is that
     /// member; several object members are merged into one struct.
     fn lower_all_of(&mut self, schema: &'a Schema, v: &View<'a>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
@@ -522,6 +588,22 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
+/// A variant name for an unnamed member type.
+fn variant_name_for(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Boolean".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Json => "Value".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner)),
+        TypeRef::Option(inner) | TypeRef::Box(inner) => variant_name_for(inner),
+    }
+}
+
 fn unsupported_ref(r: &str, pointer: &str) -> Diagnostic {
     let help = if r.starts_with('#') {
         "a schema reference must point into `#/components/schemas/`"
@@ -549,6 +631,7 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
             let direct = match &def.kind {
                 TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct_named(&f.ty).map(str::to_string)).collect(),
                 TypeKind::Alias { target } => direct_named(target).map(str::to_string).into_iter().collect(),
+                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty).map(str::to_string)).collect(),
                 _ => Vec::new(),
             };
             (name.clone(), direct)
@@ -569,18 +652,24 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
     };
     let mut to_box = Vec::new();
     for (name, def) in defs.iter() {
-        if let TypeKind::Struct { fields } = &def.kind {
-            for (i, f) in fields.iter().enumerate() {
-                if direct_named(&f.ty).is_some_and(|target| reaches(target, name)) {
-                    to_box.push((name.clone(), i));
-                }
+        let types: Vec<&TypeRef> = match &def.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            _ => Vec::new(),
+        };
+        for (i, t) in types.into_iter().enumerate() {
+            if direct_named(t).is_some_and(|target| reaches(target, name)) {
+                to_box.push((name.clone(), i));
             }
         }
     }
     for (name, i) in to_box {
-        if let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = defs.get_mut(&name) {
-            let ty = std::mem::replace(&mut fields[i].ty, TypeRef::Json);
-            fields[i].ty = TypeRef::Box(Box::new(ty));
-        }
+        let slot = match defs.get_mut(&name).map(|d| &mut d.kind) {
+            Some(TypeKind::Struct { fields }) => &mut fields[i].ty,
+            Some(TypeKind::Union { variants, .. }) => &mut variants[i].ty,
+            _ => continue,
+        };
+        let ty = std::mem::replace(slot, TypeRef::Json);
+        *slot = TypeRef::Box(Box::new(ty));
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! This module is hand-written, not generated: sdkforge embeds the same source into every client
 //! it generates, and the generated operation methods are thin descriptions of each call that this
-//! module executes. Each API uses a subset of it, hence the `dead_code` allowance.
-#![allow(dead_code)]
+//! module executes. Each API uses a subset of it, hence the `dead_code` and `unused_imports`
+//! allowances.
+#![allow(dead_code, unused_imports)]
 
 mod auth;
 mod call;

@@ -1,0 +1,137 @@
+//! Behaviour of the fixture clients (`tests/clients/`), compiled from `tests/fixtures/specs/`:
+//! unions decode by discriminator or by shape, and the kitchen-sink client encodes parameters,
+//! credentials and bodies and decodes every kind of documented response.
+
+use fixture_kitchen_sink::errors::{PetsListError, PetsPhotosGetPetsPetIdError};
+use fixture_kitchen_sink::types::{Kind, Pet as KsPet, PetStatus, PetsCreateSuccess, Problem};
+use fixture_unions::types::{Cat, Dog, GetValueResponse, Pet, Shape};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+#[test]
+fn discriminated_unions_decode_by_tag_and_keep_it() {
+    let dog: Pet = serde_json::from_value(json!({"petType": "doggo", "bark": true})).unwrap();
+    assert_eq!(dog, Pet::Dog(Box::new(Dog { pet_type: "doggo".into(), bark: true, friend: None })));
+    let cat: Pet = serde_json::from_value(json!({"petType": "cat", "lives": 9})).unwrap();
+    assert_eq!(cat, Pet::Cat(Cat { pet_type: "cat".into(), lives: Some(9) }));
+    assert_eq!(serde_json::to_value(&cat).unwrap(), json!({"petType": "cat", "lives": 9}), "serialised as the variant, tag included");
+    let lizard: Pet = serde_json::from_value(json!({"petType": "Lizard"})).unwrap();
+    assert!(matches!(lizard, Pet::Lizard(_)), "without a mapping entry the component name is the tag");
+    let err = serde_json::from_value::<Pet>(json!({"petType": "fish"})).unwrap_err();
+    assert_eq!(err.to_string(), "unknown `petType` value `fish`");
+    let err = serde_json::from_value::<Pet>(json!({"bark": true})).unwrap_err();
+    assert_eq!(err.to_string(), "missing field `petType`");
+    let nested: Pet = serde_json::from_value(json!({"petType": "dog", "bark": false, "friend": {"petType": "cat"}})).unwrap();
+    let Pet::Dog(d) = nested else { panic!() };
+    assert_eq!(d.friend.as_deref(), Some(&Pet::Cat(Cat { pet_type: "cat".into(), lives: None })));
+}
+
+#[test]
+fn untagged_unions_decode_by_shape() {
+    assert_eq!(serde_json::from_value::<Shape>(json!("circle")).unwrap(), Shape::String("circle".into()));
+    let group: Shape = serde_json::from_value(json!({"children": ["a", {"inner": "b"}]})).unwrap();
+    let Shape::Group(g) = group else { panic!("expected a group") };
+    assert_eq!(g.children.as_ref().map(Vec::len), Some(2));
+    assert_eq!(serde_json::from_value::<GetValueResponse>(json!(5)).unwrap(), GetValueResponse::Integer(5));
+    assert_eq!(serde_json::from_value::<GetValueResponse>(json!(["a"])).unwrap(), GetValueResponse::StringList(vec!["a".into()]));
+    assert!(matches!(serde_json::from_value::<GetValueResponse>(json!({"code": 1})).unwrap(), GetValueResponse::Variant4(v) if v.code == Some(1)));
+}
+
+#[tokio::test]
+async fn a_union_body_round_trips_over_http() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/pets")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"petType": "cat", "lives": 3}))).mount(&server).await;
+    let client = fixture_unions::Client::builder().base_url(server.uri()).build().unwrap();
+    let sent = Pet::Dog(Box::new(Dog { pet_type: "dog".into(), bark: true, friend: None }));
+    let got = client.create_pet(sent).await.unwrap();
+    assert_eq!(got, Pet::Cat(Cat { pet_type: "cat".into(), lives: Some(3) }));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(), json!({"petType": "dog", "bark": true}));
+}
+
+async fn kitchen_sink(body: ResponseTemplate) -> (MockServer, fixture_kitchen_sink::Client) {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(body).mount(&server).await;
+    let client = fixture_kitchen_sink::Client::builder().base_url(format!("{}/v1", server.uri())).basic_auth("user", "pass").build().unwrap();
+    (server, client)
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut r = server.received_requests().await.unwrap();
+    assert_eq!(r.len(), 1);
+    r.remove(0)
+}
+
+#[tokio::test]
+async fn query_cookie_and_basic_auth_are_sent_and_a_list_decoded() {
+    let pets = json!([{"id": "1", "name": "Rex", "kind": "2legs", "type": "t", "self": "s", "status": "lost", "tags": {"a": "b"}}]);
+    let (server, client) = kitchen_sink(ResponseTemplate::new(200).set_body_json(pets)).await;
+    let list = client.pets().list(Kind::Dog).limit(10).session("s 1").await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].kind, Kind::V2legs);
+    assert_eq!(list[0].r#type.as_deref(), Some("t"));
+    assert_eq!(list[0].self_.as_deref(), Some("s"));
+    assert_eq!(list[0].status, Some(PetStatus::Unknown("lost".into())), "an open enum keeps unknown values");
+    let r = only_request(&server).await;
+    assert_eq!(r.method.as_str(), "GET");
+    assert_eq!(r.url.path(), "/v1/pets");
+    assert_eq!(r.url.query(), Some("kind=dog&limit=10"));
+    assert_eq!(r.headers["cookie"], "session=s 1");
+    assert_eq!(r.headers["authorization"], "Basic dXNlcjpwYXNz");
+    assert!(r.headers.get("x-trace").is_none(), "an ignored parameter is not sent");
+}
+
+#[tokio::test]
+async fn a_status_range_and_default_are_typed_errors() {
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(422).set_body_json(json!({"message": "bad kind"}))).await;
+    let err = client.pets().list(Kind::Cat).await.unwrap_err();
+    assert_eq!(err.to_string(), "422 Unprocessable Entity: bad kind");
+    let fixture_kitchen_sink::Error::Api(e) = err else { panic!() };
+    assert_eq!(e.body, PetsListError::ClientError(Problem { message: "bad kind".into(), code: None }));
+
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(500).set_body_string("boom")).await;
+    let err = client.pets().list(Kind::Cat).await.unwrap_err();
+    assert_eq!(err.to_string(), "500 Internal Server Error: boom");
+    let fixture_kitchen_sink::Error::Api(e) = err else { panic!() };
+    assert_eq!(e.body, PetsListError::Default("boom".into()));
+}
+
+#[tokio::test]
+async fn several_successes_are_an_enum_and_security_none_sends_no_credentials() {
+    let (server, client) = kitchen_sink(ResponseTemplate::new(201).set_body_json(json!({"id": "9"}))).await;
+    let pet = KsPet::new("Rex", Kind::Empty).nickname("R");
+    match client.pets().create(pet).await.unwrap() {
+        PetsCreateSuccess::Created(c) => assert_eq!(c.id.as_deref(), Some("9")),
+        other => panic!("{other:?}"),
+    }
+    let r = only_request(&server).await;
+    assert!(r.headers.get("authorization").is_none(), "`security: []` sends no credentials");
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(body, json!({"name": "Rex", "kind": "", "nickname": "R"}));
+
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(204)).await;
+    assert_eq!(client.pets().create(KsPet::new("a", Kind::Dog)).await.unwrap(), PetsCreateSuccess::NoContent);
+}
+
+#[tokio::test]
+async fn path_parameters_are_encoded_and_text_decoded() {
+    let (server, client) = kitchen_sink(ResponseTemplate::new(200).set_body_string("photo-1\nphoto-2")).await;
+    let text = client.pets().photos().get_pets_pet_id("../a b/c").await.unwrap();
+    assert_eq!(text, "photo-1\nphoto-2");
+    assert_eq!(only_request(&server).await.url.path(), "/v1/pets/..%2Fa%20b%2Fc");
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(404)).await;
+    let err = client.pets().photos().get_pets_pet_id("x").await.unwrap_err();
+    let fixture_kitchen_sink::Error::Api(e) = err else { panic!() };
+    assert_eq!(e.body, PetsPhotosGetPetsPetIdError::NotFound);
+}
+
+#[tokio::test]
+async fn root_operations_and_servers() {
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(204)).await;
+    client.health_check().await.unwrap();
+    use fixture_kitchen_sink::Server;
+    assert_eq!(Server::Regional { region: "us".into() }.url(), "https://us.example.com/v1");
+    assert_eq!(Server::Server2.url(), "https://sandbox.example.com/v1");
+    assert_eq!(fixture_kitchen_sink::Client::builder().build().unwrap().base_url(), "https://eu.example.com/v1");
+}
