@@ -160,7 +160,7 @@ impl LoginWithEmailRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/email",
             )
-            .header("x-debug-mode", &self.x_debug_mode)
+            .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
@@ -218,7 +218,7 @@ impl LoginWithPhoneRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/phone",
             )
-            .header("x-debug-mode", &self.x_debug_mode)
+            .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
@@ -276,7 +276,7 @@ impl LoginWithWhatsappRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/whatsapp",
             )
-            .header("x-debug-mode", &self.x_debug_mode)
+            .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;

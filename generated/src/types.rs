@@ -182,11 +182,6 @@ impl ::std::fmt::Display for PosDeviceDeviceType {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ToParam for PosDeviceDeviceType {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
-    }
-}
 /// The device's availability status.
 #[derive(
     Clone,
@@ -224,11 +219,6 @@ impl PosDeviceStatus {
 impl ::std::fmt::Display for PosDeviceStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for PosDeviceStatus {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
     }
 }
 /// `PosLoginWithEmailBody` (from `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`).
@@ -327,11 +317,6 @@ impl PosLoginWithEmailResponseContentOtpAction {
 impl ::std::fmt::Display for PosLoginWithEmailResponseContentOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for PosLoginWithEmailResponseContentOtpAction {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
     }
 }
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
@@ -447,11 +432,6 @@ impl ::std::fmt::Display for PosLoginWithPhoneResponseContentOtpAction {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ToParam for PosLoginWithPhoneResponseContentOtpAction {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
-    }
-}
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithWhatsappBody {
@@ -563,11 +543,6 @@ impl PosLoginWithWhatsappResponseContentOtpAction {
 impl ::std::fmt::Display for PosLoginWithWhatsappResponseContentOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for PosLoginWithWhatsappResponseContentOtpAction {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
     }
 }
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
@@ -933,11 +908,6 @@ impl PosVerifyOtpBodyOtpAction {
 impl ::std::fmt::Display for PosVerifyOtpBodyOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for PosVerifyOtpBodyOtpAction {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
     }
 }
 /// `PosVerifyOtpResponse` (from `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`).

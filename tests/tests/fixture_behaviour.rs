@@ -135,3 +135,75 @@ async fn root_operations_and_servers() {
     assert_eq!(Server::Server2.url(), "https://sandbox.example.com/v1");
     assert_eq!(fixture_kitchen_sink::Client::builder().build().unwrap().base_url(), "https://eu.example.com/v1");
 }
+
+async fn params_server(body: ResponseTemplate) -> (MockServer, fixture_params::Client) {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(body).mount(&server).await;
+    let client = fixture_params::Client::builder().base_url(server.uri()).build().unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn every_parameter_style_is_encoded_as_openapi_specifies() {
+    use fixture_params::types::{Color, SearchSort};
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    let color = Color { r: Some(1), g: Some(2), b: None };
+    client
+        .search(vec![1, 2], vec!["a".into(), "b c".into()], color.clone())
+        .tags(vec!["x".into(), "y".into()])
+        .csv(vec!["x".into(), "y".into()])
+        .spaced(vec!["x".into(), "y".into()])
+        .piped(vec!["x".into(), "y".into()])
+        .filter(color.clone())
+        .flat(color)
+        .sort(SearchSort::Desc)
+        .x_ids(vec![7, 8])
+        .prefs(vec!["p".into(), "q".into()])
+        .await
+        .unwrap();
+    let r = only_request(&server).await;
+    // path: simple array, label exploded array, matrix object (not exploded)
+    assert_eq!(r.url.path(), "/search/1,2/.a.b%20c/;matrix=R,1,G,2");
+    assert_eq!(
+        r.url.query(),
+        Some("tags=x&tags=y&csv=x%2Cy&spaced=x+y&piped=x%7Cy&filter%5BR%5D=1&filter%5BG%5D=2&R=1&G=2&sort=desc")
+    );
+    assert_eq!(r.headers["x-ids"], "7,8");
+    assert_eq!(r.headers["cookie"], "prefs=p,q");
+}
+
+#[tokio::test]
+async fn unset_optional_parameters_are_not_sent() {
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    client.search(vec![1], vec!["a".into()], fixture_params::types::Color::default()).await.unwrap();
+    let r = only_request(&server).await;
+    assert_eq!(r.url.path(), "/search/1/.a/;matrix=");
+    assert_eq!(r.url.query(), None);
+    assert!(r.headers.get("x-ids").is_none() && r.headers.get("cookie").is_none());
+}
+
+#[tokio::test]
+async fn form_binary_and_text_bodies() {
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    let form = fixture_params::types::PostFormBody::new("a&b").tags(vec!["t1".into(), "t2".into()]);
+    client.post_form(form).await.unwrap();
+    let r = only_request(&server).await;
+    assert_eq!(r.headers["content-type"], "application/x-www-form-urlencoded");
+    assert_eq!(r.body, b"name=a%26b&tags=t1&tags=t2");
+
+    let bytes = vec![0u8, 159, 146, 150, 255];
+    let (server, client) = params_server(ResponseTemplate::new(200).set_body_bytes(vec![1u8, 2, 3])).await;
+    assert_eq!(client.upload(bytes.clone()).await.unwrap(), vec![1, 2, 3]);
+    let r = only_request(&server).await;
+    assert_eq!(r.headers["content-type"], "application/octet-stream");
+    assert_eq!(r.body, bytes);
+
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    client.post_note().body("h\u{e9}llo".into()).await.unwrap();
+    let r = only_request(&server).await;
+    assert_eq!(r.headers["content-type"], "text/plain");
+    assert_eq!(r.body, "h\u{e9}llo".as_bytes());
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    client.post_note().await.unwrap();
+    assert!(only_request(&server).await.body.is_empty(), "an optional body left unset is not sent");
+}

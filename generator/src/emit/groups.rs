@@ -2,7 +2,7 @@
 //! per operation that describes the call to the runtime.
 
 use super::util::{docs, ident, summary_and_description, type_tokens};
-use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, Response, Status, Success, TypeRef};
+use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -220,13 +220,22 @@ fn send_body(op: &Operation) -> TokenStream {
     let params = op.params.iter().map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.wire_name;
-        let f = match p.location {
-            ParamLocation::Path => quote!(path),
-            ParamLocation::Query => quote!(query),
-            ParamLocation::Header => quote!(header),
-            ParamLocation::Cookie => quote!(cookie),
+        let explode = p.explode;
+        let style = match p.style {
+            ParamStyle::Simple => quote!(Simple),
+            ParamStyle::Label => quote!(Label),
+            ParamStyle::Matrix => quote!(Matrix),
+            ParamStyle::Form => quote!(Form),
+            ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+            ParamStyle::PipeDelimited => quote!(PipeDelimited),
+            ParamStyle::DeepObject => quote!(DeepObject),
         };
-        quote!(.#f(#wire, &self.#n))
+        match p.location {
+            ParamLocation::Path => quote!(.path(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Query => quote!(.query(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Header => quote!(.header(#wire, &self.#n, #explode)),
+            ParamLocation::Cookie => quote!(.cookie(#wire, &self.#n, #explode)),
+        }
     });
     let body = op.body.as_ref().map(|b| {
         let mt = &b.media_type;

@@ -96,7 +96,7 @@ fn cargo_toml(api: &Api) -> String {
          percent-encoding = \"2\"\n\
          reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n",
+         serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
         source = api.source_name,
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),

@@ -264,11 +264,6 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], 
                 f.write_str(self.as_str())
             }
         }
-        impl crate::runtime::ToParam for #name {
-            fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-                ::std::vec![self.as_str().to_string()]
-            }
-        }
     }
 }
 

@@ -219,6 +219,30 @@ pub struct Param {
     pub ty: TypeRef,
     /// `description`.
     pub doc: Option<String>,
+    /// `style`, with the location's default when absent.
+    pub style: ParamStyle,
+    /// `explode`, with the style's default (true for `form`) when absent.
+    pub explode: bool,
+}
+
+/// How a parameter value is serialised (OpenAPI `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamStyle {
+    /// `a,b` (path and header default).
+    Simple,
+    /// `.a.b` (path).
+    Label,
+    /// `;name=a` (path).
+    Matrix,
+    /// `name=a&name=b` (query and cookie default).
+    Form,
+    /// `name=a%20b` (query).
+    SpaceDelimited,
+    /// `name=a|b` (query).
+    PipeDelimited,
+    /// `name[key]=value` (query).
+    DeepObject,
 }
 
 /// Where a parameter goes.

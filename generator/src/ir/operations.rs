@@ -353,12 +353,28 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
         };
         let param = resolved.item;
         let data = param.parameter_data_ref();
-        let location = match param {
-            openapiv3::Parameter::Path { .. } => ParamLocation::Path,
-            openapiv3::Parameter::Query { .. } => ParamLocation::Query,
-            openapiv3::Parameter::Header { .. } => ParamLocation::Header,
-            openapiv3::Parameter::Cookie { .. } => ParamLocation::Cookie,
+        let (location, style) = match param {
+            openapiv3::Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                },
+            ),
+            openapiv3::Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            openapiv3::Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
+            openapiv3::Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
         };
+        let explode = data.explode.unwrap_or(style == ParamStyle::Form);
         let key = (data.name.to_ascii_lowercase(), location);
         if seen.contains(&key) {
             continue;
@@ -393,6 +409,8 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             required: data.required || location == ParamLocation::Path,
             ty,
             doc: data.description.clone(),
+            style,
+            explode,
         });
     }
     for name in path_template_names(p.path) {

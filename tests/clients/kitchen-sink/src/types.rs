@@ -49,11 +49,6 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ToParam for Kind {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
-    }
-}
 /// A pet.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
@@ -224,11 +219,6 @@ impl PetStatus {
 impl ::std::fmt::Display for PetStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for PetStatus {
-    fn to_param(&self) -> ::std::vec::Vec<::std::string::String> {
-        ::std::vec![self.as_str().to_string()]
     }
 }
 /// `PetsCreateCreated` (from `#/paths/~1pets/post/responses/201/content/application~1json/schema`).

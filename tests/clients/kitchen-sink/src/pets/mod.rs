@@ -76,9 +76,9 @@ impl ListRequest {
         crate::Error<crate::errors::PetsListError>,
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets")
-            .query("kind", &self.kind)
-            .query("limit", &self.limit)
-            .cookie("session", &self.session)
+            .query("kind", &self.kind, crate::runtime::Style::Form, true)
+            .query("limit", &self.limit, crate::runtime::Style::Form, true)
+            .cookie("session", &self.session, true)
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
         match response.status().as_u16() {

@@ -44,7 +44,7 @@ impl GetPetsPetIdRequest {
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
-            .path("petId", &self.pet_id)
+            .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
         match response.status().as_u16() {

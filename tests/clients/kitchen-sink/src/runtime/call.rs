@@ -11,50 +11,93 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 /// as `../admin` or `a/b?c` stays inside its segment.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A value that can be sent as a path, query, header or cookie parameter.
-pub(crate) trait ToParam {
-    /// The value as text; a list gives one string per item, an absent value none.
-    fn to_param(&self) -> Vec<String>;
+/// How a parameter value is written (OpenAPI `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `a,b` (path and header default).
+    Simple,
+    /// `.a.b` or `.a,b` in a path.
+    Label,
+    /// `;name=a;name=b` or `;name=a,b` in a path.
+    Matrix,
+    /// `name=a&name=b` or `name=a,b` (query and cookie default).
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
 }
 
-macro_rules! to_param_display {
-    ($($t:ty),*) => {$(
-        impl ToParam for $t {
-            fn to_param(&self) -> Vec<String> {
-                vec![self.to_string()]
+/// A primitive as text; arrays and objects nested inside a parameter become JSON text.
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `(name, value)` pairs for a query or cookie parameter (values not yet percent-encoded).
+pub(crate) fn pairs(name: &str, value: &serde_json::Value, style: Style, explode: bool) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let one = |v: String| vec![(name.to_string(), v)];
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().filter(|v| !v.is_null()).map(scalar).collect();
+            match (style, explode) {
+                (Style::Form | Style::SpaceDelimited | Style::PipeDelimited, true) => texts.into_iter().map(|t| (name.to_string(), t)).collect(),
+                (Style::SpaceDelimited, false) => one(texts.join(" ")),
+                (Style::PipeDelimited, false) => one(texts.join("|")),
+                _ => one(texts.join(",")),
             }
         }
-    )*};
-}
-to_param_display!(String, str, bool, i32, i64, u32, u64, f32, f64);
-
-impl<T: ToParam + ?Sized> ToParam for &T {
-    fn to_param(&self) -> Vec<String> {
-        (**self).to_param()
-    }
-}
-
-impl<T: ToParam> ToParam for Option<T> {
-    fn to_param(&self) -> Vec<String> {
-        self.as_ref().map(ToParam::to_param).unwrap_or_default()
-    }
-}
-
-impl<T: ToParam> ToParam for Vec<T> {
-    fn to_param(&self) -> Vec<String> {
-        self.iter().flat_map(ToParam::to_param).collect()
-    }
-}
-
-impl ToParam for serde_json::Value {
-    fn to_param(&self) -> Vec<String> {
-        match self {
-            serde_json::Value::Null => Vec::new(),
-            serde_json::Value::String(s) => vec![s.clone()],
-            serde_json::Value::Array(items) => items.iter().flat_map(ToParam::to_param).collect(),
-            other => vec![other.to_string()],
+        Value::Object(map) => {
+            let entries = map.iter().filter(|(_, v)| !v.is_null());
+            match (style, explode) {
+                (Style::DeepObject, _) => entries.map(|(k, v)| (format!("{name}[{k}]"), scalar(v))).collect(),
+                (_, true) => entries.map(|(k, v)| (k.clone(), scalar(v))).collect(),
+                (_, false) => one(entries.flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(",")),
+            }
         }
+        other => one(scalar(other)),
     }
+}
+
+/// The text of a path or header parameter (not yet percent-encoded: each piece is encoded by
+/// `encode` so separators stay literal).
+pub(crate) fn joined(name: &str, value: &serde_json::Value, style: Style, explode: bool, encode: fn(&str) -> String) -> Option<String> {
+    use serde_json::Value;
+    let pieces: Vec<(Option<String>, String)> = match value {
+        Value::Null => return None,
+        Value::Array(items) => items.iter().filter(|v| !v.is_null()).map(|v| (None, encode(&scalar(v)))).collect(),
+        Value::Object(map) => map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (Some(encode(k)), encode(&scalar(v)))).collect(),
+        other => vec![(None, encode(&scalar(other)))],
+    };
+    let is_object = value.is_object();
+    let list = |sep: &str, kv: &str| -> String {
+        pieces
+            .iter()
+            .map(|(k, v)| match k {
+                Some(k) => format!("{k}{kv}{v}"),
+                None => v.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let flat = |sep: &str| pieces.iter().flat_map(|(k, v)| k.iter().cloned().chain([v.clone()])).collect::<Vec<_>>().join(sep);
+    let name = encode(name);
+    Some(match (style, explode, is_object) {
+        (Style::Label, true, true) => format!(".{}", list(".", "=")),
+        (Style::Label, true, false) => format!(".{}", list(".", "")),
+        (Style::Label, false, _) => format!(".{}", flat(",")),
+        (Style::Matrix, true, true) => format!(";{}", list(";", "=")),
+        (Style::Matrix, true, false) => pieces.iter().map(|(_, v)| format!(";{name}={v}")).collect(),
+        (Style::Matrix, false, _) => format!(";{name}={}", flat(",")),
+        (_, true, true) => list(",", "="),
+        _ => flat(","),
+    })
 }
 
 /// A request body, already encoded.
@@ -95,35 +138,45 @@ impl Call {
         }
     }
 
-    /// Fills `{name}` in the path with the encoded value (lists comma-separated: style simple).
-    pub(crate) fn path(mut self, name: &str, value: &impl ToParam) -> Self {
-        let encoded: Vec<String> = value.to_param().iter().map(|v| encode_segment(v)).collect();
-        self.path = self.path.replace(&format!("{{{name}}}"), &encoded.join(","));
-        self
-    }
-
-    /// Adds a query parameter (lists repeat the name: style form, explode).
-    pub(crate) fn query(mut self, name: &str, value: &impl ToParam) -> Self {
-        for v in value.to_param() {
-            self.query.push((name.to_string(), v));
+    /// Fills `{name}` in the path with the encoded value.
+    pub(crate) fn path(mut self, name: &str, value: &impl serde::Serialize, style: Style, explode: bool) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                let text = joined(name, &v, style, explode, encode_segment).unwrap_or_default();
+                self.path = self.path.replace(&format!("{{{name}}}"), &text);
+            }
+            Err(e) => self.invalid = Some(format!("path parameter `{name}` cannot be encoded: {e}")),
         }
         self
     }
 
-    /// Adds a header (lists comma-separated: style simple). Absent values add nothing.
-    pub(crate) fn header(mut self, name: &str, value: &impl ToParam) -> Self {
-        let values = value.to_param();
-        if !values.is_empty() {
-            self.headers.push((name.to_string(), values.join(",")));
+    /// Adds a query parameter. Absent (`None`) values add nothing.
+    pub(crate) fn query(mut self, name: &str, value: &impl serde::Serialize, style: Style, explode: bool) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => self.query.extend(pairs(name, &v, style, explode)),
+            Err(e) => self.invalid = Some(format!("query parameter `{name}` cannot be encoded: {e}")),
         }
         self
     }
 
-    /// Adds a cookie.
-    pub(crate) fn cookie(mut self, name: &str, value: &impl ToParam) -> Self {
-        let values = value.to_param();
-        if !values.is_empty() {
-            self.cookies.push((name.to_string(), values.join(",")));
+    /// Adds a header (style simple). Absent values add nothing.
+    pub(crate) fn header(mut self, name: &str, value: &impl serde::Serialize, explode: bool) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                if let Some(text) = joined(name, &v, Style::Simple, explode, str::to_string) {
+                    self.headers.push((name.to_string(), text));
+                }
+            }
+            Err(e) => self.invalid = Some(format!("header `{name}` cannot be encoded: {e}")),
+        }
+        self
+    }
+
+    /// Adds a cookie (style form). Absent values add nothing.
+    pub(crate) fn cookie(mut self, name: &str, value: &impl serde::Serialize, explode: bool) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => self.cookies.extend(pairs(name, &v, Style::Form, explode)),
+            Err(e) => self.invalid = Some(format!("cookie `{name}` cannot be encoded: {e}")),
         }
         self
     }
@@ -143,9 +196,7 @@ impl Call {
             Ok(serde_json::Value::Object(map)) => {
                 let mut ser: Vec<(String, String)> = Vec::new();
                 for (k, v) in &map {
-                    for text in v.to_param() {
-                        ser.push((k.clone(), text));
-                    }
+                    ser.extend(pairs(k, v, Style::Form, true));
                 }
                 let encoded = ser
                     .iter()
@@ -210,7 +261,7 @@ mod tests {
 
     #[test]
     fn path_values_stay_in_their_segment() {
-        let c = Call::new(reqwest::Method::GET, "/items/{id}/x").path("id", &"../admin?x=1#y");
+        let c = Call::new(reqwest::Method::GET, "/items/{id}/x").path("id", &"../admin?x=1#y", Style::Simple, false);
         assert_eq!(c.path, "/items/..%2Fadmin%3Fx%3D1%23y/x");
         assert_eq!(encode_segment(".."), "%2E%2E");
         assert_eq!(encode_segment("caf\u{e9} au lait"), "caf%C3%A9%20au%20lait");
@@ -225,12 +276,45 @@ mod tests {
     fn optional_and_list_params() {
         let none: Option<bool> = None;
         let c = Call::new(reqwest::Method::GET, "/")
-            .header("x-debug-mode", &none)
-            .header("x-list", &vec![1i64, 2])
-            .query("tag", &vec!["a".to_string(), "b c".to_string()])
-            .query("flag", &Some(true));
+            .header("x-debug-mode", &none, false)
+            .header("x-list", &vec![1i64, 2], false)
+            .query("tag", &vec!["a".to_string(), "b c".to_string()], Style::Form, true)
+            .query("flag", &Some(true), Style::Form, true);
         assert_eq!(c.headers, vec![("x-list".to_string(), "1,2".to_string())]);
         assert_eq!(c.query, vec![("tag".into(), "a".into()), ("tag".into(), "b c".into()), ("flag".into(), "true".into())]);
+    }
+
+    /// The examples of the OpenAPI 3.0 style table: `color` as a string, array and object.
+    #[test]
+    fn styles_follow_the_openapi_table() {
+        use serde_json::json;
+        let blue = json!("blue");
+        let array = json!(["blue", "black", "brown"]);
+        let object = json!({"R": 100, "G": 200, "B": 150});
+        let path = |v: &serde_json::Value, style, explode| joined("color", v, style, explode, encode_segment).unwrap();
+        assert_eq!(path(&blue, Style::Simple, false), "blue");
+        assert_eq!(path(&array, Style::Simple, false), "blue,black,brown");
+        assert_eq!(path(&object, Style::Simple, false), "R,100,G,200,B,150");
+        assert_eq!(path(&object, Style::Simple, true), "R=100,G=200,B=150");
+        assert_eq!(path(&blue, Style::Label, false), ".blue");
+        assert_eq!(path(&array, Style::Label, true), ".blue.black.brown");
+        assert_eq!(path(&object, Style::Label, false), ".R,100,G,200,B,150");
+        assert_eq!(path(&object, Style::Label, true), ".R=100.G=200.B=150");
+        assert_eq!(path(&blue, Style::Matrix, false), ";color=blue");
+        assert_eq!(path(&array, Style::Matrix, false), ";color=blue,black,brown");
+        assert_eq!(path(&array, Style::Matrix, true), ";color=blue;color=black;color=brown");
+        assert_eq!(path(&object, Style::Matrix, true), ";R=100;G=200;B=150");
+        let query = |v: &serde_json::Value, style, explode| {
+            pairs("color", v, style, explode).into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+        };
+        assert_eq!(query(&array, Style::Form, true), "color=blue&color=black&color=brown");
+        assert_eq!(query(&array, Style::Form, false), "color=blue,black,brown");
+        assert_eq!(query(&object, Style::Form, true), "R=100&G=200&B=150");
+        assert_eq!(query(&object, Style::Form, false), "color=R,100,G,200,B,150");
+        assert_eq!(query(&array, Style::SpaceDelimited, false), "color=blue black brown");
+        assert_eq!(query(&array, Style::PipeDelimited, false), "color=blue|black|brown");
+        assert_eq!(query(&object, Style::DeepObject, true), "color[R]=100&color[G]=200&color[B]=150");
+        assert_eq!(query(&json!(null), Style::Form, true), "");
     }
 
     #[test]
