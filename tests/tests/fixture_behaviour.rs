@@ -207,3 +207,33 @@ async fn form_binary_and_text_bodies() {
     client.post_note().await.unwrap();
     assert!(only_request(&server).await.body.is_empty(), "an optional body left unset is not sent");
 }
+
+#[tokio::test]
+async fn multipart_bodies_send_fields_and_files() {
+    use fixture_params::types::{Color, UploadPhotoBody};
+    let (server, client) = params_server(ResponseTemplate::new(204)).await;
+    let body = UploadPhotoBody::new("Sunset", vec![0xff, 0xd8, 0x00])
+        .thumbnails(vec![vec![1], vec![2]])
+        .labels(vec!["sky".into(), "sea".into()])
+        .meta(Color { r: Some(255), g: None, b: None });
+    client.upload_photo(body).await.unwrap();
+    let r = only_request(&server).await;
+    let content_type = r.headers["content-type"].to_str().unwrap().to_string();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart content type");
+    let mut expected = Vec::new();
+    let part = |out: &mut Vec<u8>, head: &str, data: &[u8]| {
+        out.extend_from_slice(format!("--{boundary}\r\n{head}\r\n\r\n").as_bytes());
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\r\n");
+    };
+    part(&mut expected, "Content-Disposition: form-data; name=\"title\"", b"Sunset");
+    part(&mut expected, "Content-Disposition: form-data; name=\"photo\"; filename=\"photo\"\r\nContent-Type: application/octet-stream", &[0xff, 0xd8, 0x00]);
+    part(&mut expected, "Content-Disposition: form-data; name=\"thumbnails\"; filename=\"thumbnails\"\r\nContent-Type: application/octet-stream", &[1]);
+    part(&mut expected, "Content-Disposition: form-data; name=\"thumbnails\"; filename=\"thumbnails\"\r\nContent-Type: application/octet-stream", &[2]);
+    part(&mut expected, "Content-Disposition: form-data; name=\"labels\"", b"sky");
+    part(&mut expected, "Content-Disposition: form-data; name=\"labels\"", b"sea");
+    part(&mut expected, "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json", br#"{"R":255}"#);
+    expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    assert_eq!(String::from_utf8_lossy(&r.body), String::from_utf8_lossy(&expected));
+    assert_eq!(r.body, expected);
+}

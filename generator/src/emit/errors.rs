@@ -40,7 +40,7 @@ fn error_enum(op: &Operation) -> TokenStream {
                 let t = match b.encoding {
                     BodyEncoding::Json | BodyEncoding::Form => type_tokens(&b.ty),
                     BodyEncoding::Text => quote!(::std::string::String),
-                    BodyEncoding::Bytes => quote!(::std::vec::Vec<u8>),
+                    BodyEncoding::Bytes | BodyEncoding::Multipart => quote!(::std::vec::Vec<u8>),
                 };
                 quote! { #d #v(#t) }
             }

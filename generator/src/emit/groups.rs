@@ -2,7 +2,7 @@
 //! per operation that describes the call to the runtime.
 
 use super::util::{docs, ident, summary_and_description, type_tokens};
-use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeRef};
+use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -62,7 +62,7 @@ pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
     });
     let ops: Vec<&Operation> = g.operations.iter().filter_map(|id| api.operations.iter().find(|o| &o.id == id)).collect();
     let methods = ops.iter().map(|op| method(op));
-    let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(op));
+    let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(api, op));
     (quote! { #(#accessors)* #(#methods)* }, quote! { #(#builders)* })
 }
 
@@ -129,7 +129,7 @@ fn method(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let doc = format!(" A `{} {}` call; send it with `.await` or [`send`](Self::send).", op.method, op.path);
     let fields = op.params.iter().map(|p| {
@@ -186,7 +186,7 @@ fn builder(op: &Operation) -> TokenStream {
     };
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
-    let send_body = send_body(op);
+    let send_body = send_body(api, op);
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -214,7 +214,7 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
-fn send_body(op: &Operation) -> TokenStream {
+fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let path = &op.path;
     let params = op.params.iter().map(|p| {
@@ -245,6 +245,7 @@ fn send_body(op: &Operation) -> TokenStream {
             BodyEncoding::Form => quote!(call.form(#value)),
             BodyEncoding::Text => quote!(call.text(::std::string::ToString::to_string(#value), #mt)),
             BodyEncoding::Bytes => quote!(call.bytes(::std::clone::Clone::clone(#value), #mt)),
+            BodyEncoding::Multipart => multipart(api, &b.ty, value),
         };
         if b.required {
             quote! { let call = #set; }
@@ -280,6 +281,37 @@ fn send_body(op: &Operation) -> TokenStream {
     }
 }
 
+/// A multipart body: for a struct, one part per field (files for binary fields); otherwise
+/// every property of the serialised value as a text field.
+fn multipart(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let def = match ty {
+        TypeRef::Named(n) => api.types.iter().find(|d| &d.name == n),
+        _ => None,
+    };
+    let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = def else {
+        return quote!(call.multipart(crate::runtime::Multipart::fields_of(#value)));
+    };
+    let parts = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let is_file = matches!(&f.ty, TypeRef::Bytes);
+        let is_files = matches!(&f.ty, TypeRef::Vec(inner) if **inner == TypeRef::Bytes);
+        match (is_file, is_files, f.is_optional()) {
+            (true, _, false) => quote!(parts.file(#wire, &body.#n);),
+            (true, _, true) => quote!(if let ::std::option::Option::Some(file) = &body.#n { parts.file(#wire, file); }),
+            (_, true, false) => quote!(for file in &body.#n { parts.file(#wire, file); }),
+            (_, true, true) => quote!(for file in body.#n.iter().flatten() { parts.file(#wire, file); }),
+            _ => quote!(parts.field(#wire, &body.#n);),
+        }
+    });
+    quote!({
+        let body = #value;
+        let mut parts = crate::runtime::Multipart::default();
+        #(#parts)*
+        call.multipart(parts)
+    })
+}
+
 fn status_pattern(s: Status) -> TokenStream {
     match s {
         Status::Code(c) => {
@@ -304,7 +336,7 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
         let expr = match r.body.as_ref().map(|b| b.encoding) {
             Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.api_error(#path)),
             Some(BodyEncoding::Text) => quote!(response.api_error_text(#path)),
-            Some(BodyEncoding::Bytes) => quote!(response.api_error_bytes(#path)),
+            Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(response.api_error_bytes(#path)),
             None => quote!(response.api_error_without_body(#path)),
         };
         return quote!(#pat => ::std::result::Result::Err(#expr));
@@ -312,7 +344,7 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
     let decoded = match r.body.as_ref().map(|b| b.encoding) {
         Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
         Some(BodyEncoding::Text) => quote!(response.into_text()),
-        Some(BodyEncoding::Bytes) => quote!(::std::result::Result::Ok(response.into_body())),
+        Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(::std::result::Result::Ok(response.into_body())),
         None => quote!(::std::result::Result::Ok(())),
     };
     match &op.success {

@@ -282,6 +282,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: one part per property, files for `format: binary`.
+    Multipart,
     /// Text (`text/*`).
     Text,
     /// Raw bytes (anything else).

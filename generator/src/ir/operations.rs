@@ -446,6 +446,8 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
             BodyEncoding::Json
         } else if base == "application/x-www-form-urlencoded" {
             BodyEncoding::Form
+        } else if base == "multipart/form-data" {
+            BodyEncoding::Multipart
         } else if base.starts_with("text/") {
             BodyEncoding::Text
         } else {
@@ -455,8 +457,9 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
     let rank = |e: BodyEncoding| match e {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
-        BodyEncoding::Text => 2,
-        BodyEncoding::Bytes => 3,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text => 3,
+        BodyEncoding::Bytes => 4,
     };
     content.iter().map(|(k, v)| (k.as_str(), v, encoding(k))).min_by_key(|(_, _, e)| rank(*e))
 }
@@ -473,8 +476,8 @@ fn lower_body<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut T
         None => format!("{prefix}Body"),
     };
     let ty = match (encoding, &media.schema) {
-        (BodyEncoding::Json | BodyEncoding::Form, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
-        (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
+        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,
         (BodyEncoding::Text, _) => TypeRef::String,
         (BodyEncoding::Bytes, _) => TypeRef::Bytes,
     };
@@ -574,6 +577,8 @@ fn lower_responses<'a>(
         };
         let variant = if error { variants_err.claim(&base_variant) } else { variants_ok.claim(&base_variant) };
         let body = pick_media(&resolved.item.content).map(|(mt, media, encoding)| {
+            // A multipart response is rare and has no field-by-field decoding: raw bytes.
+            let encoding = if encoding == BodyEncoding::Multipart { BodyEncoding::Bytes } else { encoding };
             let schema_at = format!("{}/content/{}/schema", resolved.pointer, escape_pointer_segment(mt));
             let hint = match &resolved.name {
                 Some(n) => naming::pascal(n, "Response", "R"),
@@ -581,8 +586,8 @@ fn lower_responses<'a>(
                 None => format!("{prefix}{variant}"),
             };
             let ty = match (encoding, &media.schema) {
-                (BodyEncoding::Json | BodyEncoding::Form, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
-                (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+                (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
+                (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,
                 (BodyEncoding::Text, _) => TypeRef::String,
                 (BodyEncoding::Bytes, _) => TypeRef::Bytes,
             };

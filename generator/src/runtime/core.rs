@@ -160,7 +160,8 @@ impl Core {
             request = request.timeout(timeout);
         }
         if let Some((body, content_type)) = call.body.take() {
-            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+            let (n, v) = header_pair("content-type", &content_type)?;
+            request = request.header(n, v);
             request = match body {
                 Body::Json(b) | Body::Bytes(b) => request.body(b),
                 Body::Form(s) | Body::Text(s) => request.body(s),

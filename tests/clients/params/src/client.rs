@@ -106,6 +106,19 @@ impl Client {
             body: ::std::option::Option::None,
         }
     }
+    /// `POST /photos` (operation `uploadPhoto`).
+    ///
+    /// Returns:
+    /// - 204: Stored.
+    pub fn upload_photo(
+        &self,
+        body: crate::types::UploadPhotoBody,
+    ) -> crate::client::UploadPhotoRequest {
+        crate::client::UploadPhotoRequest {
+            client: self.client(),
+            body,
+        }
+    }
 }
 /// Configures a [`Client`]. Credentials are optional; each call sends the ones its
 /// operation requires.
@@ -351,6 +364,51 @@ impl PostNoteRequest {
 }
 impl ::std::future::IntoFuture for PostNoteRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>>;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `POST /photos` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct UploadPhotoRequest {
+    client: crate::Client,
+    body: crate::types::UploadPhotoBody,
+}
+impl UploadPhotoRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::Error<crate::errors::UploadPhotoError>> {
+        let call = crate::runtime::Call::new(::reqwest::Method::POST, "/photos")
+            .security(&[]);
+        let call = {
+            let body = &self.body;
+            let mut parts = crate::runtime::Multipart::default();
+            parts.field("title", &body.title);
+            parts.file("photo", &body.photo);
+            for file in body.thumbnails.iter().flatten() {
+                parts.file("thumbnails", file);
+            }
+            parts.field("labels", &body.labels);
+            parts.field("meta", &body.meta);
+            call.multipart(parts)
+        };
+        let response = self.client.core().send(call).await?;
+        match response.status().as_u16() {
+            204 => ::std::result::Result::Ok(()),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        }
+    }
+}
+impl ::std::future::IntoFuture for UploadPhotoRequest {
+    type Output = ::std::result::Result<
+        (),
+        crate::Error<crate::errors::UploadPhotoError>,
+    >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;

@@ -38,3 +38,11 @@ impl crate::runtime::ErrorBody for PostNoteError {
         match *self {}
     }
 }
+/// The documented error responses of `uploadPhoto` (`POST /photos`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadPhotoError {}
+impl crate::runtime::ErrorBody for UploadPhotoError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}

@@ -107,3 +107,54 @@ impl ::std::fmt::Display for SearchSort {
         f.write_str(self.as_str())
     }
 }
+/// `UploadPhotoBody` (from `#/paths/~1photos/post/requestBody/content/multipart~1form-data/schema`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadPhotoBody {
+    /// `title`.
+    pub title: ::std::string::String,
+    /// `photo`.
+    pub photo: ::std::vec::Vec<u8>,
+    /// `thumbnails`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub thumbnails: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>>,
+    /// `labels`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<crate::types::Color>,
+}
+impl UploadPhotoBody {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(
+        title: impl ::std::convert::Into<::std::string::String>,
+        photo: ::std::vec::Vec<u8>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            photo,
+            thumbnails: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `thumbnails`.
+    pub fn thumbnails(mut self, value: ::std::vec::Vec<::std::vec::Vec<u8>>) -> Self {
+        self.thumbnails = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `labels`.
+    pub fn labels(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `meta`.
+    pub fn meta(mut self, value: crate::types::Color) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+}

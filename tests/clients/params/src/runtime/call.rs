@@ -100,6 +100,97 @@ pub(crate) fn joined(name: &str, value: &serde_json::Value, style: Style, explod
     })
 }
 
+/// The parts of a `multipart/form-data` body, in order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<&'static str>,
+    data: Vec<u8>,
+}
+
+impl Multipart {
+    /// A form field: text for strings and numbers, one part per item for lists, JSON for
+    /// objects; absent values add nothing.
+    pub(crate) fn field(&mut self, name: &str, value: &impl serde::Serialize) {
+        let Ok(value) = serde_json::to_value(value) else { return };
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items {
+            let (data, content_type) = match item {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => (s.into_bytes(), None),
+                v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_)) => (v.to_string().into_bytes(), Some("application/json")),
+                v => (v.to_string().into_bytes(), None),
+            };
+            self.parts.push(Part { name: name.to_string(), filename: None, content_type, data });
+        }
+    }
+
+    /// Every top-level property of an object as a field (for bodies without a struct type).
+    pub(crate) fn fields_of(value: &impl serde::Serialize) -> Self {
+        let mut parts = Self::default();
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) {
+            for (k, v) in &map {
+                parts.field(k, v);
+            }
+        }
+        parts
+    }
+
+    /// A file part (`format: binary`), named after the field.
+    pub(crate) fn file(&mut self, name: &str, bytes: &[u8]) {
+        self.parts.push(Part {
+            name: name.to_string(),
+            filename: Some(name.to_string()),
+            content_type: Some("application/octet-stream"),
+            data: bytes.to_vec(),
+        });
+    }
+
+    /// A boundary that does not occur in any part.
+    fn boundary(&self) -> String {
+        use std::hash::{BuildHasher, Hasher};
+        let mut attempt = 0u64;
+        loop {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(attempt);
+            let candidate = format!("sdkforge-{:016x}", h.finish());
+            if !self.parts.iter().any(|p| p.data.windows(candidate.len()).any(|w| w == candidate.as_bytes())) {
+                return candidate;
+            }
+            attempt += 1;
+        }
+    }
+
+    fn encode(&self, boundary: &str) -> Vec<u8> {
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let mut out = Vec::new();
+        for p in &self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quote(&p.name)).as_bytes());
+            if let Some(f) = &p.filename {
+                out.extend_from_slice(format!("; filename=\"{}\"", quote(f)).as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            if let Some(ct) = p.content_type {
+                out.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&p.data);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+}
+
 /// A request body, already encoded.
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
@@ -117,7 +208,7 @@ pub(crate) struct Call {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) cookies: Vec<(String, String)>,
-    pub(crate) body: Option<(Body, &'static str)>,
+    pub(crate) body: Option<(Body, String)>,
     pub(crate) security: &'static [&'static [Scheme]],
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
@@ -184,7 +275,7 @@ impl Call {
     /// Sets a JSON body.
     pub(crate) fn json(mut self, body: &impl serde::Serialize) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((Body::Json(bytes), "application/json")),
+            Ok(bytes) => self.body = Some((Body::Json(bytes), "application/json".to_string())),
             Err(e) => self.invalid = Some(format!("the body cannot be encoded as JSON: {e}")),
         }
         self
@@ -203,7 +294,7 @@ impl Call {
                     .map(|(k, v)| format!("{}={}", encode_form(k), encode_form(v)))
                     .collect::<Vec<_>>()
                     .join("&");
-                self.body = Some((Body::Form(encoded), "application/x-www-form-urlencoded"));
+                self.body = Some((Body::Form(encoded), "application/x-www-form-urlencoded".to_string()));
             }
             Ok(_) => self.invalid = Some("a form body must be an object".to_string()),
             Err(e) => self.invalid = Some(format!("the body cannot be encoded: {e}")),
@@ -212,14 +303,22 @@ impl Call {
     }
 
     /// Sets a text body.
-    pub(crate) fn text(mut self, body: String, content_type: &'static str) -> Self {
-        self.body = Some((Body::Text(body), content_type));
+    pub(crate) fn text(mut self, body: String, content_type: &str) -> Self {
+        self.body = Some((Body::Text(body), content_type.to_string()));
         self
     }
 
     /// Sets a raw body.
-    pub(crate) fn bytes(mut self, body: Vec<u8>, content_type: &'static str) -> Self {
-        self.body = Some((Body::Bytes(body), content_type));
+    pub(crate) fn bytes(mut self, body: Vec<u8>, content_type: &str) -> Self {
+        self.body = Some((Body::Bytes(body), content_type.to_string()));
+        self
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub(crate) fn multipart(mut self, parts: Multipart) -> Self {
+        let boundary = parts.boundary();
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.body = Some((Body::Bytes(parts.encode(&boundary)), content_type));
         self
     }
 
@@ -315,6 +414,25 @@ mod tests {
         assert_eq!(query(&array, Style::PipeDelimited, false), "color=blue|black|brown");
         assert_eq!(query(&object, Style::DeepObject, true), "color[R]=100&color[G]=200&color[B]=150");
         assert_eq!(query(&json!(null), Style::Form, true), "");
+    }
+
+    #[test]
+    fn multipart_bodies_have_text_json_and_file_parts() {
+        let mut m = Multipart::default();
+        m.field("name", &"Rex");
+        m.field("tags", &vec!["a", "b"]);
+        m.field("meta", &serde_json::json!({"k": 1}));
+        m.field("absent", &Option::<String>::None);
+        m.file("photo", &[0xff, 0x00]);
+        let body = m.encode("B");
+        let expected = b"--B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nRex\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":1}\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo\"\r\nContent-Type: application/octet-stream\r\n\r\n\xff\x00\r\n\
+            --B--\r\n";
+        assert_eq!(body, expected.to_vec());
+        assert!(m.boundary().starts_with("sdkforge-"));
     }
 
     #[test]

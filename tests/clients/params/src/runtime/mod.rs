@@ -15,6 +15,6 @@ mod core;
 mod error;
 
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
-pub(crate) use self::call::{Call, Style, expand_template};
+pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse};
