@@ -1,0 +1,44 @@
+//! Development tasks for the sdkforge workspace.
+//!
+//! ```sh
+//! cargo run -p xtask -- corpus                       # every document under ../shared/specs
+//! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
+//! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
+//! ```
+//!
+//! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
+//! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
+
+mod corpus;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Development tasks for sdkforge")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate for every OpenAPI document under the given paths, compile-check them all
+    /// and print a Markdown report (exit 1 unless every generated crate is clean and nothing
+    /// panicked).
+    Corpus(corpus::CorpusArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Corpus(args) => corpus::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
