@@ -139,9 +139,9 @@ impl Pos {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LoginWithEmailRequest {
-    client: crate::Client,
-    x_debug_mode: ::std::option::Option<bool>,
-    body: crate::types::PosLoginWithEmailBody,
+    pub(crate) client: crate::Client,
+    pub(crate) x_debug_mode: ::std::option::Option<bool>,
+    pub(crate) body: crate::types::PosLoginWithEmailBody,
 }
 impl LoginWithEmailRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
@@ -197,9 +197,9 @@ impl ::std::future::IntoFuture for LoginWithEmailRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LoginWithPhoneRequest {
-    client: crate::Client,
-    x_debug_mode: ::std::option::Option<bool>,
-    body: crate::types::PosLoginWithPhoneBody,
+    pub(crate) client: crate::Client,
+    pub(crate) x_debug_mode: ::std::option::Option<bool>,
+    pub(crate) body: crate::types::PosLoginWithPhoneBody,
 }
 impl LoginWithPhoneRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
@@ -255,9 +255,9 @@ impl ::std::future::IntoFuture for LoginWithPhoneRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LoginWithWhatsappRequest {
-    client: crate::Client,
-    x_debug_mode: ::std::option::Option<bool>,
-    body: crate::types::PosLoginWithWhatsappBody,
+    pub(crate) client: crate::Client,
+    pub(crate) x_debug_mode: ::std::option::Option<bool>,
+    pub(crate) body: crate::types::PosLoginWithWhatsappBody,
 }
 impl LoginWithWhatsappRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
@@ -316,8 +316,8 @@ impl ::std::future::IntoFuture for LoginWithWhatsappRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct VerifyOtpRequest {
-    client: crate::Client,
-    body: crate::types::PosVerifyOtpBody,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::PosVerifyOtpBody,
 }
 impl VerifyOtpRequest {
     /// Sends the request and decodes the documented response.
@@ -366,8 +366,8 @@ impl ::std::future::IntoFuture for VerifyOtpRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct RefreshAccessTokenRequest {
-    client: crate::Client,
-    body: crate::types::PosRefreshAccessTokenBody,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::PosRefreshAccessTokenBody,
 }
 impl RefreshAccessTokenRequest {
     /// Sends the request and decodes the documented response.
@@ -412,8 +412,8 @@ impl ::std::future::IntoFuture for RefreshAccessTokenRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PairDeviceRequest {
-    client: crate::Client,
-    body: crate::types::PosPairDeviceBody,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::PosPairDeviceBody,
 }
 impl PairDeviceRequest {
     /// Sends the request and decodes the documented response.
@@ -467,7 +467,7 @@ impl ::std::future::IntoFuture for PairDeviceRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LogoutRequest {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl LogoutRequest {
     /// Sends the request and decodes the documented response.

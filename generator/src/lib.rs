@@ -82,7 +82,8 @@ impl Generator {
 
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
-        let (spec, doc, mut warnings) = self.load()?;
+        let (spec, mut doc, mut warnings) = self.load()?;
+        resolve::hoist_deep_schema_refs(&mut doc);
         let result = resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
             let names = ir::operations_names(&self.config, &spec);
             ir::lower(&openapi, &names)

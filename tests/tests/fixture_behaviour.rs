@@ -237,3 +237,16 @@ async fn multipart_bodies_send_fields_and_files() {
     assert_eq!(String::from_utf8_lossy(&r.body), String::from_utf8_lossy(&expected));
     assert_eq!(r.body, expected);
 }
+
+#[tokio::test]
+async fn an_operation_in_two_groups_is_callable_from_both_and_default_only_decodes_any_status() {
+    let (server, client) = kitchen_sink(ResponseTemplate::new(204)).await;
+    client.pets().multi_tagged().await.unwrap();
+    client.store().multi_tagged().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(500).set_body_json(json!({"a": 1}))).await;
+    let map = client.echo().await.expect("`default` is the only response: any status is it");
+    assert_eq!(map.get("a"), Some(&1));
+    let pet = KsPet::new("Rex", Kind::Dog).with_add("x");
+    assert_eq!(pet.add.as_deref(), Some("x"), "a field named like an operator trait method gets a `with_` setter");
+}

@@ -1,7 +1,7 @@
 //! Group modules: a handle type per group with one method per operation, and a request builder
 //! per operation that describes the call to the runtime.
 
-use super::util::{docs, ident, summary_and_description, type_tokens};
+use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
 use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -52,7 +52,7 @@ pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
     let accessors = g.groups.iter().map(|child| {
         let m = ident(&child.module);
         let path = handle_path(child);
-        let doc = docs(Some(&child.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", child.wire_name))));
+        let doc = docs_or(child.doc.as_deref(), &format!("Operations of the `{}` group.", child.wire_name));
         quote! {
             #doc
             pub fn #m(&self) -> #path {
@@ -135,27 +135,28 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.rust_name);
         let t = type_tokens(&p.ty);
-        if is_arg(p) { quote!(#n: #t) } else { quote!(#n: ::std::option::Option<#t>) }
+        if is_arg(p) { quote!(pub(crate) #n: #t) } else { quote!(pub(crate) #n: ::std::option::Option<#t>) }
     });
     let body_field = match &op.body {
         Some(b) if b.required => {
             let t = type_tokens(&b.ty);
-            quote!(body: #t,)
+            quote!(pub(crate) body: #t,)
         }
         Some(b) => {
             let t = type_tokens(&b.ty);
-            quote!(body: ::std::option::Option<#t>,)
+            quote!(pub(crate) body: ::std::option::Option<#t>,)
         }
         None => quote!(),
     };
     let setters = op.params.iter().filter(|p| !is_arg(p)).map(|p| {
-        let n = ident(&p.rust_name);
-        let d = docs(Some(&p.doc.clone().unwrap_or_else(|| format!("Sets the `{}` parameter.", p.wire_name))));
+        let field = ident(&p.rust_name);
+        let n = ident(&super::types::setter_name(&p.rust_name));
+        let d = docs_or(p.doc.as_deref(), &format!("Sets the `{}` parameter.", p.wire_name));
         if p.ty == TypeRef::String {
             quote! {
                 #d
                 pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#n = ::std::option::Option::Some(value.into());
+                    self.#field = ::std::option::Option::Some(value.into());
                     self
                 }
             }
@@ -164,7 +165,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             quote! {
                 #d
                 pub fn #n(mut self, value: #t) -> Self {
-                    self.#n = ::std::option::Option::Some(value);
+                    self.#field = ::std::option::Option::Some(value);
                     self
                 }
             }
@@ -173,7 +174,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let body_setter = match &op.body {
         Some(b) if !b.required => {
             let t = type_tokens(&b.ty);
-            let d = docs(Some(&b.doc.clone().unwrap_or_else(|| "Sets the request body.".to_string())));
+            let d = docs_or(b.doc.as_deref(), "Sets the request body.");
             quote! {
                 #d
                 pub fn body(mut self, value: #t) -> Self {
@@ -192,7 +193,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         #[derive(Debug)]
         #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
         pub struct #name {
-            client: crate::Client,
+            // Crate-visible: an operation listed in several groups is built from each group's
+            // module, and the builder lives in the first one.
+            pub(crate) client: crate::Client,
             #(#fields,)*
             #body_field
         }
@@ -269,15 +272,22 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected())));
     }
+    // Only `default` documented: no status to tell apart, so no `match` at all.
+    let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
+        ([only], true) if only.status == Status::Default => single_response(op, only),
+        _ => quote! {
+            match response.status().as_u16() {
+                #(#arms,)*
+            }
+        },
+    };
     quote! {
         let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
             #(#params)*
             .security(#security);
         #body
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
-            #(#arms,)*
-        }
+        #dispatch
     }
 }
 
@@ -297,15 +307,15 @@ fn multipart(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
         let is_file = matches!(&f.ty, TypeRef::Bytes);
         let is_files = matches!(&f.ty, TypeRef::Vec(inner) if **inner == TypeRef::Bytes);
         match (is_file, is_files, f.is_optional()) {
-            (true, _, false) => quote!(parts.file(#wire, &body.#n);),
-            (true, _, true) => quote!(if let ::std::option::Option::Some(file) = &body.#n { parts.file(#wire, file); }),
-            (_, true, false) => quote!(for file in &body.#n { parts.file(#wire, file); }),
-            (_, true, true) => quote!(for file in body.#n.iter().flatten() { parts.file(#wire, file); }),
-            _ => quote!(parts.field(#wire, &body.#n);),
+            (true, _, false) => quote!(parts.file(#wire, &fields.#n);),
+            (true, _, true) => quote!(if let ::std::option::Option::Some(file) = &fields.#n { parts.file(#wire, file); }),
+            (_, true, false) => quote!(for file in &fields.#n { parts.file(#wire, file); }),
+            (_, true, true) => quote!(for file in fields.#n.iter().flatten() { parts.file(#wire, file); }),
+            _ => quote!(parts.field(#wire, &fields.#n);),
         }
     });
     quote!({
-        let body = #value;
+        let fields = #value;
         let mut parts = crate::runtime::Multipart::default();
         #(#parts)*
         call.multipart(parts)
@@ -327,8 +337,19 @@ fn status_pattern(s: Status) -> TokenStream {
     }
 }
 
+/// The expression for the one documented response, without a status match.
+fn single_response(op: &Operation, r: &Response) -> TokenStream {
+    response_expr(op, r)
+}
+
 fn response_arm(op: &Operation, r: &Response) -> TokenStream {
     let pat = status_pattern(r.status);
+    let expr = response_expr(op, r);
+    quote!(#pat => #expr)
+}
+
+/// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.
+fn response_expr(op: &Operation, r: &Response) -> TokenStream {
     let v = ident(&r.variant);
     if r.is_error {
         let e = ident(&op.error_enum);
@@ -339,7 +360,7 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
             Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(response.api_error_bytes(#path)),
             None => quote!(response.api_error_without_body(#path)),
         };
-        return quote!(#pat => ::std::result::Result::Err(#expr));
+        return quote!(::std::result::Result::Err(#expr));
     }
     let decoded = match r.body.as_ref().map(|b| b.encoding) {
         Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
@@ -351,24 +372,24 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
         Success::Several { name } => {
             let n = ident(name);
             if r.body.is_some() {
-                quote!(#pat => #decoded.map(crate::types::#n::#v))
+                quote!(#decoded.map(crate::types::#n::#v))
             } else {
-                quote!(#pat => ::std::result::Result::Ok(crate::types::#n::#v))
+                quote!(::std::result::Result::Ok(crate::types::#n::#v))
             }
         }
-        Success::Single { .. } => quote!(#pat => #decoded),
+        Success::Single { .. } => decoded,
     }
 }
 
 /// A group's module file (`src/pos.rs`).
 pub fn group_file(api: &Api, g: &Group) -> TokenStream {
     let handle = ident(&g.handle);
-    let module_doc = g.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", g.wire_name));
+    let module_doc = g.doc.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("Operations of the `{}` group.", g.wire_name));
     let inner = super::util::inner_docs(&module_doc);
     let handle_doc = format!(" The `{}` group of operations; get it from its parent with `.{}()`.", g.wire_name, g.module);
     let submods = g.groups.iter().map(|c| {
         let m = ident(&c.module);
-        let d = docs(Some(&c.doc.clone().unwrap_or_else(|| format!("Operations of the `{}` group.", c.wire_name))));
+        let d = docs_or(c.doc.as_deref(), &format!("Operations of the `{}` group.", c.wire_name));
         quote!(#d pub mod #m;)
     });
     let (methods, builders) = group_items(api, g);

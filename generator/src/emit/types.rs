@@ -1,6 +1,6 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
-use super::util::{docs, ident, type_tokens};
+use super::util::{docs, docs_or, ident, type_tokens};
 use crate::ir::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,7 +20,7 @@ pub fn types_file(defs: &[TypeDef]) -> TokenStream {
 /// One type definition.
 pub fn type_def(def: &TypeDef) -> TokenStream {
     let fallback = format!("`{}` (from `{}`).", def.name, def.pointer);
-    let doc = docs(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let doc = docs_or(def.doc.as_deref(), &fallback);
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields } => struct_def(&doc, &name, fields),
@@ -33,7 +33,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Responses { variants } => {
             let vs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let d = docs(v.doc.as_deref().or(Some("A documented response.")));
+                let d = docs_or(v.doc.as_deref(), "A documented response.");
                 match &v.ty {
                     Some(t) => {
                         let t = type_tokens(t);
@@ -105,7 +105,7 @@ fn field_type(f: &Field) -> TokenStream {
 }
 
 fn field_doc(f: &Field) -> TokenStream {
-    let mut text = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.wire_name));
+    let mut text = f.doc.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("`{}`.", f.wire_name));
     if let Some(d) = &f.default {
         text.push_str(&format!("\n\nDefault: `{d}`."));
     }
@@ -174,13 +174,14 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
         }
     });
     let setters = optional.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let field = ident(&f.rust_name);
+        let n = ident(&setter_name(&f.rust_name));
         let doc = format!(" Sets `{}`.", f.wire_name);
         if f.ty == TypeRef::String {
             quote! {
                 #[doc = #doc]
                 pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#n = ::std::option::Option::Some(value.into());
+                    self.#field = ::std::option::Option::Some(value.into());
                     self
                 }
             }
@@ -189,7 +190,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn #n(mut self, value: #t) -> Self {
-                    self.#n = ::std::option::Option::Some(value);
+                    self.#field = ::std::option::Option::Some(value);
                     self
                 }
             }
@@ -211,6 +212,20 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
             #(#must_use #setters)*
         }
     }
+}
+
+/// Methods whose name and shape (`fn x(self, value) -> Self`) clippy reserves for a standard
+/// trait; a setter of a field with such a name is called `with_<name>` instead.
+const TRAIT_METHOD_NAMES: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
+    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
+    "next", "not", "rem", "shl", "shr", "sub",
+];
+
+/// The setter of an optional field: the field's name, unless a standard trait claims it, or it
+/// is `new` (the constructor).
+pub fn setter_name(field: &str) -> String {
+    if TRAIT_METHOD_NAMES.contains(&field) || field == "new" { format!("with_{field}") } else { field.to_string() }
 }
 
 fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], open: bool) -> TokenStream {

@@ -19,6 +19,12 @@ pub fn docs(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// Doc attributes from `text`, or from `fallback` when the document gives none or only
+/// white space (an empty `description` would otherwise leave the item undocumented).
+pub fn docs_or(text: Option<&str>, fallback: &str) -> TokenStream {
+    docs(Some(text.filter(|t| !t.trim().is_empty()).unwrap_or(fallback)))
+}
+
 /// Inner (`//!`) rustdoc attributes.
 pub fn inner_docs(text: &str) -> TokenStream {
     let lines = doc_lines(text);

@@ -53,6 +53,125 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     crate::diagnostics::pointer_from(segs)
 }
 
+/// Structural pointer segments that say nothing about what a schema is.
+const STRUCTURAL: &[&str] = &["properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "content", "schema", "paths", "components", "schemas"];
+
+/// References into the middle of a schema (`#/components/schemas/A/properties/b`) or into an
+/// operation (`#/paths/~1a/get/responses/200/content/application~1json/schema`) cannot be
+/// typed where they point. Each such target is moved into its own component schema (named from
+/// where it was), the original place becomes a reference to it, and every reference is
+/// rewritten, so one type serves all of them.
+pub fn hoist_deep_schema_refs(doc: &mut Value) {
+    for _round in 0..8 {
+        let mut refs = std::collections::BTreeSet::new();
+        collect_refs(doc, &mut refs, 0);
+        let deep: Vec<String> = refs.into_iter().filter(|r| is_deep_schema_ref(r)).collect();
+        if deep.is_empty() {
+            return;
+        }
+        let mut renamed = std::collections::BTreeMap::new();
+        for r in deep {
+            let pointer = decode_fragment(&r);
+            let Some(target) = doc.pointer(&pointer).cloned() else { continue };
+            let key = unique_schema_key(doc, &hoisted_name(&pointer));
+            let new_ref = format!("#/components/schemas/{}", crate::diagnostics::escape_pointer_segment(&key));
+            let Some(schemas) = doc
+                .as_object_mut()
+                .map(|root| root.entry("components").or_insert_with(|| Value::Object(Default::default())))
+                .and_then(Value::as_object_mut)
+                .map(|c| c.entry("schemas").or_insert_with(|| Value::Object(Default::default())))
+                .and_then(Value::as_object_mut)
+            else {
+                return;
+            };
+            schemas.insert(key, target);
+            if let Some(slot) = doc.pointer_mut(&pointer) {
+                *slot = serde_json::json!({ "$ref": new_ref });
+            }
+            renamed.insert(r, new_ref);
+        }
+        rewrite_refs(doc, &renamed, 0);
+    }
+}
+
+/// Nesting beyond this is not walked (the loaders refuse far less deep documents).
+const WALK_LIMIT: usize = 512;
+
+fn collect_refs(v: &Value, out: &mut std::collections::BTreeSet<String>, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.insert(r.clone());
+            }
+            for (k, child) in map {
+                // Examples are data, not schemas.
+                if k != "example" && k != "examples" {
+                    collect_refs(child, out, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, String>, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some(new) = renamed.get(r.as_str()) {
+                    *r = new.clone();
+                }
+            }
+            for (k, child) in map.iter_mut() {
+                if k != "example" && k != "examples" {
+                    rewrite_refs(child, renamed, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, renamed, depth + 1)),
+        _ => {}
+    }
+}
+
+fn is_deep_schema_ref(r: &str) -> bool {
+    let segs = pointer_segments(&decode_fragment(r));
+    match segs.first().map(String::as_str) {
+        Some("components") => segs.len() > 3 && segs.get(1).is_some_and(|s| s == "schemas"),
+        Some("paths") => segs.iter().any(|s| s == "schema"),
+        _ => false,
+    }
+}
+
+/// The JSON pointer of a local reference (`#/a%20b/c` → `/a b/c`).
+fn decode_fragment(r: &str) -> String {
+    let fragment = r.strip_prefix('#').unwrap_or(r);
+    percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned()
+}
+
+fn hoisted_name(pointer: &str) -> String {
+    let segs: Vec<String> = pointer_segments(pointer)
+        .into_iter()
+        .filter(|s| !STRUCTURAL.contains(&s.as_str()) && !s.chars().all(|c| c.is_ascii_digit()) && !s.contains('/'))
+        .collect();
+    let tail = &segs[segs.len().saturating_sub(3)..];
+    if tail.is_empty() { "Schema".to_string() } else { tail.join("_") }
+}
+
+fn unique_schema_key(doc: &Value, base: &str) -> String {
+    let taken = |k: &str| doc.pointer(&format!("/components/schemas/{}", crate::diagnostics::escape_pointer_segment(k))).is_some();
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..).map(|n| format!("{base}{n}")).find(|k| !taken(k)).unwrap_or_default()
+}
+
 /// Something a `$ref` can point at inside `components`.
 pub trait Component: Sized {
     /// The `components` section (`schemas`, `responses`, ...).
@@ -155,6 +274,28 @@ mod tests {
     fn deserialisation_errors_carry_a_pointer() {
         let err = parse_openapi(&json!({"openapi": "3.0.3", "info": {"title": "t", "version": 1}, "paths": {}})).unwrap_err();
         assert_eq!(err.pointer.as_deref(), Some("#/info/version"));
+    }
+
+    #[test]
+    fn deep_schema_refs_are_hoisted_into_shared_components() {
+        let mut doc = json!({
+            "components": {"schemas": {
+                "Event": {"type": "object", "properties": {"attributes": {"type": "object", "properties": {"a": {"type": "string"}}}}},
+                "Create": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Event/properties/attributes"}}}
+            }},
+            "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Event/properties/attributes"},
+                "example": {"$ref": "#/not/a/schema/really"}
+            }}}}}}}
+        });
+        hoist_deep_schema_refs(&mut doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Event_attributes"]["properties"]["a"]["type"], "string");
+        assert_eq!(schemas["Event"]["properties"]["attributes"]["$ref"], "#/components/schemas/Event_attributes");
+        assert_eq!(schemas["Create"]["properties"]["data"]["$ref"], "#/components/schemas/Event_attributes");
+        let media = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(media["schema"]["$ref"], "#/components/schemas/Event_attributes");
+        assert_eq!(media["example"]["$ref"], "#/not/a/schema/really", "examples are data");
     }
 
     #[test]

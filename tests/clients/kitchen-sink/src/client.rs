@@ -83,6 +83,19 @@ impl Client {
     pub fn pets(&self) -> crate::pets::Pets {
         crate::pets::Pets::new(self.client())
     }
+    /// Operations of the `Store` group.
+    pub fn store(&self) -> crate::store::Store {
+        crate::store::Store::new(self.client())
+    }
+    /// `GET /echo` (operation `echo`).
+    ///
+    /// Returns:
+    /// - default: Whatever the server says.
+    pub fn echo(&self) -> crate::client::EchoRequest {
+        crate::client::EchoRequest {
+            client: self.client(),
+        }
+    }
     /// `GET /health` (operation `health-check`).
     ///
     /// Returns:
@@ -151,11 +164,43 @@ impl ClientBuilder {
         ::std::result::Result::Ok(Client { core: Arc::new(core) })
     }
 }
+/// A `GET /echo` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct EchoRequest {
+    pub(crate) client: crate::Client,
+}
+impl EchoRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+        crate::Error<crate::errors::EchoError>,
+    > {
+        let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        let response = self.client.core().send(call).await?;
+        response.json()
+    }
+}
+impl ::std::future::IntoFuture for EchoRequest {
+    type Output = ::std::result::Result<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+        crate::Error<crate::errors::EchoError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
 /// A `GET /health` call; send it with `.await` or [`send`](Self::send).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct HealthCheckRequest {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl HealthCheckRequest {
     /// Sends the request and decodes the documented response.

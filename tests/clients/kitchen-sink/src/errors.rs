@@ -43,6 +43,22 @@ impl crate::runtime::ErrorBody for PetsPhotosGetPetsPetIdError {
         }
     }
 }
+/// The documented error responses of `multiTagged` (`GET /multi`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PetsMultiTaggedError {}
+impl crate::runtime::ErrorBody for PetsMultiTaggedError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
+/// The documented error responses of `echo` (`GET /echo`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum EchoError {}
+impl crate::runtime::ErrorBody for EchoError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
 /// The documented error responses of `health-check` (`GET /health`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum HealthCheckError {}

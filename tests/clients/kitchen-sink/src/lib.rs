@@ -19,7 +19,7 @@
 //!     .server(fixture_kitchen_sink::Server::Regional { region: "eu".into() })
 //!     .basic_auth("user", "password")
 //!     .build()?;
-//! let response = client.health_check().await?;
+//! let response = client.pets().multi_tagged().await?;
 //! # let _ = response;
 //! # Ok(())
 //! # }
@@ -30,12 +30,18 @@
 //! [`Error::UnexpectedStatus`], with the status, headers and body as received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::large_enum_variant
+)]
 pub mod client;
 pub mod errors;
 pub mod types;
 /// Everything about pets.
 pub mod pets;
+/// Operations of the `Store` group.
+pub mod store;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse};

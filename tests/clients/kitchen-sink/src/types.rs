@@ -85,6 +85,9 @@ pub struct Pet {
     /// `weight`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f32>,
+    /// `add`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub add: ::std::option::Option<::std::string::String>,
     /// `born`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::std::string::String>,
@@ -107,6 +110,7 @@ impl Pet {
             tags: ::std::option::Option::None,
             parent: ::std::option::Option::None,
             weight: ::std::option::Option::None,
+            add: ::std::option::Option::None,
             born: ::std::option::Option::None,
         }
     }
@@ -171,6 +175,15 @@ impl Pet {
     /// Sets `weight`.
     pub fn weight(mut self, value: f32) -> Self {
         self.weight = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `add`.
+    pub fn with_add(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.add = ::std::option::Option::Some(value.into());
         self
     }
     #[must_use]

@@ -164,19 +164,19 @@ impl ClientBuilder {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct SearchRequest {
-    client: crate::Client,
-    ids: ::std::vec::Vec<i64>,
-    label: ::std::vec::Vec<::std::string::String>,
-    matrix: crate::types::Color,
-    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    csv: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    spaced: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    piped: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    filter: ::std::option::Option<crate::types::Color>,
-    flat: ::std::option::Option<crate::types::Color>,
-    sort: ::std::option::Option<crate::types::SearchSort>,
-    x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) client: crate::Client,
+    pub(crate) ids: ::std::vec::Vec<i64>,
+    pub(crate) label: ::std::vec::Vec<::std::string::String>,
+    pub(crate) matrix: crate::types::Color,
+    pub(crate) tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) csv: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) spaced: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) piped: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) filter: ::std::option::Option<crate::types::Color>,
+    pub(crate) flat: ::std::option::Option<crate::types::Color>,
+    pub(crate) sort: ::std::option::Option<crate::types::SearchSort>,
+    pub(crate) x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub(crate) prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl SearchRequest {
     /// Sets the `tags` parameter.
@@ -265,8 +265,8 @@ impl ::std::future::IntoFuture for SearchRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PostFormRequest {
-    client: crate::Client,
-    body: crate::types::PostFormBody,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::PostFormBody,
 }
 impl PostFormRequest {
     /// Sends the request and decodes the documented response.
@@ -296,8 +296,8 @@ impl ::std::future::IntoFuture for PostFormRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct UploadRequest {
-    client: crate::Client,
-    body: ::std::vec::Vec<u8>,
+    pub(crate) client: crate::Client,
+    pub(crate) body: ::std::vec::Vec<u8>,
 }
 impl UploadRequest {
     /// Sends the request and decodes the documented response.
@@ -334,8 +334,8 @@ impl ::std::future::IntoFuture for UploadRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PostNoteRequest {
-    client: crate::Client,
-    body: ::std::option::Option<::std::string::String>,
+    pub(crate) client: crate::Client,
+    pub(crate) body: ::std::option::Option<::std::string::String>,
 }
 impl PostNoteRequest {
     /// Sets the request body.
@@ -375,8 +375,8 @@ impl ::std::future::IntoFuture for PostNoteRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct UploadPhotoRequest {
-    client: crate::Client,
-    body: crate::types::UploadPhotoBody,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::UploadPhotoBody,
 }
 impl UploadPhotoRequest {
     /// Sends the request and decodes the documented response.
@@ -386,15 +386,15 @@ impl UploadPhotoRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/photos")
             .security(&[]);
         let call = {
-            let body = &self.body;
+            let fields = &self.body;
             let mut parts = crate::runtime::Multipart::default();
-            parts.field("title", &body.title);
-            parts.file("photo", &body.photo);
-            for file in body.thumbnails.iter().flatten() {
+            parts.field("title", &fields.title);
+            parts.file("photo", &fields.photo);
+            for file in fields.thumbnails.iter().flatten() {
                 parts.file("thumbnails", file);
             }
-            parts.field("labels", &body.labels);
-            parts.field("meta", &body.meta);
+            parts.field("labels", &fields.labels);
+            parts.field("meta", &fields.meta);
             call.multipart(parts)
         };
         let response = self.client.core().send(call).await?;

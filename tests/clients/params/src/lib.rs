@@ -23,7 +23,11 @@
 //! [`Error::UnexpectedStatus`], with the status, headers and body as received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::large_enum_variant
+)]
 pub mod client;
 pub mod errors;
 pub mod types;

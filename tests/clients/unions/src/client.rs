@@ -114,8 +114,8 @@ impl ClientBuilder {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct CreatePetRequest {
-    client: crate::Client,
-    body: crate::types::Pet,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::Pet,
 }
 impl CreatePetRequest {
     /// Sends the request and decodes the documented response.
@@ -151,7 +151,7 @@ impl ::std::future::IntoFuture for CreatePetRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct GetValueRequest {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl GetValueRequest {
     /// Sends the request and decodes the documented response.

@@ -44,15 +44,24 @@ impl Pets {
             body,
         }
     }
+    /// `GET /multi` (operation `multiTagged`).
+    ///
+    /// Returns:
+    /// - 204: Listed in two groups.
+    pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
+        crate::pets::MultiTaggedRequest {
+            client: self.client(),
+        }
+    }
 }
 /// A `GET /pets` call; send it with `.await` or [`send`](Self::send).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct ListRequest {
-    client: crate::Client,
-    kind: crate::types::Kind,
-    limit: ::std::option::Option<i32>,
-    session: ::std::option::Option<::std::string::String>,
+    pub(crate) client: crate::Client,
+    pub(crate) kind: crate::types::Kind,
+    pub(crate) limit: ::std::option::Option<i32>,
+    pub(crate) session: ::std::option::Option<::std::string::String>,
 }
 impl ListRequest {
     /// Sets the `limit` parameter.
@@ -112,8 +121,8 @@ impl ::std::future::IntoFuture for ListRequest {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct CreateRequest {
-    client: crate::Client,
-    body: crate::types::Pet,
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::Pet,
 }
 impl CreateRequest {
     /// Sends the request and decodes the documented response.
@@ -139,6 +148,38 @@ impl ::std::future::IntoFuture for CreateRequest {
     type Output = ::std::result::Result<
         crate::types::PetsCreateSuccess,
         crate::Error<crate::errors::PetsCreateError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `GET /multi` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct MultiTaggedRequest {
+    pub(crate) client: crate::Client,
+}
+impl MultiTaggedRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::Error<crate::errors::PetsMultiTaggedError>> {
+        let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        let response = self.client.core().send(call).await?;
+        match response.status().as_u16() {
+            204 => ::std::result::Result::Ok(()),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        }
+    }
+}
+impl ::std::future::IntoFuture for MultiTaggedRequest {
+    type Output = ::std::result::Result<
+        (),
+        crate::Error<crate::errors::PetsMultiTaggedError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

@@ -32,8 +32,8 @@ impl Photos {
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct GetPetsPetIdRequest {
-    client: crate::Client,
-    pet_id: ::std::string::String,
+    pub(crate) client: crate::Client,
+    pub(crate) pet_id: ::std::string::String,
 }
 impl GetPetsPetIdRequest {
     /// Sends the request and decodes the documented response.
