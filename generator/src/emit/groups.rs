@@ -298,7 +298,7 @@ fn multipart(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
         TypeRef::Named(n) => api.types.iter().find(|d| &d.name == n),
         _ => None,
     };
-    let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = def else {
+    let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = def else {
         return quote!(call.multipart(crate::runtime::Multipart::fields_of(#value)));
     };
     let parts = fields.iter().map(|f| {

@@ -23,7 +23,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     let doc = docs_or(def.doc.as_deref(), &fallback);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields } => struct_def(&doc, &name, fields),
+        TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref()),
         TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
         TypeKind::Alias { target } => {
             let t = type_tokens(target);
@@ -115,7 +115,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs(Some(&text))
 }
 
-fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_optional);
     let default = if all_optional { quote!(Default,) } else { quote!() };
     let defs = fields.iter().map(|f| {
@@ -137,18 +137,28 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
         };
         quote! { #fdoc #rename #skip pub #fname: #ty }
     });
-    let ctor = constructor(name, fields);
+    let ctor = constructor(name, fields, additional.is_some());
+    let extra = additional.map(|t| {
+        let t = type_tokens(t);
+        // A name no property can take: fields are snake_case from the document, and this one
+        // is only reached through serde's flatten.
+        quote! {
+            #[doc = " Properties not listed in the schema (`additionalProperties`)."]
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>
+        }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        pub struct #name { #(#defs,)* }
+        pub struct #name { #(#defs,)* #extra }
         #ctor
     }
 }
 
 /// `new(required...)` plus one setter per optional field (so callers never spell optional
 /// fields), when there are few enough required ones for a readable argument list.
-fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
     let optional: Vec<&Field> = fields.iter().filter(|f| f.is_optional()).collect();
     if required.len() > MAX_NEW_ARGS {
@@ -163,6 +173,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
             quote!(#n: #t)
         }
     });
+    let extra_init = additional.then(|| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
     let inits = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         if f.is_optional() {
@@ -207,7 +218,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
             #[doc = #new_doc]
             #must_use
             pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* }
+                Self { #(#inits,)* #extra_init }
             }
             #(#must_use #setters)*
         }
@@ -305,7 +316,7 @@ mod tests {
             name: "T".into(),
             pointer: "#/x".into(),
             doc: Some("A thing.".into()),
-            kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)] },
+            kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)], additional: None },
         };
         let code = type_def(&def).to_string();
         assert!(code.contains(&quote!(#[doc = " `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");

@@ -410,6 +410,10 @@ pub enum TypeKind {
     Struct {
         /// Fields in document order.
         fields: Vec<Field>,
+        /// `additionalProperties` beside `properties`: the type of the other keys, kept in a
+        /// flattened map so no key the server sends is lost.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional: Option<TypeRef>,
     },
     /// A string enum.
     Enum {

@@ -762,7 +762,7 @@ fn set_message_fields(operations: &mut [Operation], defs: &[TypeDef]) {
     for op in operations {
         for r in op.responses.iter_mut().filter(|r| r.is_error) {
             let Some(TypeRef::Named(name)) = r.body.as_ref().map(|b| &b.ty) else { continue };
-            let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = defs.iter().find(|d| &d.name == name) else { continue };
+            let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = defs.iter().find(|d| &d.name == name) else { continue };
             let field = fields.iter().find(|f| f.wire_name == "message" && f.ty == TypeRef::String);
             r.message_field = field.map(|f| MessageField { rust_name: f.rust_name.clone(), optional: f.is_optional() });
         }

@@ -367,7 +367,9 @@ impl<'a> TypeSpace<'a> {
                 };
                 TypeRef::Vec(Box::new(item))
             }
-            Some("object") | None if !v.properties.is_empty() => self.lower_struct(schema, &v.properties, v.required, pointer, fixed, hint),
+            Some("object") | None if !v.properties.is_empty() => {
+                self.lower_struct(schema, &v.properties, v.required, v.additional, pointer, fixed, hint)
+            }
             Some("object") => self.lower_map(v.additional, pointer, hint),
             None if v.additional.is_some() => self.lower_map(v.additional, pointer, hint),
             None => TypeRef::Json,
@@ -427,11 +429,13 @@ impl<'a> TypeSpace<'a> {
         TypeRef::Named(name)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn lower_struct(
         &mut self,
         schema: &Schema,
         properties: &[(&'a str, SchemaRef<'a>)],
         required: &[String],
+        additional: Option<&'a AdditionalProperties>,
         pointer: &str,
         fixed: Option<&str>,
         hint: &str,
@@ -439,18 +443,26 @@ impl<'a> TypeSpace<'a> {
         let name = self.name_for(schema, pointer, fixed, hint);
         // Registered first so a self-reference through an inline schema resolves.
         self.done.insert(pointer.to_string(), TypeRef::Named(name.clone()));
-        let fields = self.fields(properties, required, pointer, &name);
+        let additional = match additional {
+            None | Some(AdditionalProperties::Any(false)) => None,
+            Some(a) => match self.lower_map(Some(a), pointer, &name) {
+                TypeRef::Map(value) => Some(*value),
+                _ => None,
+            },
+        };
+        let reserved: &[&str] = if additional.is_some() { &["additional_properties"] } else { &[] };
+        let fields = self.fields(properties, required, pointer, &name, reserved);
         self.add(TypeDef {
             name: name.clone(),
             pointer: pointer.to_string(),
             doc: schema.schema_data.description.clone(),
-            kind: TypeKind::Struct { fields },
+            kind: TypeKind::Struct { fields, additional },
         });
         TypeRef::Named(name)
     }
 
-    fn fields(&mut self, properties: &[(&'a str, SchemaRef<'a>)], required: &[String], pointer: &str, owner: &str) -> Vec<Field> {
-        let mut ns = Namespace::default();
+    fn fields(&mut self, properties: &[(&'a str, SchemaRef<'a>)], required: &[String], pointer: &str, owner: &str, reserved: &[&str]) -> Vec<Field> {
+        let mut ns = Namespace::with_reserved(reserved);
         let mut fields = Vec::new();
         for (wire, prop) in properties {
             let at = format!("{pointer}/properties/{}", crate::diagnostics::escape_pointer_segment(wire));
@@ -578,7 +590,7 @@ impl<'a> TypeSpace<'a> {
             properties.push((k, *p));
         }
         required.extend(v.required.iter().cloned());
-        self.lower_struct(schema, &properties, &required, pointer, fixed, hint)
+        self.lower_struct(schema, &properties, &required, v.additional, pointer, fixed, hint)
     }
 
     /// All type definitions, sorted by name, with recursive fields boxed.
@@ -629,7 +641,7 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
         .iter()
         .map(|(name, def)| {
             let direct = match &def.kind {
-                TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct_named(&f.ty).map(str::to_string)).collect(),
+                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct_named(&f.ty).map(str::to_string)).collect(),
                 TypeKind::Alias { target } => direct_named(target).map(str::to_string).into_iter().collect(),
                 TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty).map(str::to_string)).collect(),
                 _ => Vec::new(),
@@ -653,7 +665,7 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
     let mut to_box = Vec::new();
     for (name, def) in defs.iter() {
         let types: Vec<&TypeRef> = match &def.kind {
-            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
             TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             _ => Vec::new(),
         };
@@ -665,7 +677,7 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
     }
     for (name, i) in to_box {
         let slot = match defs.get_mut(&name).map(|d| &mut d.kind) {
-            Some(TypeKind::Struct { fields }) => &mut fields[i].ty,
+            Some(TypeKind::Struct { fields, .. }) => &mut fields[i].ty,
             Some(TypeKind::Union { variants, .. }) => &mut variants[i].ty,
             _ => continue,
         };

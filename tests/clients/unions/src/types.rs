@@ -11,6 +11,13 @@ pub struct Cat {
     /// `lives`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lives: ::std::option::Option<i32>,
+    /// A property named like the flattened map.
+    #[serde(rename = "additional_properties")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub additional_properties_2: ::std::option::Option<::std::string::String>,
+    /// Properties not listed in the schema (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
 impl Cat {
     /// A value with the required fields set and every optional field unset.
@@ -19,12 +26,23 @@ impl Cat {
         Self {
             pet_type: pet_type.into(),
             lives: ::std::option::Option::None,
+            additional_properties_2: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     #[must_use]
     /// Sets `lives`.
     pub fn lives(mut self, value: i32) -> Self {
         self.lives = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `additional_properties`.
+    pub fn additional_properties_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.additional_properties_2 = ::std::option::Option::Some(value.into());
         self
     }
 }
