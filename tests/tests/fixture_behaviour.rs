@@ -253,6 +253,8 @@ async fn an_operation_in_two_groups_is_callable_from_both_and_default_only_decod
     let (_s, client) = kitchen_sink(ResponseTemplate::new(500).set_body_json(json!({"a": 1}))).await;
     let map = client.echo().await.expect("`default` is the only response: any status is it");
     assert_eq!(map.get("a"), Some(&1));
+    let (_s, client) = kitchen_sink(ResponseTemplate::new(418)).await;
+    client.ping().await.expect("a body-less `default` accepts any status");
     let pet = KsPet::new("Rex", Kind::Dog).with_add("x");
     assert_eq!(pet.add.as_deref(), Some("x"), "a field named like an operator trait method gets a `with_` setter");
 }

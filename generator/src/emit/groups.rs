@@ -272,21 +272,26 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected())));
     }
-    // Only `default` documented: no status to tell apart, so no `match` at all.
-    let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
-        ([only], true) if only.status == Status::Default => single_response(op, only),
-        _ => quote! {
-            match response.status().as_u16() {
-                #(#arms,)*
-            }
-        },
+    // Only `default` documented: no status to tell apart, so no `match` at all; without a body
+    // the response is not looked at either.
+    let (binding, dispatch) = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
+        ([only], true) if only.status == Status::Default && only.body.is_none() => (quote!(_response), single_response(op, only)),
+        ([only], true) if only.status == Status::Default => (quote!(response), single_response(op, only)),
+        _ => (
+            quote!(response),
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms,)*
+                }
+            },
+        ),
     };
     quote! {
         let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
             #(#params)*
             .security(#security);
         #body
-        let response = self.client.core().send(call).await?;
+        let #binding = self.client.core().send(call).await?;
         #dispatch
     }
 }

@@ -96,6 +96,15 @@ impl Client {
             client: self.client(),
         }
     }
+    /// `POST /ping` (operation `ping`).
+    ///
+    /// Returns:
+    /// - default: Anything, no body.
+    pub fn ping(&self) -> crate::client::PingRequest {
+        crate::client::PingRequest {
+            client: self.client(),
+        }
+    }
     /// `GET /health` (operation `health-check`).
     ///
     /// Returns:
@@ -189,6 +198,32 @@ impl ::std::future::IntoFuture for EchoRequest {
         ::std::collections::BTreeMap<::std::string::String, i64>,
         crate::Error<crate::errors::EchoError>,
     >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `POST /ping` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct PingRequest {
+    pub(crate) client: crate::Client,
+}
+impl PingRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::Error<crate::errors::PingError>> {
+        let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        let _response = self.client.core().send(call).await?;
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::future::IntoFuture for PingRequest {
+    type Output = ::std::result::Result<(), crate::Error<crate::errors::PingError>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;

@@ -59,6 +59,14 @@ impl crate::runtime::ErrorBody for EchoError {
         match *self {}
     }
 }
+/// The documented error responses of `ping` (`POST /ping`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PingError {}
+impl crate::runtime::ErrorBody for PingError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
 /// The documented error responses of `health-check` (`GET /health`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum HealthCheckError {}
