@@ -258,3 +258,46 @@ async fn an_operation_in_two_groups_is_callable_from_both_and_default_only_decod
     let pet = KsPet::new("Rex", Kind::Dog).with_add("x");
     assert_eq!(pet.add.as_deref(), Some("x"), "a field named like an operator trait method gets a `with_` setter");
 }
+
+#[tokio::test]
+async fn all_of_merges_std_names_stay_usable_and_any_json_is_kept() {
+    use fixture_models::types::{ApiFailure, Option as OptionEnum, Result as ResultModel};
+    let json_in = json!({
+        "id": 9007199254740993i64, "created": "2026-11-26T10:00:00Z", "value": {"nested": [1, "two", null]},
+        "score": 0.25, "blob": "aGk=", "maybe": [null, "a"], "option": "none", "legacyName": "x"
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).and(path("/results")).respond_with(ResponseTemplate::new(200).set_body_json(json_in.clone())).mount(&server).await;
+    let client = fixture_models::Client::builder().base_url(server.uri()).build().unwrap();
+    let sent = ResultModel::new(1, json!("anything"));
+    let got = client.put_result(sent).await.unwrap();
+    assert_eq!(got.id, 9_007_199_254_740_993, "int64 keeps its precision");
+    assert_eq!(got.value, json!({"nested": [1, "two", null]}));
+    assert_eq!(got.maybe, Some(vec![None, Some("a".to_string())]));
+    assert_eq!(got.option, Some(OptionEnum::None));
+    assert_eq!(got.modern_name.as_deref(), Some("x"), "a property override renames the field, not the wire name");
+    assert_eq!(serde_json::to_value(&got).unwrap(), json_in, "everything round-trips");
+    let request = only_request(&server).await;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(), json!({"id": 1, "value": "anything"}));
+    let failure: ApiFailure = serde_json::from_value(json!({"kind": {"text": "t"}, "vec": [{"box": true}]})).unwrap();
+    assert_eq!(failure.vec.unwrap()[0].r#box, Some(true));
+}
+
+#[tokio::test]
+async fn max_method_params_turns_many_arguments_into_one_struct() {
+    use fixture_models::types::{PatchResultParams, Result as ResultModel};
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = fixture_models::Client::builder().base_url(server.uri()).build().unwrap();
+    // Root limit 2, three arguments: one struct.
+    let params = PatchResultParams { group: "g/1".into(), id: 7, body: ResultModel::new(1, json!(null)) };
+    client.patch_result(params).dry_run(true).await.unwrap();
+    // The operation's own limit (3) wins over the root's: separate arguments.
+    client.delete_result("g", 8, ResultModel::new(2, json!(1))).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].method.as_str(), "PATCH");
+    assert_eq!(requests[0].url.path(), "/results/g%2F1/7");
+    assert_eq!(requests[0].url.query(), Some("dryRun=true"));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(), json!({"id": 1, "value": null}));
+    assert_eq!(requests[1].url.path(), "/results/g/8");
+}

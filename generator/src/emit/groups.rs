@@ -115,6 +115,30 @@ fn method(op: &Operation) -> TokenStream {
         (None, Some(_)) => (quote!(), quote!(body: ::std::option::Option::None,)),
         (None, None) => (quote!(), quote!()),
     };
+    if let Some(params_struct) = &op.params_struct {
+        // One struct argument (`x-speakeasy-max-method-params`): unpack it into the builder.
+        let t = ident(params_struct);
+        let inits = op.params.iter().map(|p| {
+            let n = ident(&p.rust_name);
+            if is_arg(p) { quote!(#n: params.#n) } else { quote!(#n: ::std::option::Option::None) }
+        });
+        let body_init = match &op.body {
+            Some(b) if b.required => quote!(body: params.body,),
+            Some(_) => quote!(body: ::std::option::Option::None,),
+            None => quote!(),
+        };
+        return quote! {
+            #doc
+            #deprecated
+            pub fn #name(&self, params: crate::types::#t) -> #builder_path {
+                #builder_path {
+                    client: self.client(),
+                    #(#inits,)*
+                    #body_init
+                }
+            }
+        };
+    }
     let sep = if !args.is_empty() && !body_param.is_empty() { quote!(,) } else { quote!() };
     quote! {
         #doc

@@ -190,6 +190,10 @@ pub struct Operation {
     pub success: Success,
     /// Name of the error enum in `errors` (`PosLogoutError`).
     pub error_enum: String,
+    /// With `x-speakeasy-max-method-params` exceeded: the struct in `types` that carries the
+    /// required parameters and the body as the method's single argument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params_struct: Option<String>,
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,

@@ -308,6 +308,7 @@ fn lower_operation<'a>(
     let body = lower_body(doc, p, &type_prefix, types, diags);
     let (responses, success) = lower_responses(doc, p, &type_prefix, types, diags);
     let security = lower_security(doc, p, schemes_used, diags);
+    let params_struct = params_struct(doc, p, &type_prefix, &params, body.as_ref(), types, diags);
     Operation {
         id: p.id.clone(),
         pointer: p.pointer.clone(),
@@ -326,8 +327,58 @@ fn lower_operation<'a>(
         responses,
         success,
         error_enum,
+        params_struct,
         security,
     }
+}
+
+/// `x-speakeasy-max-method-params` (operation, else root): when the method would take more
+/// arguments than that (the body counts as one), it takes one struct of them instead.
+fn params_struct(
+    doc: &OpenAPI,
+    p: &Pending<'_>,
+    prefix: &str,
+    params: &[Param],
+    body: Option<&Body>,
+    types: &mut TypeSpace<'_>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let limit = match speakeasy::max_method_params(&p.op.extensions, &p.pointer) {
+        Ok(Some(n)) => n,
+        Ok(None) => speakeasy::max_method_params(&doc.extensions, "#").map_err(|d| diags.push(d)).ok().flatten()?,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let required: Vec<&Param> = params.iter().filter(|x| x.required).collect();
+    let body = body.filter(|b| b.required);
+    let count = required.len() + usize::from(body.is_some());
+    if count == 0 || count <= limit {
+        return None;
+    }
+    let field = |wire: &str, rust: &str, ty: &TypeRef, doc: Option<String>| Field {
+        wire_name: wire.to_string(),
+        rust_name: rust.to_string(),
+        ty: ty.clone(),
+        required: true,
+        nullable: false,
+        read_only: false,
+        default: None,
+        doc,
+    };
+    let mut fields: Vec<Field> = required.iter().map(|x| field(&x.wire_name, &x.rust_name, &x.ty, x.doc.clone())).collect();
+    if let Some(b) = body {
+        fields.push(field("body", "body", &b.ty, Some(b.doc.clone().unwrap_or_else(|| "The request body.".to_string()))));
+    }
+    let name = types.claim(&format!("{prefix}Params"));
+    types.add(TypeDef {
+        name: name.clone(),
+        pointer: p.pointer.clone(),
+        doc: Some(format!("The arguments of `{}` (`x-speakeasy-max-method-params` is {limit}).", p.id)),
+        kind: TypeKind::Struct { fields, additional: None },
+    });
+    Some(name)
 }
 
 fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut TypeSpace<'a>, diags: &mut Diagnostics) -> Vec<Param> {

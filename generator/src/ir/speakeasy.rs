@@ -103,6 +103,17 @@ pub fn included(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-include").and_then(Value::as_bool) == Some(true)
 }
 
+/// `x-speakeasy-max-method-params`: a non-negative integer.
+pub fn max_method_params(ext: &Extensions, pointer: &str) -> Result<Option<usize>, Diagnostic> {
+    match ext.get("x-speakeasy-max-method-params") {
+        None => Ok(None),
+        Some(v) => v.as_u64().map(|n| Some(n as usize)).ok_or_else(|| {
+            Diagnostic::error(format!("`x-speakeasy-max-method-params` must be a whole number of 0 or more, not {v}"))
+                .pointer(format!("{pointer}/x-speakeasy-max-method-params"))
+        }),
+    }
+}
+
 /// `x-speakeasy-type-override: any`.
 pub fn type_override_any(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-type-override").and_then(Value::as_str) == Some("any")
