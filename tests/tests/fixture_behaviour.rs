@@ -276,6 +276,8 @@ async fn all_of_merges_std_names_stay_usable_and_any_json_is_kept() {
     assert_eq!(got.maybe, Some(vec![None, Some("a".to_string())]));
     assert_eq!(got.option, Some(OptionEnum::None));
     assert_eq!(got.modern_name.as_deref(), Some("x"), "a property override renames the field, not the wire name");
+    let annotated: Option<OptionEnum> = ResultModel::new(1, json!(null)).annotated;
+    assert_eq!(annotated, None, "an allOf that only annotates a reference is that reference's type");
     assert_eq!(serde_json::to_value(&got).unwrap(), json_in, "everything round-trips");
     let request = only_request(&server).await;
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(), json!({"id": 1, "value": "anything"}));

@@ -558,16 +558,27 @@ impl<'a> TypeSpace<'a> {
     /// `allOf`: one member (often `allOf: [$ref]` to add `nullable` or a description) is that
     /// member; several object members are merged into one struct.
     fn lower_all_of(&mut self, schema: &'a Schema, v: &View<'a>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
-        if v.all_of.len() == 1 && v.properties.is_empty() {
-            let member = SchemaRef::from(&v.all_of[0]);
+        // Members that only annotate (`{description: ...}`, `{nullable: true}`) add no type.
+        let typed: Vec<usize> = (0..v.all_of.len())
+            .filter(|&i| match SchemaRef::from(&v.all_of[i]) {
+                SchemaRef::Ref(_) => true,
+                SchemaRef::Item(s) => !is_annotation_only(s),
+            })
+            .collect();
+        if typed.len() == 1 && v.properties.is_empty() {
+            let i = typed[0];
+            let member = SchemaRef::from(&v.all_of[i]);
             return match (member, fixed) {
-                (SchemaRef::Item(s), Some(name)) => self.lower_named(s, &format!("{pointer}/allOf/0"), name),
-                _ => self.lower(member, &format!("{pointer}/allOf/0"), hint),
+                (SchemaRef::Item(s), Some(name)) => self.lower_named(s, &format!("{pointer}/allOf/{i}"), name),
+                _ => self.lower(member, &format!("{pointer}/allOf/{i}"), hint),
             };
         }
         let mut properties: Vec<(&'a str, SchemaRef<'a>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         for (i, member) in v.all_of.iter().enumerate() {
+            if !typed.contains(&i) {
+                continue;
+            }
             let at = format!("{pointer}/allOf/{i}");
             let Some((s, _)) = self.deref(member.into(), &at) else { return TypeRef::Json };
             let mv = view(s);
@@ -598,6 +609,20 @@ impl<'a> TypeSpace<'a> {
         box_recursive_fields(&mut self.defs);
         (self.defs.into_values().collect(), self.diags)
     }
+}
+
+/// A schema that says nothing about the type: no `type`, properties, items, composition or enum.
+fn is_annotation_only(s: &Schema) -> bool {
+    let v = view(s);
+    v.typ.is_none()
+        && v.properties.is_empty()
+        && v.items.is_none()
+        && v.additional.is_none()
+        && v.enum_values.is_empty()
+        && v.all_of.is_empty()
+        && v.one_of.is_empty()
+        && v.any_of.is_empty()
+        && !v.not
 }
 
 /// A variant name for an unnamed member type.

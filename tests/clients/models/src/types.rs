@@ -124,6 +124,9 @@ pub struct Result {
     #[serde(rename = "legacyName")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modern_name: ::std::option::Option<::std::string::String>,
+    /// `annotated`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub annotated: ::std::option::Option<crate::types::Option>,
 }
 impl Result {
     /// A value with the required fields set and every optional field unset.
@@ -138,6 +141,7 @@ impl Result {
             maybe: ::std::option::Option::None,
             option: ::std::option::Option::None,
             modern_name: ::std::option::Option::None,
+            annotated: ::std::option::Option::None,
         }
     }
     #[must_use]
@@ -186,6 +190,12 @@ impl Result {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.modern_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[must_use]
+    /// Sets `annotated`.
+    pub fn annotated(mut self, value: crate::types::Option) -> Self {
+        self.annotated = ::std::option::Option::Some(value);
         self
     }
 }
