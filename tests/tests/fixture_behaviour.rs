@@ -303,3 +303,15 @@ async fn max_method_params_turns_many_arguments_into_one_struct() {
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(), json!({"id": 1, "value": null}));
     assert_eq!(requests[1].url.path(), "/results/g/8");
 }
+
+#[test]
+fn integer_enums_and_write_only_fields() {
+    use fixture_models::types::{Account, Priority, ResultLevel};
+    assert_eq!(serde_json::from_value::<Priority>(json!(-1)).unwrap(), Priority::Minus1);
+    assert_eq!(serde_json::to_value(Priority::V2).unwrap(), json!(2));
+    assert_eq!(serde_json::from_value::<Priority>(json!(5)).unwrap_err().to_string(), "unknown `Priority` value 5");
+    assert_eq!(serde_json::from_value::<ResultLevel>(json!(7)).unwrap(), ResultLevel::Unknown(7), "an open integer enum keeps unknown values");
+    assert_eq!(ResultLevel::Unknown(7).value(), 7);
+    let account: Account = serde_json::from_value(json!({"name": "a"})).expect("a response leaves the write-only password out");
+    assert_eq!(account.password, None);
+}

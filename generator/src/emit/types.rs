@@ -1,7 +1,7 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
 use super::util::{docs, docs_or, ident, type_tokens};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -25,6 +25,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref()),
         TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
+        TypeKind::IntEnum { variants, open } => int_enum_def(&doc, &name, variants, *open),
         TypeKind::Alias { target } => {
             let t = type_tokens(target);
             quote! { #doc pub type #name = #t; }
@@ -111,6 +112,9 @@ fn field_doc(f: &Field) -> TokenStream {
     }
     if f.read_only {
         text.push_str("\n\nRead-only: set by the server.");
+    }
+    if f.write_only {
+        text.push_str("\n\nWrite-only: sent to the server, never returned.");
     }
     docs(Some(&text))
 }
@@ -225,6 +229,80 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
     }
 }
 
+fn int_enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVariant], open: bool) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let vdoc = format!(" `{}`", v.value);
+        quote! { #[doc = #vdoc] #vname }
+    });
+    let to_value = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let value = v.value;
+        quote! { Self::#vname => #value }
+    });
+    let from_value = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let value = v.value;
+        quote! { #value => ::std::result::Result::Ok(Self::#vname) }
+    });
+    let (copy, unknown_def, unknown_to, unknown_from) = if open {
+        let mut ns = crate::ir::naming::Namespace::default();
+        for v in variants {
+            ns.claim(&v.rust_name);
+        }
+        let unknown = ident(&ns.claim("Unknown"));
+        (
+            quote!(Copy,),
+            quote! { #[doc = " A value this version of the client does not know."] #unknown(i64), },
+            quote! { Self::#unknown(value) => *value, },
+            quote! { other => ::std::result::Result::Ok(Self::#unknown(other)) },
+        )
+    } else {
+        let message = format!("unknown `{name}` value {{other}}");
+        (
+            quote!(Copy,),
+            quote!(),
+            quote!(),
+            quote! { other => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!(#message))) },
+        )
+    };
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#defs,)*
+            #unknown_def
+        }
+        impl #name {
+            #[doc = " The value as sent on the wire."]
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value,)*
+                    #unknown_to
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                match <i64 as ::serde::Deserialize>::deserialize(deserializer)? {
+                    #(#from_value,)*
+                    #unknown_from
+                }
+            }
+        }
+    }
+}
+
 /// Methods whose name and shape (`fn x(self, value) -> Self`) clippy reserves for a standard
 /// trait; a setter of a field with such a name is called `with_<name>` instead.
 const TRAIT_METHOD_NAMES: &[&str] = &[
@@ -305,6 +383,7 @@ mod tests {
             required,
             nullable,
             read_only: false,
+            write_only: false,
             default: None,
             doc: None,
         }

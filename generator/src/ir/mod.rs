@@ -426,6 +426,13 @@ pub enum TypeKind {
         /// Whether unknown values decode into an `Unknown(String)` variant.
         open: bool,
     },
+    /// An integer enum.
+    IntEnum {
+        /// `(name, value)` in document order.
+        variants: Vec<IntVariant>,
+        /// Whether unknown values decode into an `Unknown(i64)` variant.
+        open: bool,
+    },
     /// A newtype-free alias (`pub type X = Y;`).
     Alias {
         /// The aliased type.
@@ -462,6 +469,9 @@ pub struct Field {
     pub nullable: bool,
     /// `readOnly: true`.
     pub read_only: bool,
+    /// `writeOnly: true`: never in responses, so never required when decoding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_only: bool,
     /// `default`, as JSON.
     pub default: Option<serde_json::Value>,
     /// `description`.
@@ -469,9 +479,10 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option`.
+    /// Whether the Rust field is an `Option`. A required `writeOnly` field is optional too:
+    /// responses leave it out, and decoding them must not fail.
     pub fn is_optional(&self) -> bool {
-        !self.required || self.nullable
+        !self.required || self.nullable || self.write_only
     }
 }
 
@@ -482,6 +493,15 @@ pub struct Variant {
     pub rust_name: String,
     /// The value on the wire.
     pub wire_value: String,
+}
+
+/// An integer enum variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntVariant {
+    /// Variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub value: i64,
 }
 
 /// A variant of a `oneOf`/`anyOf` union.

@@ -364,6 +364,7 @@ fn params_struct(
         required: true,
         nullable: false,
         read_only: false,
+        write_only: false,
         default: None,
         doc,
     };

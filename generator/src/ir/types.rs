@@ -8,7 +8,7 @@
 
 use super::naming::{self, Namespace};
 use super::speakeasy;
-use super::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use super::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_from};
 use crate::resolve::component_name;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
@@ -348,6 +348,7 @@ impl<'a> TypeSpace<'a> {
                 Some("binary") => TypeRef::Bytes,
                 _ => TypeRef::String,
             },
+            Some("integer") if v.enum_values.iter().filter(|x| x.is_i64()).count() > 0 => self.lower_int_enum(schema, &v, pointer, fixed, hint),
             Some("integer") => match v.format.as_deref() {
                 Some("int32") => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -430,6 +431,28 @@ impl<'a> TypeSpace<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    fn lower_int_enum(&mut self, schema: &Schema, v: &View<'_>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
+        let name = self.name_for(schema, pointer, fixed, hint);
+        let mut ns = Namespace::default();
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in v.enum_values.iter().filter_map(Value::as_i64) {
+            if !seen.insert(value) {
+                continue;
+            }
+            let base = if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("V{value}") };
+            variants.push(IntVariant { rust_name: ns.claim(&base), value });
+        }
+        let open = speakeasy::unknown_values_allowed(&schema.schema_data.extensions);
+        self.add(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            doc: schema.schema_data.description.clone(),
+            kind: TypeKind::IntEnum { variants, open },
+        });
+        TypeRef::Named(name)
+    }
+
     fn lower_struct(
         &mut self,
         schema: &Schema,
@@ -495,6 +518,7 @@ impl<'a> TypeSpace<'a> {
                 required: required.iter().any(|r| r == wire),
                 nullable: data.is_some_and(|d| d.nullable),
                 read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
                 default: data.and_then(|d| d.default.clone()),
                 doc: inline_doc,
             });

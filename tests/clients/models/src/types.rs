@@ -2,6 +2,35 @@
 // change the document or its overlays and run `sdkforge generate`.
 
 //! Types for the schemas of the API: request and response bodies and their parts.
+/// `Account` (from `#/components/schemas/Account`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Account {
+    /// `name`.
+    pub name: ::std::string::String,
+    /// `password`.
+    ///
+    /// Write-only: sent to the server, never returned.
+    pub password: ::std::option::Option<::std::string::String>,
+}
+impl Account {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            name: name.into(),
+            password: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `password`.
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `ApiFailure` (from `#/components/schemas/Error`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiFailure {
@@ -94,6 +123,57 @@ impl PatchResultParams {
         }
     }
 }
+/// `Priority` (from `#/components/schemas/Priority`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// `-1`
+    Minus1,
+}
+impl Priority {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V1 => 1i64,
+            Self::V2 => 2i64,
+            Self::Minus1 => -1i64,
+        }
+    }
+}
+impl ::std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl ::serde::Serialize for Priority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Priority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match <i64 as ::serde::Deserialize>::deserialize(deserializer)? {
+            1i64 => ::std::result::Result::Ok(Self::V1),
+            2i64 => ::std::result::Result::Ok(Self::V2),
+            -1i64 => ::std::result::Result::Ok(Self::Minus1),
+            other => {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format!("unknown `Priority` value {other}"),
+                    ),
+                )
+            }
+        }
+    }
+}
 /// Inherits Base through allOf and adds its own fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Result {
@@ -124,6 +204,12 @@ pub struct Result {
     #[serde(rename = "legacyName")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modern_name: ::std::option::Option<::std::string::String>,
+    /// `priority`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<crate::types::Priority>,
+    /// `level`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub level: ::std::option::Option<crate::types::ResultLevel>,
     /// `annotated`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotated: ::std::option::Option<crate::types::Option>,
@@ -141,6 +227,8 @@ impl Result {
             maybe: ::std::option::Option::None,
             option: ::std::option::Option::None,
             modern_name: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            level: ::std::option::Option::None,
             annotated: ::std::option::Option::None,
         }
     }
@@ -193,10 +281,66 @@ impl Result {
         self
     }
     #[must_use]
+    /// Sets `priority`.
+    pub fn priority(mut self, value: crate::types::Priority) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `level`.
+    pub fn level(mut self, value: crate::types::ResultLevel) -> Self {
+        self.level = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
     /// Sets `annotated`.
     pub fn annotated(mut self, value: crate::types::Option) -> Self {
         self.annotated = ::std::option::Option::Some(value);
         self
+    }
+}
+/// `ResultLevel` (from `#/components/schemas/Result/properties/level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResultLevel {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the client does not know.
+    Unknown(i64),
+}
+impl ResultLevel {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V1 => 1i64,
+            Self::V2 => 2i64,
+            Self::Unknown(value) => *value,
+        }
+    }
+}
+impl ::std::fmt::Display for ResultLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl ::serde::Serialize for ResultLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResultLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match <i64 as ::serde::Deserialize>::deserialize(deserializer)? {
+            1i64 => ::std::result::Result::Ok(Self::V1),
+            2i64 => ::std::result::Result::Ok(Self::V2),
+            other => ::std::result::Result::Ok(Self::Unknown(other)),
+        }
     }
 }
 /// `String` (from `#/components/schemas/String`).
