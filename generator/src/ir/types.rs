@@ -430,7 +430,6 @@ impl<'a> TypeSpace<'a> {
         TypeRef::Named(name)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn lower_int_enum(&mut self, schema: &Schema, v: &View<'_>, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {
         let name = self.name_for(schema, pointer, fixed, hint);
         let mut ns = Namespace::default();
@@ -453,6 +452,7 @@ impl<'a> TypeSpace<'a> {
         TypeRef::Named(name)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn lower_struct(
         &mut self,
         schema: &Schema,
