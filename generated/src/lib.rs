@@ -39,6 +39,6 @@ pub mod types;
 pub mod pos;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse};
+pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

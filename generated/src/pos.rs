@@ -156,6 +156,15 @@ impl LoginWithEmailRequest {
         crate::types::PosLoginWithEmailResponse,
         crate::Error<crate::errors::PosLoginWithEmailError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithEmailResponse>,
+        crate::Error<crate::errors::PosLoginWithEmailError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/email",
@@ -164,7 +173,11 @@ impl LoginWithEmailRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosLoginWithEmailResponse,
+            crate::Error<crate::errors::PosLoginWithEmailError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -178,7 +191,12 @@ impl LoginWithEmailRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for LoginWithEmailRequest {
@@ -214,6 +232,15 @@ impl LoginWithPhoneRequest {
         crate::types::PosLoginWithPhoneResponse,
         crate::Error<crate::errors::PosLoginWithPhoneError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithPhoneResponse>,
+        crate::Error<crate::errors::PosLoginWithPhoneError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/phone",
@@ -222,7 +249,11 @@ impl LoginWithPhoneRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosLoginWithPhoneResponse,
+            crate::Error<crate::errors::PosLoginWithPhoneError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -236,7 +267,12 @@ impl LoginWithPhoneRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for LoginWithPhoneRequest {
@@ -272,6 +308,15 @@ impl LoginWithWhatsappRequest {
         crate::types::PosLoginWithWhatsappResponse,
         crate::Error<crate::errors::PosLoginWithWhatsappError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithWhatsappResponse>,
+        crate::Error<crate::errors::PosLoginWithWhatsappError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/whatsapp",
@@ -280,7 +325,11 @@ impl LoginWithWhatsappRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosLoginWithWhatsappResponse,
+            crate::Error<crate::errors::PosLoginWithWhatsappError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -297,7 +346,12 @@ impl LoginWithWhatsappRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for LoginWithWhatsappRequest {
@@ -327,6 +381,15 @@ impl VerifyOtpRequest {
         crate::types::PosVerifyOtpResponse,
         crate::Error<crate::errors::PosVerifyOtpError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosVerifyOtpResponse>,
+        crate::Error<crate::errors::PosVerifyOtpError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/verify-otp",
@@ -334,7 +397,11 @@ impl VerifyOtpRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosVerifyOtpResponse,
+            crate::Error<crate::errors::PosVerifyOtpError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -347,7 +414,12 @@ impl VerifyOtpRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for VerifyOtpRequest {
@@ -377,6 +449,15 @@ impl RefreshAccessTokenRequest {
         crate::types::PosRefreshAccessTokenResponse,
         crate::Error<crate::errors::PosRefreshAccessTokenError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosRefreshAccessTokenResponse>,
+        crate::Error<crate::errors::PosRefreshAccessTokenError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/refresh-token",
@@ -384,7 +465,11 @@ impl RefreshAccessTokenRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosRefreshAccessTokenResponse,
+            crate::Error<crate::errors::PosRefreshAccessTokenError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -393,7 +478,12 @@ impl RefreshAccessTokenRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for RefreshAccessTokenRequest {
@@ -423,6 +513,15 @@ impl PairDeviceRequest {
         crate::types::PosPairDeviceResponse,
         crate::Error<crate::errors::PosPairDeviceError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosPairDeviceResponse>,
+        crate::Error<crate::errors::PosPairDeviceError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/pair-device",
@@ -430,7 +529,11 @@ impl PairDeviceRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosPairDeviceResponse,
+            crate::Error<crate::errors::PosPairDeviceError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
@@ -448,7 +551,12 @@ impl PairDeviceRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PairDeviceRequest {
@@ -477,10 +585,23 @@ impl LogoutRequest {
         crate::types::PosLogoutResponse,
         crate::Error<crate::errors::PosLogoutError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLogoutResponse>,
+        crate::Error<crate::errors::PosLogoutError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pos/auth/logout")
             .security(&[&[crate::client::AUTHORIZATION]]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PosLogoutResponse,
+            crate::Error<crate::errors::PosLogoutError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             401 => {
                 ::std::result::Result::Err(
@@ -488,7 +609,12 @@ impl LogoutRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for LogoutRequest {

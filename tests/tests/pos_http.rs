@@ -273,3 +273,12 @@ async fn public_api_contract() -> Result<(), Box<dyn std::error::Error>> {
     let _ = client.pos().pair_device(PosPairDeviceBody::new("c")).await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_successful_response_keeps_its_status_and_headers_when_asked() {
+    let server = server_answering("/pos/auth/logout", 200, json!({"message": "bye", "success": true})).await;
+    let response = client(&server).pos().logout().send_with_response().await.expect("200");
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.headers["x-request-id"], "req-1");
+    assert_eq!(response.body.message, "bye");
+}

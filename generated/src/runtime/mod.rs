@@ -17,4 +17,4 @@ mod error;
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder};
-pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse};
+pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};

@@ -228,6 +228,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #body_setter
             #[doc = " Sends the request and decodes the documented response."]
             pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
+                self.send_with_response().await.map(|response| response.body)
+            }
+            #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
+            pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
                 #send_body
             }
         }
@@ -242,6 +246,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn send_body(api: &Api, op: &Operation) -> TokenStream {
+    let ok = ok_type(op);
+    let err = ident(&op.error_enum);
     let method = format_ident!("{}", op.method);
     let path = &op.path;
     let params = op.params.iter().map(|p| {
@@ -298,25 +304,23 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     }
     // Only `default` documented: no status to tell apart, so no `match` at all; without a body
     // the response is not looked at either.
-    let (binding, dispatch) = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
-        ([only], true) if only.status == Status::Default && only.body.is_none() => (quote!(_response), single_response(op, only)),
-        ([only], true) if only.status == Status::Default => (quote!(response), single_response(op, only)),
-        _ => (
-            quote!(response),
-            quote! {
-                match response.status().as_u16() {
-                    #(#arms,)*
-                }
-            },
-        ),
+    let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
+        ([only], true) if only.status == Status::Default => single_response(op, only),
+        _ => quote! {
+            match response.status().as_u16() {
+                #(#arms,)*
+            }
+        },
     };
     quote! {
         let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
             #(#params)*
             .security(#security);
         #body
-        let #binding = self.client.core().send(call).await?;
-        #dispatch
+        let response = self.client.core().send(call).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
+        body.map(|body| crate::Response { status, headers, body })
     }
 }
 

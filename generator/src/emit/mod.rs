@@ -179,7 +179,7 @@ fn lib_file(api: &Api) -> TokenStream {
         mod runtime;
 
         pub use client::{Client, ClientBuilder, Server};
-        pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse};
+        pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
     }

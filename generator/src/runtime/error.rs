@@ -100,6 +100,17 @@ impl RawResponse {
     }
 }
 
+/// A successful response: the decoded body with the status and headers it came with.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
 /// What an operation's error type tells about itself, for `Display`.
 pub trait ErrorBody {
     /// The server's message, when the documented body has one.

@@ -187,10 +187,28 @@ impl EchoRequest {
         ::std::collections::BTreeMap<::std::string::String, i64>,
         crate::Error<crate::errors::EchoError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
+        crate::Error<crate::errors::EchoError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::collections::BTreeMap<::std::string::String, i64>,
+            crate::Error<crate::errors::EchoError>,
+        > = response.json();
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for EchoRequest {
@@ -216,10 +234,25 @@ impl PingRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PingError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PingError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let _response = self.client.core().send(call).await?;
-        ::std::result::Result::Ok(())
+        let response = self.client.core().send(call).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<(), crate::Error<crate::errors::PingError>> = ::std::result::Result::Ok(());
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PingRequest {
@@ -242,13 +275,31 @@ impl HealthCheckRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::HealthCheckError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::HealthCheckError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/health")
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::HealthCheckError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for HealthCheckRequest {

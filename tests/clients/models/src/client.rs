@@ -169,6 +169,15 @@ impl DeleteResultRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::DeleteResultError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::DeleteResultError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::DELETE,
                 "/results/{group}/{id}",
@@ -178,10 +187,19 @@ impl DeleteResultRequest {
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::DeleteResultError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for DeleteResultRequest {
@@ -216,6 +234,15 @@ impl PatchResultRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PatchResultError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PatchResultError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::PATCH,
                 "/results/{group}/{id}",
@@ -226,10 +253,19 @@ impl PatchResultRequest {
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::PatchResultError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PatchResultRequest {
@@ -259,14 +295,32 @@ impl PutResultRequest {
         crate::types::Result,
         crate::Error<crate::errors::PutResultError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Result>,
+        crate::Error<crate::errors::PutResultError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/results")
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::Result,
+            crate::Error<crate::errors::PutResultError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PutResultRequest {
@@ -296,14 +350,32 @@ impl PostErrorRequest {
         crate::types::ApiFailure,
         crate::Error<crate::errors::PostErrorError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::ApiFailure>,
+        crate::Error<crate::errors::PostErrorError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/errors")
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::ApiFailure,
+            crate::Error<crate::errors::PostErrorError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PostErrorRequest {

@@ -228,6 +228,15 @@ impl SearchRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::SearchError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::SearchError>,
+    > {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::GET,
                 "/search/{ids}/{label}/{matrix}",
@@ -246,10 +255,19 @@ impl SearchRequest {
             .cookie("prefs", &self.prefs, false)
             .security(&[]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<(), crate::Error<crate::errors::SearchError>> = match response
+            .status()
+            .as_u16()
+        {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for SearchRequest {
@@ -273,14 +291,32 @@ impl PostFormRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PostFormError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PostFormError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/forms")
             .security(&[]);
         let call = call.form(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::PostFormError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PostFormRequest {
@@ -307,15 +343,33 @@ impl UploadRequest {
         ::std::vec::Vec<u8>,
         crate::Error<crate::errors::UploadError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<u8>>,
+        crate::Error<crate::errors::UploadError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/upload")
             .security(&[]);
         let call = call
             .bytes(::std::clone::Clone::clone(&self.body), "application/octet-stream");
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::vec::Vec<u8>,
+            crate::Error<crate::errors::UploadError>,
+        > = match response.status().as_u16() {
             200 => ::std::result::Result::Ok(response.into_body()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for UploadRequest {
@@ -347,6 +401,15 @@ impl PostNoteRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PostNoteError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/notes")
             .security(&[]);
         let call = match &self.body {
@@ -356,10 +419,19 @@ impl PostNoteRequest {
             ::std::option::Option::None => call,
         };
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::PostNoteError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for PostNoteRequest {
@@ -383,6 +455,15 @@ impl UploadPhotoRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::UploadPhotoError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::UploadPhotoError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/photos")
             .security(&[]);
         let call = {
@@ -398,10 +479,19 @@ impl UploadPhotoRequest {
             call.multipart(parts)
         };
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::UploadPhotoError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for UploadPhotoRequest {

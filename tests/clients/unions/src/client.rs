@@ -125,14 +125,32 @@ impl CreatePetRequest {
         crate::types::Pet,
         crate::Error<crate::errors::CreatePetError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Pet>,
+        crate::Error<crate::errors::CreatePetError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::Pet,
+            crate::Error<crate::errors::CreatePetError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for CreatePetRequest {
@@ -161,13 +179,31 @@ impl GetValueRequest {
         crate::types::GetValueResponse,
         crate::Error<crate::errors::GetValueError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::GetValueResponse>,
+        crate::Error<crate::errors::GetValueError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/values")
             .security(&[]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::GetValueResponse,
+            crate::Error<crate::errors::GetValueError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for GetValueRequest {

@@ -84,13 +84,26 @@ impl ListRequest {
         ::std::vec::Vec<crate::types::Pet>,
         crate::Error<crate::errors::PetsListError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<crate::types::Pet>>,
+        crate::Error<crate::errors::PetsListError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets")
             .query("kind", &self.kind, crate::runtime::Style::Form, true)
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .cookie("session", &self.session, true)
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::vec::Vec<crate::types::Pet>,
+            crate::Error<crate::errors::PetsListError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400..=499 => {
                 ::std::result::Result::Err(
@@ -102,7 +115,12 @@ impl ListRequest {
                     response.api_error_text(crate::errors::PetsListError::Default),
                 )
             }
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for ListRequest {
@@ -132,16 +150,34 @@ impl CreateRequest {
         crate::types::PetsCreateSuccess,
         crate::Error<crate::errors::PetsCreateError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PetsCreateSuccess>,
+        crate::Error<crate::errors::PetsCreateError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
             .security(&[]);
         let call = call.json(&self.body);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::PetsCreateSuccess,
+            crate::Error<crate::errors::PetsCreateError>,
+        > = match response.status().as_u16() {
             200 => response.json().map(crate::types::PetsCreateSuccess::Ok),
             201 => response.json().map(crate::types::PetsCreateSuccess::Created),
             204 => ::std::result::Result::Ok(crate::types::PetsCreateSuccess::NoContent),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for CreateRequest {
@@ -167,13 +203,31 @@ impl MultiTaggedRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PetsMultiTaggedError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PetsMultiTaggedError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            (),
+            crate::Error<crate::errors::PetsMultiTaggedError>,
+        > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for MultiTaggedRequest {

@@ -43,11 +43,24 @@ impl GetPetsPetIdRequest {
         ::std::string::String,
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::string::String>,
+        crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
+    > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
             .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
         let response = self.client.core().send(call).await?;
-        match response.status().as_u16() {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::string::String,
+            crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
+        > = match response.status().as_u16() {
             200 => response.into_text(),
             404 => {
                 ::std::result::Result::Err(
@@ -58,7 +71,12 @@ impl GetPetsPetIdRequest {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 impl ::std::future::IntoFuture for GetPetsPetIdRequest {
