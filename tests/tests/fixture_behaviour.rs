@@ -315,3 +315,26 @@ fn integer_enums_and_write_only_fields() {
     let account: Account = serde_json::from_value(json!({"name": "a"})).expect("a response leaves the write-only password out");
     assert_eq!(account.password, None);
 }
+
+#[tokio::test]
+async fn documented_response_headers_are_typed() {
+    use fixture_models::types::{PatchResultParams, PutResultHeaders, Result as ResultModel};
+    let server = MockServer::start().await;
+    let answer = ResponseTemplate::new(200)
+        .set_body_json(json!({"id": 1, "value": null}))
+        .insert_header("x-rate-limit", "99")
+        .insert_header("x-request-id", "req-7")
+        .insert_header("x-tags", "a, b");
+    Mock::given(method("PUT")).respond_with(answer).mount(&server).await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(204).insert_header("x-rate-limit", "not a number")).mount(&server).await;
+    let client = fixture_models::Client::builder().base_url(server.uri()).build().unwrap();
+    let (body, headers) = client.put_result(ResultModel::new(1, json!(null))).send_with_headers().await.unwrap();
+    assert_eq!(body.id, 1);
+    assert_eq!(
+        headers,
+        PutResultHeaders { x_rate_limit: Some(99), x_request_id: Some("req-7".into()), x_tags: Some(vec!["a".into(), "b".into()]) }
+    );
+    let params = PatchResultParams { group: "g".into(), id: 1, body: ResultModel::new(1, json!(null)) };
+    let ((), headers) = client.patch_result(params).send_with_headers().await.unwrap();
+    assert_eq!(headers.x_rate_limit, None, "a header that does not parse is None, and the call still succeeds");
+}

@@ -212,6 +212,18 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let send_body = send_body(api, op);
+    let with_headers = op.headers_struct.as_ref().map(|h| {
+        let h = ident(h);
+        quote! {
+            #[doc = " Like [`send`](Self::send), and reads the response headers the document describes."]
+            pub async fn send_with_headers(self) -> ::std::result::Result<(#ok, crate::types::#h), crate::Error<crate::errors::#err>> {
+                self.send_with_response().await.map(|response| {
+                    let headers = crate::types::#h::from_headers(&response.headers);
+                    (response.body, headers)
+                })
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -230,6 +242,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
                 self.send_with_response().await.map(|response| response.body)
             }
+            #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
             pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
                 #send_body

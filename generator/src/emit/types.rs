@@ -26,6 +26,30 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref()),
         TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
         TypeKind::IntEnum { variants, open } => int_enum_def(&doc, &name, variants, *open),
+        TypeKind::Headers { fields } => {
+            let defs = fields.iter().map(|f| {
+                let n = ident(&f.rust_name);
+                let t = type_tokens(&f.ty);
+                let d = docs_or(f.doc.as_deref(), &format!("The `{}` header.", f.wire_name));
+                quote!(#d pub #n: ::std::option::Option<#t>)
+            });
+            let reads = fields.iter().map(|f| {
+                let n = ident(&f.rust_name);
+                let wire = &f.wire_name;
+                quote!(#n: crate::runtime::header_value(headers, #wire))
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Default)]
+                pub struct #name { #(#defs,)* }
+                impl #name {
+                    #[doc = " Reads the documented headers; one that is absent or does not parse is `None`."]
+                    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+                        Self { #(#reads,)* }
+                    }
+                }
+            }
+        }
         TypeKind::Alias { target } => {
             let t = type_tokens(target);
             quote! { #doc pub type #name = #t; }

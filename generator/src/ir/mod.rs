@@ -194,6 +194,10 @@ pub struct Operation {
     /// required parameters and the body as the method's single argument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params_struct: Option<String>,
+    /// Headers documented on the success responses, as the fields of the `…Headers` struct in
+    /// `types` named here (`None` when no success response documents a header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers_struct: Option<String>,
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,
@@ -446,6 +450,11 @@ pub enum TypeKind {
         variants: Vec<UnionVariant>,
         /// The discriminator's property name on the wire.
         discriminator: Option<String>,
+    },
+    /// Documented response headers, read from a response's header map.
+    Headers {
+        /// One optional field per header (wire names lower-cased).
+        fields: Vec<Field>,
     },
     /// An enum of the several success responses of an operation.
     Responses {

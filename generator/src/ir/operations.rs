@@ -309,6 +309,7 @@ fn lower_operation<'a>(
     let (responses, success) = lower_responses(doc, p, &type_prefix, types, diags);
     let security = lower_security(doc, p, schemes_used, diags);
     let params_struct = params_struct(doc, p, &type_prefix, &params, body.as_ref(), types, diags);
+    let headers_struct = headers_struct(doc, p, &type_prefix, types, diags);
     Operation {
         id: p.id.clone(),
         pointer: p.pointer.clone(),
@@ -328,8 +329,70 @@ fn lower_operation<'a>(
         success,
         error_enum,
         params_struct,
+        headers_struct,
         security,
     }
+}
+
+/// The headers documented on the success responses of an operation, as one struct in `types`
+/// whose fields are all optional (a server may leave any header out). Shared
+/// `components.headers` give their schema's type everywhere they are used.
+fn headers_struct<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut TypeSpace<'a>, diags: &mut Diagnostics) -> Option<String> {
+    let mut ns = Namespace::default();
+    let mut fields: Vec<Field> = Vec::new();
+    for (code, r) in &p.op.responses.responses {
+        let success = matches!(code, StatusCode::Code(c) if *c < 400) || matches!(code, StatusCode::Range(r) if *r < 4);
+        if !success {
+            continue;
+        }
+        let at = format!("{}/responses/{code}", p.pointer);
+        let Ok(response) = resolve(doc, r, &at) else { continue };
+        for (name, h) in &response.item.headers {
+            if name.eq_ignore_ascii_case("content-type") || fields.iter().any(|f| f.wire_name.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            let h_at = format!("{}/headers/{}", response.pointer, escape_pointer_segment(name));
+            let header = match resolve(doc, h, &h_at) {
+                Ok(x) => x,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let ty = match &header.item.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    let hint = match &header.name {
+                        Some(n) => naming::pascal(n, "Header", "H"),
+                        None => format!("{prefix}{}", naming::pascal(name, "Header", "H")),
+                    };
+                    types.lower(SchemaRef::from(s), &format!("{}/schema", header.pointer), &hint)
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            fields.push(Field {
+                wire_name: name.to_ascii_lowercase(),
+                rust_name: ns.claim(&naming::snake(name, "header")),
+                ty,
+                required: false,
+                nullable: false,
+                read_only: false,
+                write_only: false,
+                default: None,
+                doc: header.item.description.clone(),
+            });
+        }
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let name = types.claim(&format!("{prefix}Headers"));
+    types.add(TypeDef {
+        name: name.clone(),
+        pointer: format!("{}/responses", p.pointer),
+        doc: Some(format!("The headers documented on the successful responses of `{}`.", p.id)),
+        kind: TypeKind::Headers { fields },
+    });
+    Some(name)
 }
 
 /// `x-speakeasy-max-method-params` (operation, else root): when the method would take more

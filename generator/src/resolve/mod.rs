@@ -194,6 +194,7 @@ component!(Schema, "schemas", schemas);
 component!(Response, "responses", responses);
 component!(Parameter, "parameters", parameters);
 component!(RequestBody, "requestBodies", request_bodies);
+component!(openapiv3::Header, "headers", headers);
 
 /// A resolved reference: the item, the component name when it came through a `$ref`, and the
 /// pointer of the item itself.

@@ -236,6 +236,22 @@ impl PatchResultRequest {
     ) -> ::std::result::Result<(), crate::Error<crate::errors::PatchResultError>> {
         self.send_with_response().await.map(|response| response.body)
     }
+    /// Like [`send`](Self::send), and reads the response headers the document describes.
+    pub async fn send_with_headers(
+        self,
+    ) -> ::std::result::Result<
+        ((), crate::types::PatchResultHeaders),
+        crate::Error<crate::errors::PatchResultError>,
+    > {
+        self.send_with_response()
+            .await
+            .map(|response| {
+                let headers = crate::types::PatchResultHeaders::from_headers(
+                    &response.headers,
+                );
+                (response.body, headers)
+            })
+    }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub async fn send_with_response(
         self,
@@ -296,6 +312,22 @@ impl PutResultRequest {
         crate::Error<crate::errors::PutResultError>,
     > {
         self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and reads the response headers the document describes.
+    pub async fn send_with_headers(
+        self,
+    ) -> ::std::result::Result<
+        (crate::types::Result, crate::types::PutResultHeaders),
+        crate::Error<crate::errors::PutResultError>,
+    > {
+        self.send_with_response()
+            .await
+            .map(|response| {
+                let headers = crate::types::PutResultHeaders::from_headers(
+                    &response.headers,
+                );
+                (response.body, headers)
+            })
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub async fn send_with_response(

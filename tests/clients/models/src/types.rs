@@ -98,6 +98,20 @@ impl ::std::fmt::Display for Option {
         f.write_str(self.as_str())
     }
 }
+/// The headers documented on the successful responses of `patchResult`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PatchResultHeaders {
+    /// Calls left in the current window.
+    pub x_rate_limit: ::std::option::Option<i64>,
+}
+impl PatchResultHeaders {
+    /// Reads the documented headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            x_rate_limit: crate::runtime::header_value(headers, "x-rate-limit"),
+        }
+    }
+}
 /// The arguments of `patchResult` (`x-speakeasy-max-method-params` is 2).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchResultParams {
@@ -171,6 +185,26 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
                     ),
                 )
             }
+        }
+    }
+}
+/// The headers documented on the successful responses of `putResult`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PutResultHeaders {
+    /// Calls left in the current window.
+    pub x_rate_limit: ::std::option::Option<i64>,
+    /// Identifies the request in the server's logs.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+    /// The `x-tags` header.
+    pub x_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl PutResultHeaders {
+    /// Reads the documented headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            x_rate_limit: crate::runtime::header_value(headers, "x-rate-limit"),
+            x_request_id: crate::runtime::header_value(headers, "x-request-id"),
+            x_tags: crate::runtime::header_value(headers, "x-tags"),
         }
     }
 }

@@ -114,6 +114,27 @@ pub struct Response<T> {
     pub body: T,
 }
 
+/// A documented response header as a typed value: text for strings and string enums, parsed
+/// for numbers and booleans, comma-separated for lists. `None` when absent or not parseable
+/// (a header is never a reason to lose the response).
+pub(crate) fn header_value<T: serde::de::DeserializeOwned>(headers: &HeaderMap, name: &str) -> Option<T> {
+    let text = headers.get(name)?.to_str().ok()?.trim().to_string();
+    if let Ok(v) = serde_json::from_value(serde_json::Value::String(text.clone())) {
+        return Some(v);
+    }
+    if let Ok(v) = serde_json::from_str(&text) {
+        return Some(v);
+    }
+    let items: Vec<serde_json::Value> = text
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            serde_json::from_str(item).unwrap_or_else(|_| serde_json::Value::String(item.to_string()))
+        })
+        .collect();
+    serde_json::from_value(serde_json::Value::Array(items)).ok()
+}
+
 /// What an operation's error type tells about itself, for `Display`.
 pub trait ErrorBody {
     /// The server's message, when the documented body has one.
@@ -275,6 +296,20 @@ mod tests {
         let long = "x".repeat(500);
         let e: Error<Body> = raw(599, &long).unexpected();
         assert!(e.to_string().ends_with(&format!("{}...", "x".repeat(200))));
+    }
+
+    #[test]
+    fn header_values_are_typed_leniently() {
+        let mut h = HeaderMap::new();
+        h.insert("x-n", "42".parse().unwrap());
+        h.insert("x-s", "42".parse().unwrap());
+        h.insert("x-list", "1, 2,3".parse().unwrap());
+        h.insert("x-bad", "many".parse().unwrap());
+        assert_eq!(header_value::<i64>(&h, "x-n"), Some(42));
+        assert_eq!(header_value::<String>(&h, "x-s"), Some("42".to_string()));
+        assert_eq!(header_value::<Vec<i64>>(&h, "x-list"), Some(vec![1, 2, 3]));
+        assert_eq!(header_value::<i64>(&h, "x-bad"), None);
+        assert_eq!(header_value::<i64>(&h, "x-missing"), None);
     }
 
     #[test]

@@ -18,3 +18,4 @@ pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub(crate) use self::error::header_value;
