@@ -173,27 +173,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         None => quote!(),
     };
     let setters = op.params.iter().filter(|p| !is_arg(p)).map(|p| {
-        let field = ident(&p.rust_name);
-        let n = ident(&super::types::setter_name(&p.rust_name));
         let d = docs_or(p.doc.as_deref(), &format!("Sets the `{}` parameter.", p.wire_name));
-        if p.ty == TypeRef::String {
-            quote! {
-                #d
-                pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            }
-        } else {
-            let t = type_tokens(&p.ty);
-            quote! {
-                #d
-                pub fn #n(mut self, value: #t) -> Self {
-                    self.#field = ::std::option::Option::Some(value);
-                    self
-                }
-            }
-        }
+        super::util::option_setter(&d, &super::types::setter_name(&p.rust_name), &p.rust_name, &p.ty)
     });
     let body_setter = match &op.body {
         Some(b) if !b.required => {

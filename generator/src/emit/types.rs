@@ -213,27 +213,8 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
         }
     });
     let setters = optional.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let n = ident(&setter_name(&f.rust_name));
         let doc = format!(" Sets `{}`.", f.wire_name);
-        if f.ty == TypeRef::String {
-            quote! {
-                #[doc = #doc]
-                pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            }
-        } else {
-            let t = type_tokens(&f.ty);
-            quote! {
-                #[doc = #doc]
-                pub fn #n(mut self, value: #t) -> Self {
-                    self.#field = ::std::option::Option::Some(value);
-                    self
-                }
-            }
-        }
+        super::util::option_setter(&quote!(#[doc = #doc]), &setter_name(&f.rust_name), &f.rust_name, &f.ty)
     });
     let new_doc = if required.is_empty() {
         " A value with every optional field unset.".to_string()

@@ -79,6 +79,31 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
+/// A consuming setter of an optional field: `pub fn name(mut self, value: T) -> Self`
+/// (`impl Into<String>` for strings).
+pub fn option_setter(doc: &TokenStream, setter: &str, field: &str, ty: &TypeRef) -> TokenStream {
+    let n = ident(setter);
+    let f = ident(field);
+    if *ty == TypeRef::String {
+        quote! {
+            #doc
+            pub fn #n(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#f = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    } else {
+        let t = type_tokens(ty);
+        quote! {
+            #doc
+            pub fn #n(mut self, value: #t) -> Self {
+                self.#f = ::std::option::Option::Some(value);
+                self
+            }
+        }
+    }
+}
+
 /// Combines a summary and a description into one doc text.
 pub fn summary_and_description(summary: Option<&str>, description: Option<&str>) -> Option<String> {
     match (summary.map(str::trim).filter(|s| !s.is_empty()), description.map(str::trim).filter(|s| !s.is_empty())) {

@@ -579,6 +579,16 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
     content.iter().map(|(k, v)| (k.as_str(), v, encoding(k))).min_by_key(|(_, _, e)| rank(*e))
 }
 
+/// The type of a body: the schema's for structured encodings, text or bytes otherwise.
+fn media_type_ref<'a>(types: &mut TypeSpace<'a>, encoding: BodyEncoding, media: &'a openapiv3::MediaType, schema_at: &str, hint: &str) -> TypeRef {
+    match (encoding, &media.schema) {
+        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), schema_at, hint),
+        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,
+        (BodyEncoding::Text, _) => TypeRef::String,
+        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+    }
+}
+
 fn lower_body<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut TypeSpace<'a>, diags: &mut Diagnostics) -> Option<Body> {
     let r = p.op.request_body.as_ref()?;
     let at = format!("{}/requestBody", p.pointer);
@@ -590,12 +600,7 @@ fn lower_body<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut T
         Some(n) => naming::pascal(n, "Body", "B"),
         None => format!("{prefix}Body"),
     };
-    let ty = match (encoding, &media.schema) {
-        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
-        (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,
-        (BodyEncoding::Text, _) => TypeRef::String,
-        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
-    };
+    let ty = media_type_ref(types, encoding, media, &schema_at, &hint);
     Some(Body { media_type: media_type.to_string(), encoding, ty, required: body.required, doc: body.description.clone() })
 }
 
@@ -700,12 +705,7 @@ fn lower_responses<'a>(
                 None if !error && success_count == 1 => format!("{prefix}Response"),
                 None => format!("{prefix}{variant}"),
             };
-            let ty = match (encoding, &media.schema) {
-                (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), &schema_at, &hint),
-                (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,
-                (BodyEncoding::Text, _) => TypeRef::String,
-                (BodyEncoding::Bytes, _) => TypeRef::Bytes,
-            };
+            let ty = media_type_ref(types, encoding, media, &schema_at, &hint);
             ResponseBody { media_type: mt.to_string(), encoding, ty }
         });
         out.push(Response {
