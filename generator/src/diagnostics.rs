@@ -170,6 +170,18 @@ impl Diagnostics {
         self.0.iter_mut()
     }
 
+    /// Turns every warning into an error (`--deny-warnings`).
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.0 {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// One JSON object per line (`--message-format json`), sorted like the plain rendering.
+    pub fn to_json_lines(&self) -> String {
+        self.sorted().iter().filter_map(|d| serde_json::to_string(d).ok()).map(|l| l + "\n").collect()
+    }
+
     /// Iterates in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
@@ -257,6 +269,19 @@ mod tests {
             d.to_string(),
             "error: spec/x.yaml:3:5: something is wrong\n  at: #/paths\n  help: fix it\n        like this"
         );
+    }
+
+    #[test]
+    fn json_lines_and_denied_warnings() {
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::warning("w").in_file("a.yaml").at(Some(LineCol { line: 2, column: 3 })).pointer("#/x"));
+        assert_eq!(
+            ds.to_json_lines(),
+            "{\"severity\":\"warning\",\"message\":\"w\",\"file\":\"a.yaml\",\"location\":{\"line\":2,\"column\":3},\"pointer\":\"#/x\",\"help\":null}\n"
+        );
+        assert!(!ds.has_errors());
+        ds.deny_warnings();
+        assert!(ds.has_errors());
     }
 
     #[test]

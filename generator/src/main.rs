@@ -11,6 +11,47 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How problems are printed on stderr: `human`, or `json` (one object per line).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat every warning as an error (exit 2, nothing written).
+    #[arg(long, global = true)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+/// How diagnostics are reported for this run.
+#[derive(Clone, Copy)]
+struct Reporting {
+    format: MessageFormat,
+    deny_warnings: bool,
+}
+
+impl Reporting {
+    fn print(self, diags: &Diagnostics) {
+        if diags.is_empty() {
+            return;
+        }
+        match self.format {
+            MessageFormat::Human => eprint!("{diags}"),
+            MessageFormat::Json => eprint!("{}", diags.to_json_lines()),
+        }
+    }
+
+    /// Warnings of a stage that succeeded: printed, or (denied) an error.
+    fn warnings(self, mut warnings: Diagnostics) -> Result<(), Diagnostics> {
+        if self.deny_warnings && !warnings.is_empty() {
+            warnings.deny_warnings();
+            return Err(warnings);
+        }
+        self.print(&warnings);
+        Ok(())
+    }
 }
 
 #[derive(Subcommand)]
@@ -118,30 +159,32 @@ impl Inputs {
     }
 }
 
-fn report(diags: &Diagnostics) {
-    if !diags.is_empty() {
-        eprint!("{diags}");
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let reporting = Reporting { format: cli.message_format, deny_warnings: cli.deny_warnings };
+    match run(cli, reporting) {
         Ok(code) => code,
-        Err(diags) => {
-            report(&diags);
+        Err(mut diags) => {
+            if reporting.deny_warnings {
+                diags.deny_warnings();
+            }
+            reporting.print(&diags);
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
+fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
     match cli.command {
         Command::Generate(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
-            let done = Generator::new(config).write()?;
-            report(&done.warnings);
+            let generator = Generator::new(config);
+            // Generated in memory first: with --deny-warnings a warning stops the run before
+            // anything is written.
+            let done = generator.generate()?;
+            reporting.warnings(done.warnings.clone())?;
+            done.files.write_to(&out).map_err(Diagnostics::from)?;
             eprintln!("generated {} files in {}", done.files.files().len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -149,7 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
             let config = inputs.config()?;
             let out = config.out.clone();
             let (diff, warnings) = Generator::new(config).check()?;
-            report(&warnings);
+            reporting.warnings(warnings)?;
             match diff {
                 None => {
                     eprintln!("{} is up to date", out.display());
@@ -168,7 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
             let mut doc = source.value.clone();
             let strictness = if strict { sdkforge::overlay::Strictness::Strict } else { sdkforge::overlay::Strictness::Lenient };
             let warnings = sdkforge::apply_overlays(&mut doc, &overlays, Some(&spec), strictness)?;
-            report(&warnings);
+            reporting.warnings(warnings)?;
             let text = match source.format {
                 sdkforge::load::Format::Json => serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string()),
                 sdkforge::load::Format::Yaml => sdkforge::load::to_yaml_string(&doc),
@@ -203,13 +246,13 @@ fn run(cli: Cli) -> Result<ExitCode, Diagnostics> {
             if problems.has_errors() {
                 return Err(problems);
             }
-            report(&problems);
+            reporting.warnings(problems)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inspect { inputs, format } => {
             let config = inputs.config()?;
             let (api, warnings) = Generator::new(config).ir()?;
-            report(&warnings);
+            reporting.warnings(warnings)?;
             let text = match format {
                 Format::Json => serde_json::to_string_pretty(&api).map(|s| s + "\n").map_err(|e| e.to_string()),
                 Format::Yaml => sdkforge::load::to_yaml_string(&api),

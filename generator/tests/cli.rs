@@ -183,3 +183,42 @@ fn inspect_prints_the_ir_as_yaml_or_json() {
     let o = sdkforge(&["inspect"], &root());
     assert!(stdout(&o).starts_with("crate_name: commerce-engine-pos\n"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_path_parameter_missing_from_the_template_is_an_error() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n";
+    assert_eq!(
+        rejected("a.yaml", text.as_bytes()),
+        "error: a.yaml:5:5: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/paths/~1a/get\n  help: remove the parameter, or add it to the path template\n1 error\n"
+    );
+}
+
+#[test]
+fn message_format_json_prints_one_object_per_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{x}:\n    get:\n      operationId: a\n      responses:\n        '204': {description: ok}\n").unwrap();
+    let o = sdkforge(&["generate", "--message-format", "json", "--spec", "a.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = stderr(&o).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[0]["message"], "path parameter `x` is used in `/a/{x}` but not declared");
+    assert_eq!(lines[0]["file"], "a.yaml");
+    assert_eq!(lines[0]["location"], serde_json::json!({"line": 5, "column": 5}));
+    assert_eq!(lines[0]["pointer"], "#/paths/~1a~1{x}/get");
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_errors_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N:\n      x-speakeasy-include: true\n      not: {type: string}\n").unwrap();
+    let args = ["generate", "--spec", "a.yaml", "--out", "out", "--crate-name", "x"];
+    let o = sdkforge(&args, dir.path());
+    assert!(o.status.success());
+    assert!(stderr(&o).starts_with("warning: a.yaml:6:5: `not` has no Rust type; using a JSON value\n"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let o = sdkforge(&[&args[..], &["--deny-warnings"]].concat(), dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: a.yaml:6:5: `not` has no Rust type; using a JSON value\n  at: #/components/schemas/N\n1 error\n");
+    assert!(!dir.path().join("out").exists());
+}

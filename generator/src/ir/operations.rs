@@ -528,7 +528,17 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             explode,
         });
     }
-    for name in path_template_names(p.path) {
+    let template = path_template_names(p.path);
+    for x in out.iter().filter(|x| x.location == ParamLocation::Path) {
+        if !template.contains(&x.wire_name) {
+            diags.push(
+                Diagnostic::error(format!("path parameter `{}` is declared but `{}` has no `{{{}}}`", x.wire_name, p.path, x.wire_name))
+                    .pointer(p.pointer.clone())
+                    .help("remove the parameter, or add it to the path template"),
+            );
+        }
+    }
+    for name in template {
         if !out.iter().any(|x| x.location == ParamLocation::Path && x.wire_name == name) {
             diags.push(
                 Diagnostic::error(format!("path parameter `{name}` is used in `{}` but not declared", p.path))
