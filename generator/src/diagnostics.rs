@@ -214,6 +214,59 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// Renders diagnostics with the source line they point at (for terminals), using
+/// `annotate-snippets`. Files are read once each; a diagnostic without a readable location is
+/// rendered without a snippet. `styled` adds colours.
+pub fn render_with_snippets(diags: &Diagnostics, styled: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let mut texts: std::collections::BTreeMap<PathBuf, Option<String>> = std::collections::BTreeMap::new();
+    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for d in diags.sorted() {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let text = d.file.as_ref().and_then(|f| texts.entry(f.clone()).or_insert_with(|| std::fs::read_to_string(f).ok()).clone());
+        let title = level.primary_title(d.message.as_str());
+        let line_text: String;
+        let path: String;
+        let group = match (&text, d.location, &d.file) {
+            (Some(text), Some(loc), Some(file)) if text.lines().nth(loc.line.saturating_sub(1)).is_some() => {
+                line_text = text.lines().nth(loc.line.saturating_sub(1)).unwrap_or_default().to_string();
+                path = file.display().to_string();
+                let start = line_text.char_indices().nth(loc.column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+                let rest = &line_text[start..];
+                let len = rest.find(|c: char| c.is_whitespace() || c == ':' || c == ',').unwrap_or(rest.len()).max(1);
+                let end = (start + len).min(line_text.len()).max(start);
+                let label = d.pointer.as_deref().unwrap_or("");
+                title.element(
+                    Snippet::source(line_text.as_str())
+                        .line_start(loc.line)
+                        .path(path.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end).label(label)),
+                )
+            }
+            (_, _, Some(file)) => {
+                path = file.display().to_string();
+                title.element(annotate_snippets::Origin::path(path.as_str()))
+            }
+            _ => Group::with_title(title),
+        };
+        let mut report = vec![group];
+        if let Some(help) = &d.help {
+            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        }
+        out.push_str(&renderer.render(&report));
+        out.push('\n');
+    }
+    let errors = diags.sorted().iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        out.push_str(&format!("{errors} error{}\n", if errors == 1 { "" } else { "s" }));
+    }
+    out
+}
+
 /// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
@@ -269,6 +322,22 @@ mod tests {
             d.to_string(),
             "error: spec/x.yaml:3:5: something is wrong\n  at: #/paths\n  help: fix it\n        like this"
         );
+    }
+
+    #[test]
+    fn snippets_show_the_line_and_the_pointer() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\n").unwrap();
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::error("something is wrong").in_file(&file).at(Some(LineCol { line: 4, column: 5 })).pointer("#/paths/~1a/get").help("fix it"));
+        let shown = render_with_snippets(&ds, false);
+        assert!(shown.starts_with("error: something is wrong\n"), "{shown}");
+        assert!(shown.contains(&format!("{}:4:5", file.display())), "{shown}");
+        assert!(shown.contains("4 |     get: {}"), "{shown}");
+        assert!(shown.contains("^^^ #/paths/~1a/get"), "{shown}");
+        assert!(shown.contains("help: fix it"), "{shown}");
+        assert!(shown.ends_with("1 error\n"), "{shown}");
     }
 
     #[test]

@@ -37,7 +37,13 @@ impl Reporting {
         if diags.is_empty() {
             return;
         }
+        use std::io::IsTerminal;
         match self.format {
+            // Snippets for people at a terminal; the plain form for pipes, logs and CI.
+            MessageFormat::Human if std::io::stderr().is_terminal() => {
+                let styled = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                eprint!("{}", sdkforge::diagnostics::render_with_snippets(diags, styled));
+            }
             MessageFormat::Human => eprint!("{diags}"),
             MessageFormat::Json => eprint!("{}", diags.to_json_lines()),
         }
