@@ -222,3 +222,49 @@ fn deny_warnings_turns_warnings_into_errors_and_writes_nothing() {
     assert_eq!(stderr(&o), "error: a.yaml:6:5: `not` has no Rust type; using a JSON value\n  at: #/components/schemas/N\n1 error\n");
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn hostile_names_cannot_escape_the_output_folder_or_inject_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = r#"openapi: 3.0.3
+info: {title: "t */ \" ``` evil", version: '1', description: "```\nstd::process::exit(1);\n```\n*/ #![forbid(x)]"}
+paths:
+  /a:
+    get:
+      operationId: "../../../etc/passwd"
+      tags: ["../../outside", "src/lib"]
+      summary: "*/ fn injected() {} /*"
+      responses:
+        '200':
+          description: "\" ) ; } fn x() {"
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  "../../x": {type: string}
+                  "a\"b": {type: string}
+"#;
+    std::fs::write(dir.path().join("s.yaml"), spec).unwrap();
+    std::fs::create_dir(dir.path().join("work")).unwrap();
+    let o = sdkforge(&["generate", "--spec", "../s.yaml", "--out", "out", "--crate-name", "hostile"], &dir.path().join("work"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut files: Vec<String> = Vec::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { stack.push(p) } else { files.push(p.strip_prefix(dir.path()).unwrap().display().to_string()) }
+        }
+    }
+    files.sort();
+    assert!(files.iter().all(|f| f == "s.yaml" || f.starts_with("work/out/")), "{files:?}");
+    assert!(files.contains(&"work/out/src/outside.rs".to_string()) && files.contains(&"work/out/src/src_lib.rs".to_string()), "{files:?}");
+    let lib = std::fs::read_to_string(dir.path().join("work/out/src/lib.rs")).unwrap();
+    assert!(lib.contains("//! ```text\n//! std::process::exit(1);"), "spec code blocks never become doctests: {lib}");
+    assert!(lib.contains("//! */ #![forbid(x)]"), "doc text stays doc text: {lib}");
+    assert!(!lib.lines().any(|l| l.trim_start().starts_with("#![forbid(x)]")), "{lib}");
+    let group = std::fs::read_to_string(dir.path().join("work/out/src/outside.rs")).unwrap();
+    assert!(group.contains("/// */ fn injected() {} /*"), "{group}");
+    assert!(!group.contains("\nfn injected"), "{group}");
+}

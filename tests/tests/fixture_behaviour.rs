@@ -338,3 +338,12 @@ async fn documented_response_headers_are_typed() {
     let ((), headers) = client.patch_result(params).send_with_headers().await.unwrap();
     assert_eq!(headers.x_rate_limit, None, "a header that does not parse is None, and the call still succeeds");
 }
+
+#[tokio::test]
+async fn header_and_cookie_values_with_line_breaks_are_refused_before_sending() {
+    let (server, client) = kitchen_sink(ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let err = client.pets().list(Kind::Dog).session("s\r\nX-Injected: 1").await.unwrap_err();
+    assert_eq!(err.to_string(), "invalid request: the value of header `cookie` has characters a header cannot carry (such as a line break)");
+    assert!(matches!(err, fixture_kitchen_sink::Error::InvalidRequest(_)));
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+}

@@ -136,7 +136,14 @@ fn collect_operations<'a>(doc: &'a OpenAPI, renames: &[speakeasy::MethodRename],
                 Vec::new()
             });
             if groups.is_empty() {
-                groups = op.tags.iter().map(|t| t.split('.').map(str::to_string).collect()).collect();
+                // Dotted tags nest like groups; segments without a letter or digit (`..`,
+                // `/`) name nothing and are dropped.
+                groups = op
+                    .tags
+                    .iter()
+                    .map(|t| t.split('.').filter(|s| s.chars().any(|c| c.is_ascii_alphanumeric())).map(|s| s.trim().to_string()).collect::<Vec<_>>())
+                    .filter(|g| !g.is_empty())
+                    .collect();
             }
             if groups.is_empty() {
                 groups.push(Vec::new());
