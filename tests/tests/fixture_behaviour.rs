@@ -347,3 +347,59 @@ async fn header_and_cookie_values_with_line_breaks_are_refused_before_sending() 
     assert!(matches!(err, fixture_kitchen_sink::Error::InvalidRequest(_)));
     assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
 }
+
+mod retries {
+    use super::*;
+    use fixture_kitchen_sink::types::FlakyBody;
+
+    async fn flaky_server(first: ResponseTemplate, times: u64) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/v1/flaky")).respond_with(first).up_to_n_times(times).mount(&server).await;
+        Mock::given(method("POST")).and(path("/v1/flaky")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+        server
+    }
+
+    fn client(server: &MockServer) -> fixture_kitchen_sink::ClientBuilder {
+        fixture_kitchen_sink::Client::builder().base_url(format!("{}/v1", server.uri()))
+    }
+
+    #[tokio::test]
+    async fn retried_statuses_are_retried_with_the_same_body() {
+        let server = flaky_server(ResponseTemplate::new(503), 2).await;
+        client(&server).build().unwrap().flaky(FlakyBody { n: Some(7) }).await.expect("third attempt succeeds");
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 3);
+        assert!(requests.iter().all(|r| r.body == br#"{"n":7}"#), "the body is re-sent intact");
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_honoured() {
+        let server = flaky_server(ResponseTemplate::new(429).insert_header("retry-after", "1"), 1).await;
+        let started = std::time::Instant::now();
+        client(&server).build().unwrap().flaky(FlakyBody::default()).await.unwrap();
+        assert!(started.elapsed() >= std::time::Duration::from_secs(1), "waited {:?}", started.elapsed());
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn out_of_time_the_last_response_is_returned_and_other_statuses_are_not_retried() {
+        let server = flaky_server(ResponseTemplate::new(502).set_body_string("still down"), 1_000).await;
+        let started = std::time::Instant::now();
+        let err = client(&server).build().unwrap().flaky(FlakyBody::default()).await.unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(err.to_string(), "unexpected status 502 Bad Gateway: still down");
+        let attempts = server.received_requests().await.unwrap().len();
+        assert!(attempts > 5, "retried until maxElapsedTime: {attempts} attempts");
+
+        let server = flaky_server(ResponseTemplate::new(404), 1).await;
+        assert!(client(&server).build().unwrap().flaky(FlakyBody::default()).await.is_err());
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "404 is not in statusCodes");
+    }
+
+    #[tokio::test]
+    async fn no_retries_switches_them_off() {
+        let server = flaky_server(ResponseTemplate::new(503), 1).await;
+        assert!(client(&server).no_retries().build().unwrap().flaky(FlakyBody::default()).await.is_err());
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}

@@ -98,6 +98,12 @@ pub fn client_file(api: &Api) -> TokenStream {
                 self
             }
 
+            #[doc = " Never retry, whatever `x-speakeasy-retries` says."]
+            pub fn no_retries(mut self) -> Self {
+                self.core.no_retries();
+                self
+            }
+
             #[doc = " A timeout for each whole request."]
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.timeout(timeout);

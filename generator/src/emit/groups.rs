@@ -306,10 +306,26 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             }
         },
     };
+    let retry = op.retries.as_ref().map(|r| {
+        let (i, m, e, x, c) = (r.initial_interval_ms, r.max_interval_ms, r.max_elapsed_ms, r.exponent, r.connection_errors);
+        let ranges = r.statuses.iter().map(|(lo, hi)| quote!((#lo, #hi)));
+        quote! {
+            const RETRY: crate::runtime::Retry = crate::runtime::Retry {
+                initial_interval_ms: #i,
+                max_interval_ms: #m,
+                max_elapsed_ms: #e,
+                exponent: #x,
+                statuses: &[#(#ranges),*],
+                connection_errors: #c,
+            };
+            let call = call.retry(&RETRY);
+        }
+    });
     quote! {
         let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
             #(#params)*
             .security(#security);
+        #retry
         #body
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());

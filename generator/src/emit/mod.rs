@@ -21,6 +21,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
 ];
 
 /// The first lines of every generated Rust file. No version or date, so output only changes
@@ -96,7 +97,8 @@ fn cargo_toml(api: &Api) -> String {
          percent-encoding = \"2\"\n\
          reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
-         serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
+         serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
+         tokio = {{ version = \"1\", default-features = false, features = [\"time\"] }}\n",
         source = api.source_name,
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),

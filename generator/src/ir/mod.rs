@@ -194,6 +194,9 @@ pub struct Operation {
     /// required parameters and the body as the method's single argument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params_struct: Option<String>,
+    /// The retry policy (`x-speakeasy-retries` of the operation, else of the document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<speakeasy::Retries>,
     /// Headers documented on the success responses, as the fields of the `…Headers` struct in
     /// `types` named here (`None` when no success response documents a header).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -317,6 +317,16 @@ fn lower_operation<'a>(
     let security = lower_security(doc, p, schemes_used, diags);
     let params_struct = params_struct(doc, p, &type_prefix, &params, body.as_ref(), types, diags);
     let headers_struct = headers_struct(doc, p, &type_prefix, types, diags);
+    // The operation's block replaces the document's (Speakeasy does not merge them).
+    let retries = match speakeasy::retries(&p.op.extensions, &p.pointer) {
+        Ok(Some(r)) => Some(r),
+        Ok(None) if p.op.extensions.contains_key("x-speakeasy-retries") => None,
+        Ok(None) => speakeasy::retries(&doc.extensions, "#").map_err(|d| diags.push(d)).ok().flatten(),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
     Operation {
         id: p.id.clone(),
         pointer: p.pointer.clone(),
@@ -336,6 +346,7 @@ fn lower_operation<'a>(
         success,
         error_enum,
         params_struct,
+        retries,
         headers_struct,
         security,
     }

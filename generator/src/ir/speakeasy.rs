@@ -114,6 +114,80 @@ pub fn max_method_params(ext: &Extensions, pointer: &str) -> Result<Option<usize
     }
 }
 
+/// A retry policy from `x-speakeasy-retries`, with Speakeasy's defaults for absent fields.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Retries {
+    /// `backoff.initialInterval` (ms, default 500).
+    pub initial_interval_ms: u64,
+    /// `backoff.maxInterval` (ms, default 60000).
+    pub max_interval_ms: u64,
+    /// `backoff.maxElapsedTime` (ms, default 3600000).
+    pub max_elapsed_ms: u64,
+    /// `backoff.exponent` (default 1.5).
+    pub exponent: f64,
+    /// `statusCodes` as inclusive ranges (`5XX` is 500..=599).
+    pub statuses: Vec<(u16, u16)>,
+    /// `retryConnectionErrors` (default true).
+    pub connection_errors: bool,
+}
+
+/// `x-speakeasy-retries`. `Ok(None)` when absent or switched off (`strategy: none`,
+/// `disabled: true`).
+pub fn retries(ext: &Extensions, pointer: &str) -> Result<Option<Retries>, Diagnostic> {
+    let Some(v) = ext.get("x-speakeasy-retries") else { return Ok(None) };
+    let at = format!("{pointer}/x-speakeasy-retries");
+    let bad = |what: String, sub: &str| Diagnostic::error(format!("`x-speakeasy-retries`: {what}")).pointer(format!("{at}{sub}"));
+    let Some(obj) = v.as_object() else { return Err(bad("must be an object".into(), "")) };
+    if obj.get("disabled").and_then(Value::as_bool) == Some(true) {
+        return Ok(None);
+    }
+    match obj.get("strategy").and_then(Value::as_str) {
+        Some("backoff") => {}
+        Some("none") => return Ok(None),
+        Some(other) => return Err(bad(format!("unsupported strategy `{other}`; use `backoff`"), "/strategy")),
+        None => return Err(bad("`strategy` is required (`backoff`)".into(), "")),
+    }
+    let backoff = obj.get("backoff").cloned().unwrap_or_default();
+    let ms = |key: &str, default: u64| -> Result<u64, Diagnostic> {
+        match backoff.get(key) {
+            None => Ok(default),
+            Some(n) => n.as_u64().ok_or_else(|| bad(format!("`backoff.{key}` must be a whole number of milliseconds"), &format!("/backoff/{key}"))),
+        }
+    };
+    let exponent = match backoff.get("exponent") {
+        None => 1.5,
+        Some(n) => n.as_f64().filter(|e| *e >= 0.0).ok_or_else(|| bad("`backoff.exponent` must be a number".into(), "/backoff/exponent"))?,
+    };
+    let Some(codes) = obj.get("statusCodes").and_then(Value::as_array) else {
+        return Err(bad("`statusCodes` is required (a list such as [5XX, 429])".into(), ""));
+    };
+    let mut statuses = Vec::new();
+    for (i, c) in codes.iter().enumerate() {
+        let text = match c {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let upper = text.to_ascii_uppercase();
+        let range = if let Some(d) = upper.strip_suffix("XX").and_then(|d| d.parse::<u16>().ok()).filter(|d| (1..=5).contains(d)) {
+            (d * 100, d * 100 + 99)
+        } else if let Ok(code) = upper.parse::<u16>() {
+            (code, code)
+        } else {
+            return Err(bad(format!("status code `{text}` is neither a code nor a range like 5XX"), &format!("/statusCodes/{i}")));
+        };
+        statuses.push(range);
+    }
+    Ok(Some(Retries {
+        initial_interval_ms: ms("initialInterval", 500)?,
+        max_interval_ms: ms("maxInterval", 60_000)?,
+        max_elapsed_ms: ms("maxElapsedTime", 3_600_000)?,
+        exponent,
+        statuses,
+        connection_errors: obj.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(true),
+    }))
+}
+
 /// `x-speakeasy-type-override: any`.
 pub fn type_override_any(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-type-override").and_then(Value::as_str) == Some("any")
@@ -154,6 +228,17 @@ mod tests {
         assert_eq!(groups(&ext(json!({"x-speakeasy-group": "a.b"})), "#").unwrap(), vec![vec!["a", "b"]]);
         assert_eq!(groups(&ext(json!({"x-speakeasy-group": ["a", "c"]})), "#").unwrap(), vec![vec!["a"], vec!["c"]]);
         assert_eq!(groups(&ext(json!({"x-speakeasy-group": "a..b"})), "#").unwrap_err().message, "`x-speakeasy-group` `a..b` has an empty segment");
+    }
+
+    #[test]
+    fn retries_with_defaults_ranges_and_switches() {
+        let r = retries(&ext(json!({"x-speakeasy-retries": {"strategy": "backoff", "statusCodes": ["5XX", 429, "408"], "backoff": {"initialInterval": 10}}})), "#").unwrap().unwrap();
+        assert_eq!(r.statuses, vec![(500, 599), (429, 429), (408, 408)]);
+        assert_eq!((r.initial_interval_ms, r.max_interval_ms, r.max_elapsed_ms, r.exponent, r.connection_errors), (10, 60_000, 3_600_000, 1.5, true));
+        assert_eq!(retries(&ext(json!({"x-speakeasy-retries": {"strategy": "none"}})), "#").unwrap(), None);
+        let err = retries(&ext(json!({"x-speakeasy-retries": {"strategy": "backoff", "statusCodes": ["5xx", "oops"]}})), "#/a").unwrap_err();
+        assert_eq!(err.message, "`x-speakeasy-retries`: status code `oops` is neither a code nor a range like 5XX");
+        assert_eq!(err.pointer.as_deref(), Some("#/a/x-speakeasy-retries/statusCodes/1"));
     }
 
     #[test]

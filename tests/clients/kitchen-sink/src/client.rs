@@ -96,6 +96,16 @@ impl Client {
             client: self.client(),
         }
     }
+    /// `POST /flaky` (operation `flaky`).
+    ///
+    /// Returns:
+    /// - 200: Done at last.
+    pub fn flaky(&self, body: crate::types::FlakyBody) -> crate::client::FlakyRequest {
+        crate::client::FlakyRequest {
+            client: self.client(),
+            body,
+        }
+    }
     /// `POST /ping` (operation `ping`).
     ///
     /// Returns:
@@ -159,6 +169,11 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Never retry, whatever `x-speakeasy-retries` says.
+    pub fn no_retries(mut self) -> Self {
+        self.core.no_retries();
+        self
+    }
     /// A timeout for each whole request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
@@ -216,6 +231,64 @@ impl ::std::future::IntoFuture for EchoRequest {
         ::std::collections::BTreeMap<::std::string::String, i64>,
         crate::Error<crate::errors::EchoError>,
     >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `POST /flaky` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct FlakyRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::FlakyBody,
+}
+impl FlakyRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::FlakyError>,
+    > {
+        let call = crate::runtime::Call::new(::reqwest::Method::POST, "/flaky")
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        const RETRY: crate::runtime::Retry = crate::runtime::Retry {
+            initial_interval_ms: 5u64,
+            max_interval_ms: 20u64,
+            max_elapsed_ms: 1500u64,
+            exponent: 1.5f64,
+            statuses: &[(500u16, 599u16), (429u16, 429u16)],
+            connection_errors: true,
+        };
+        let call = call.retry(&RETRY);
+        let call = call.json(&self.body);
+        let response = self.client.core().send(call).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> = match response
+            .status()
+            .as_u16()
+        {
+            200 => ::std::result::Result::Ok(()),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for FlakyRequest {
+    type Output = ::std::result::Result<(), crate::Error<crate::errors::FlakyError>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;

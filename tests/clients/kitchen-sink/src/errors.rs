@@ -59,6 +59,14 @@ impl crate::runtime::ErrorBody for EchoError {
         match *self {}
     }
 }
+/// The documented error responses of `flaky` (`POST /flaky`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlakyError {}
+impl crate::runtime::ErrorBody for FlakyError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
 /// The documented error responses of `ping` (`POST /ping`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PingError {}

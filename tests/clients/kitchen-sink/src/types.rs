@@ -2,6 +2,28 @@
 // change the document or its overlays and run `sdkforge generate`.
 
 //! Types for the schemas of the API: request and response bodies and their parts.
+/// `FlakyBody` (from `#/paths/~1flaky/post/requestBody/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FlakyBody {
+    /// `n`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub n: ::std::option::Option<i64>,
+}
+impl FlakyBody {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            n: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `n`.
+    pub fn n(mut self, value: i64) -> Self {
+        self.n = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The kind of pet.
 #[derive(
     Clone,

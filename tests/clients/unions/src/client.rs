@@ -98,6 +98,11 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Never retry, whatever `x-speakeasy-retries` says.
+    pub fn no_retries(mut self) -> Self {
+        self.core.no_retries();
+        self
+    }
     /// A timeout for each whole request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);

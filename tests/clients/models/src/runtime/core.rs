@@ -18,6 +18,7 @@ pub(crate) struct CoreBuilder {
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
+    no_retries: bool,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -51,6 +52,10 @@ impl CoreBuilder {
         self.user_agent = Some(agent);
     }
 
+    pub(crate) fn no_retries(&mut self) {
+        self.no_retries = true;
+    }
+
     /// Builds the core; `default_url` is used when no base URL was set.
     pub(crate) fn build(self, default_url: Option<String>) -> Result<Core, BuildError> {
         let url = self
@@ -71,7 +76,13 @@ impl CoreBuilder {
                 b.build().map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?
             }
         };
-        Ok(Core { http, base_url: url.trim_end_matches('/').to_string(), credentials: self.credentials, timeout: self.timeout })
+        Ok(Core {
+            http,
+            base_url: url.trim_end_matches('/').to_string(),
+            credentials: self.credentials,
+            timeout: self.timeout,
+            retries: !self.no_retries,
+        })
     }
 }
 
@@ -81,6 +92,7 @@ pub(crate) struct Core {
     base_url: String,
     credentials: Credentials,
     timeout: Option<Duration>,
+    retries: bool,
 }
 
 impl fmt::Debug for Core {
@@ -92,6 +104,14 @@ impl fmt::Debug for Core {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// Reads a whole response.
+async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?.to_vec();
+    Ok(RawResponse::new(status, headers, body))
 }
 
 fn header_pair<E>(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error<E>> {
@@ -108,15 +128,46 @@ impl Core {
         &self.base_url
     }
 
-    /// Sends a call and reads the whole response. Statuses are not interpreted here.
+    /// Sends a call, retrying as its policy says, and reads the whole response. Statuses are
+    /// not interpreted here.
     pub(crate) async fn send<E>(&self, mut call: Call) -> Result<RawResponse, Error<E>> {
         if let Some(reason) = call.invalid.take() {
             return Err(Error::InvalidRequest(reason));
         }
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
-            .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+        let policy = call.retry.filter(|_| self.retries);
+        let started = std::time::Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            let result = self.build(&call)?.send().await;
+            let Some(policy) = policy else { return Ok(read(result?).await?) };
+            let elapsed = started.elapsed();
+            let budget = Duration::from_millis(policy.max_elapsed_ms);
+            let wait = match &result {
+                Err(e) if policy.connection_errors && (e.is_connect() || e.is_timeout()) => policy.backoff(attempt),
+                Ok(response) if policy.retries_status(response.status().as_u16()) => response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| super::retry::retry_after(v, std::time::SystemTime::now()))
+                    .filter(|w| elapsed + *w <= budget)
+                    .unwrap_or_else(|| policy.backoff(attempt)),
+                _ => return Ok(read(result?).await?),
+            };
+            if elapsed + wait > budget {
+                // Out of time: the last answer is returned as it is (a connection error is raised).
+                return Ok(read(result?).await?);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt's request. Built anew for every attempt, from owned parts, so a retried
+    /// request carries the same body.
+    fn build<E>(&self, call: &Call) -> Result<reqwest::RequestBuilder, Error<E>> {
+        let mut query = call.query.clone();
+        let mut cookies = call.cookies.clone();
         let mut headers = HeaderMap::new();
-        let mut cookies = std::mem::take(&mut call.cookies);
         for (name, value) in &call.headers {
             let (n, v) = header_pair(name, value)?;
             headers.append(n, v);
@@ -142,15 +193,17 @@ impl Core {
                             v.set_sensitive(true);
                             headers.insert(n, v);
                         }
-                        KeyLocation::Query => call.query.push(((*name).to_string(), t.clone())),
+                        KeyLocation::Query => query.push(((*name).to_string(), t.clone())),
                         KeyLocation::Cookie => cookies.push(((*name).to_string(), t.clone())),
                     },
                     _ => {}
                 }
             }
         }
-        if !call.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(call.query.iter());
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
+            .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter());
         }
         if !cookies.is_empty() {
             let joined = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
@@ -162,18 +215,14 @@ impl Core {
         if let Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
-        if let Some((body, content_type)) = call.body.take() {
-            let (n, v) = header_pair("content-type", &content_type)?;
+        if let Some((body, content_type)) = &call.body {
+            let (n, v) = header_pair("content-type", content_type)?;
             request = request.header(n, v);
             request = match body {
-                Body::Json(b) | Body::Bytes(b) => request.body(b),
-                Body::Form(s) | Body::Text(s) => request.body(s),
+                Body::Json(b) | Body::Bytes(b) => request.body(b.clone()),
+                Body::Form(s) | Body::Text(s) => request.body(s.clone()),
             };
         }
-        let response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
-        Ok(RawResponse::new(status, headers, body))
+        Ok(request)
     }
 }

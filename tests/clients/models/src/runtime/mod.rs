@@ -13,9 +13,11 @@ mod auth;
 mod call;
 mod core;
 mod error;
+mod retry;
 
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder};
+pub(crate) use self::retry::Retry;
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 pub(crate) use self::error::header_value;

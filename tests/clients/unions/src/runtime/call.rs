@@ -210,6 +210,8 @@ pub(crate) struct Call {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Option<(Body, String)>,
     pub(crate) security: &'static [&'static [Scheme]],
+    /// How the call is retried, from `x-speakeasy-retries`.
+    pub(crate) retry: Option<&'static super::retry::Retry>,
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
 }
@@ -225,6 +227,7 @@ impl Call {
             cookies: Vec::new(),
             body: None,
             security: &[],
+            retry: None,
             invalid: None,
         }
     }
@@ -319,6 +322,12 @@ impl Call {
         let boundary = parts.boundary();
         let content_type = format!("multipart/form-data; boundary={boundary}");
         self.body = Some((Body::Bytes(parts.encode(&boundary)), content_type));
+        self
+    }
+
+    /// Retries the call as the operation's `x-speakeasy-retries` says.
+    pub(crate) fn retry(mut self, policy: &'static super::retry::Retry) -> Self {
+        self.retry = Some(policy);
         self
     }
 
