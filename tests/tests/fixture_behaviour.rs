@@ -397,6 +397,13 @@ mod retries {
     }
 
     #[tokio::test]
+    async fn the_error_message_field_is_the_one_marked_for_it() {
+        let server = flaky_server(ResponseTemplate::new(400).set_body_json(json!({"detail": "n is too big", "message": "other"})), 1).await;
+        let err = client(&server).build().unwrap().flaky(FlakyBody::default()).await.unwrap_err();
+        assert_eq!(err.to_string(), "400 Bad Request: n is too big");
+    }
+
+    #[tokio::test]
     async fn no_retries_switches_them_off() {
         let server = flaky_server(ResponseTemplate::new(503), 1).await;
         assert!(client(&server).no_retries().build().unwrap().flaky(FlakyBody::default()).await.is_err());

@@ -389,6 +389,7 @@ mod tests {
             nullable,
             read_only: false,
             write_only: false,
+            error_message: false,
             default: None,
             doc: None,
         }

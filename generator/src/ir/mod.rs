@@ -481,6 +481,9 @@ pub struct Field {
     pub nullable: bool,
     /// `readOnly: true`.
     pub read_only: bool,
+    /// `x-speakeasy-error-message: true`: the field an error's `Display` shows.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub error_message: bool,
     /// `writeOnly: true`: never in responses, so never required when decoding.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub write_only: bool,

@@ -395,6 +395,7 @@ fn headers_struct<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &m
                 nullable: false,
                 read_only: false,
                 write_only: false,
+                error_message: false,
                 default: None,
                 doc: header.item.description.clone(),
             });
@@ -446,6 +447,7 @@ fn params_struct(
         nullable: false,
         read_only: false,
         write_only: false,
+        error_message: false,
         default: None,
         doc,
     };
@@ -899,14 +901,19 @@ fn lower_servers(doc: &OpenAPI) -> Vec<Server> {
         .collect()
 }
 
-/// For each error response whose body is a struct with a `message` string, remember the field
+/// For each error response whose body is a struct with a message string (the field marked
+/// `x-speakeasy-error-message`, else `message`), remember the field
 /// so the error's `Display` can show the server's message.
 fn set_message_fields(operations: &mut [Operation], defs: &[TypeDef]) {
     for op in operations {
         for r in op.responses.iter_mut().filter(|r| r.is_error) {
             let Some(TypeRef::Named(name)) = r.body.as_ref().map(|b| &b.ty) else { continue };
             let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = defs.iter().find(|d| &d.name == name) else { continue };
-            let field = fields.iter().find(|f| f.wire_name == "message" && f.ty == TypeRef::String);
+            // `x-speakeasy-error-message` picks the field; else a `message` string.
+            let field = fields
+                .iter()
+                .find(|f| f.error_message && f.ty == TypeRef::String)
+                .or_else(|| fields.iter().find(|f| f.wire_name == "message" && f.ty == TypeRef::String));
             r.message_field = field.map(|f| MessageField { rust_name: f.rust_name.clone(), optional: f.is_optional() });
         }
     }

@@ -519,6 +519,7 @@ impl<'a> TypeSpace<'a> {
                 nullable: data.is_some_and(|d| d.nullable),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
+                error_message: data.is_some_and(|d| d.extensions.get("x-speakeasy-error-message").and_then(serde_json::Value::as_bool) == Some(true)),
                 default: data.and_then(|d| d.default.clone()),
                 doc: inline_doc,
             });

@@ -278,6 +278,11 @@ impl FlakyRequest {
             .as_u16()
         {
             200 => ::std::result::Result::Ok(()),
+            400 => {
+                ::std::result::Result::Err(
+                    response.api_error(crate::errors::FlakyError::BadRequest),
+                )
+            }
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

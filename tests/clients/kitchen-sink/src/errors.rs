@@ -61,10 +61,15 @@ impl crate::runtime::ErrorBody for EchoError {
 }
 /// The documented error responses of `flaky` (`POST /flaky`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum FlakyError {}
+pub enum FlakyError {
+    /// 400: A bad request.
+    BadRequest(crate::types::Oops),
+}
 impl crate::runtime::ErrorBody for FlakyError {
     fn message(&self) -> ::std::option::Option<&str> {
-        match *self {}
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body.detail.as_str()),
+        }
     }
 }
 /// The documented error responses of `ping` (`POST /ping`).

@@ -71,6 +71,34 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
+/// `Oops` (from `#/components/schemas/Oops`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Oops {
+    /// `detail`.
+    pub detail: ::std::string::String,
+    /// Not the one to show.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+impl Oops {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(detail: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            detail: detail.into(),
+            message: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A pet.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
