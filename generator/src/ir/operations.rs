@@ -905,10 +905,12 @@ fn lower_servers(doc: &OpenAPI) -> Vec<Server> {
 /// `x-speakeasy-error-message`, else `message`), remember the field
 /// so the error's `Display` can show the server's message.
 fn set_message_fields(operations: &mut [Operation], defs: &[TypeDef]) {
+    // Indexed once: large documents have thousands of error responses and types.
+    let by_name: BTreeMap<&str, &TypeDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
     for op in operations {
         for r in op.responses.iter_mut().filter(|r| r.is_error) {
             let Some(TypeRef::Named(name)) = r.body.as_ref().map(|b| &b.ty) else { continue };
-            let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = defs.iter().find(|d| &d.name == name) else { continue };
+            let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = by_name.get(name.as_str()).copied() else { continue };
             // `x-speakeasy-error-message` picks the field; else a `message` string.
             let field = fields
                 .iter()
