@@ -82,10 +82,9 @@ impl Generator {
 
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
-        let (spec, mut doc, mut warnings) = self.load()?;
-        resolve::hoist_deep_schema_refs(&mut doc);
-        let result = resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
-            let names = ir::operations_names(&self.config, &spec);
+        let (spec, doc, mut warnings) = self.load()?;
+        let result = resolve::document(doc).map_err(Diagnostics::from).and_then(|openapi| {
+            let names = ir::crate_names(&self.config);
             ir::lower(&openapi, &names)
         });
         match result {

@@ -8,7 +8,7 @@ mod types;
 pub mod util;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Api, Group, Operation};
+use crate::ir::{Api, Group, Operation, TypeDef};
 use crate::write::OutputSpace;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -34,21 +34,109 @@ pub fn rust_header(api: &Api) -> String {
 }
 
 /// Every file of the generated crate, keyed by path relative to the crate folder.
+///
+/// The Rust modules are emitted and formatted in [`Part`]s, on as many threads as pay (see
+/// [`threads`]): tokens cannot cross threads, so each thread emits the parts it formats. Each
+/// part's text lands in its own slot and the slots are joined in order, so the output is the same
+/// whatever the thread count or scheduling.
 pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
-    let mut out = OutputSpace::default();
-    let header = rust_header(api);
-    let rust = |path: &str, tokens: TokenStream, out: &mut OutputSpace| -> Result<(), Diagnostic> {
-        let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
-            Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
-                .help("this is a bug in sdkforge; please report it with the input document")
-        })?;
-        out.insert(path, format!("{header}{}", prettyplease::unparse(&file)));
-        Ok(())
+    let plan = plan(api);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((file, part)) = plan.parts.get(i) else { return done };
+            done.push((i, format_part(&plan.paths[*file], part_pieces(api, part))));
+        }
     };
-    rust("src/lib.rs", lib_file(api), &mut out)?;
-    rust("src/client.rs", client::client_file(api), &mut out)?;
-    rust("src/types.rs", types::types_file(&api.types), &mut out)?;
-    rust("src/errors.rs", errors::errors_file(api), &mut out)?;
+    let threads = threads().min(plan.parts.len());
+    let mut texts: Vec<(usize, Result<String, Diagnostic>)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for h in helpers {
+                // A panic in a helper is a bug; re-raise it on this thread rather than lose it.
+                all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        })
+    };
+    texts.sort_unstable_by_key(|(i, _)| *i);
+    let header = rust_header(api);
+    let mut files: Vec<String> = plan.paths.iter().map(|_| header.clone()).collect();
+    for ((file, _), (_, text)) in plan.parts.iter().zip(texts) {
+        files[*file].push_str(&text?);
+    }
+    let mut out = OutputSpace::default();
+    for (path, text) in plan.paths.iter().zip(files) {
+        out.insert(path, text);
+    }
+    for (path, text) in text_files(api) {
+        out.insert(&path, text);
+    }
+    Ok(out)
+}
+
+/// How many threads [`emit`] uses: the machine's parallelism, or `SDKFORGE_THREADS` when set
+/// (`1` runs everything on the calling thread, for measuring what the others bring).
+pub fn threads() -> usize {
+    let configured = std::env::var("SDKFORGE_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
+    configured.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Type definitions (or error enums) per [`Part`]: small enough for two threads to share the
+/// work of a crate whose types are most of it, large enough that a part costs more than handing
+/// it out.
+const ITEMS_PER_PART: usize = 64;
+
+/// A piece of work of the emit and format stages, described without tokens so that any thread
+/// can take it. Parts of one file are joined in order.
+#[derive(Clone, Copy, Debug)]
+pub enum Part<'a> {
+    /// `src/lib.rs`.
+    Lib,
+    /// `src/client.rs`.
+    Client,
+    /// The docs of `src/types.rs`.
+    TypesHeader,
+    /// Some of the type definitions of `src/types.rs`.
+    Types(&'a [TypeDef]),
+    /// The docs of `src/errors.rs`.
+    ErrorsHeader,
+    /// Some of the error enums of `src/errors.rs`.
+    Errors(&'a [Operation]),
+    /// A group's module.
+    Group(&'a Group),
+}
+
+/// Every Rust file's path and the parts that make it, in output order.
+pub struct Plan<'a> {
+    /// Paths of the Rust files, relative to the crate folder.
+    pub paths: Vec<String>,
+    /// Each part with the index of its file in `paths`.
+    pub parts: Vec<(usize, Part<'a>)>,
+}
+
+/// Splits the Rust modules of the crate into [`Part`]s.
+pub fn plan(api: &Api) -> Plan<'_> {
+    let mut plan = Plan { paths: Vec::new(), parts: Vec::new() };
+    let file = |plan: &mut Plan<'_>, path: String| {
+        plan.paths.push(path);
+        plan.paths.len() - 1
+    };
+    let f = file(&mut plan, "src/lib.rs".into());
+    plan.parts.push((f, Part::Lib));
+    let f = file(&mut plan, "src/client.rs".into());
+    plan.parts.push((f, Part::Client));
+    let f = file(&mut plan, "src/types.rs".into());
+    plan.parts.push((f, Part::TypesHeader));
+    plan.parts.extend(api.types.chunks(ITEMS_PER_PART).map(|c| (f, Part::Types(c))));
+    let f = file(&mut plan, "src/errors.rs".into());
+    plan.parts.push((f, Part::ErrorsHeader));
+    plan.parts.extend(api.operations.chunks(ITEMS_PER_PART).map(|c| (f, Part::Errors(c))));
     let mut groups = Vec::new();
     collect_groups(&api.root, &mut groups);
     for g in groups {
@@ -57,14 +145,73 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
         } else {
             format!("src/{}/mod.rs", file_path(&g.path))
         };
-        rust(&path, groups::group_file(api, g), &mut out)?;
+        let f = file(&mut plan, path);
+        plan.parts.push((f, Part::Group(g)));
     }
-    for (path, text) in RUNTIME {
-        out.insert(path, format!("{header}{text}"));
+    plan
+}
+
+/// The tokens of a part, in pieces that are formatted one at a time (a type definition, an error
+/// enum, or a whole small module): formatting in pieces keeps only one small syntax tree alive.
+pub fn part_pieces<'a>(api: &'a Api, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+    match *part {
+        Part::Lib => Box::new(std::iter::once(lib_file(api))),
+        Part::Client => Box::new(std::iter::once(client::client_file(api))),
+        Part::TypesHeader => Box::new(std::iter::once(types::types_header())),
+        Part::Types(defs) => Box::new(defs.iter().map(types::type_def)),
+        Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
+        Part::Errors(ops) => Box::new(ops.iter().map(errors::error_enum)),
+        Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g))),
     }
-    out.insert("Cargo.toml", cargo_toml(api));
-    out.insert("README.md", readme(api));
+}
+
+/// A Rust module of the generated crate before formatting.
+pub struct RustFile {
+    /// Path relative to the crate folder (`src/types.rs`).
+    pub path: String,
+    /// The module's tokens, in the pieces [`part_pieces`] gives.
+    pub pieces: Vec<TokenStream>,
+}
+
+/// The emit stage alone, on this thread: every Rust module as tokens. ([`emit`] interleaves it
+/// with formatting instead, so that all tokens are never alive at once.)
+pub fn rust_files(api: &Api) -> Vec<RustFile> {
+    let plan = plan(api);
+    let mut files: Vec<RustFile> = plan.paths.iter().map(|p| RustFile { path: p.clone(), pieces: Vec::new() }).collect();
+    for (file, part) in &plan.parts {
+        files[*file].pieces.extend(part_pieces(api, part));
+    }
+    files
+}
+
+/// The format stage alone for one module: [`format_part`] of its pieces after the header.
+pub fn format_rust(header: &str, file: RustFile) -> Result<String, Diagnostic> {
+    Ok(format!("{header}{}", format_part(&file.path, file.pieces.into_iter())?))
+}
+
+/// Formats pieces of a module and joins them: each is parsed with `syn` and printed with
+/// `prettyplease`. Printing a file puts its items one after the other with nothing between them,
+/// so items printed one by one and joined give the same text as the whole file printed at once.
+/// (The header goes first afterwards: `syn` drops comments.)
+pub fn format_part(path: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, Diagnostic> {
+    let mut out = String::new();
+    for tokens in pieces {
+        let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
+            Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
+                .help("this is a bug in sdkforge; please report it with the input document")
+        })?;
+        out.push_str(&prettyplease::unparse(&parsed));
+    }
     Ok(out)
+}
+
+/// The files that need no formatting: the embedded runtime, `Cargo.toml` and `README.md`.
+pub fn text_files(api: &Api) -> Vec<(String, String)> {
+    let header = rust_header(api);
+    let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
+    files.push(("Cargo.toml".into(), cargo_toml(api)));
+    files.push(("README.md".into(), readme(api)));
+    files
 }
 
 fn file_path(module_path: &[String]) -> String {

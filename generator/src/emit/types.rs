@@ -8,12 +8,10 @@ use quote::quote;
 /// Constructors take at most this many arguments (clippy's `too_many_arguments` limit).
 const MAX_NEW_ARGS: usize = 7;
 
-/// The whole `types` module.
-pub fn types_file(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(type_def);
+/// The `types` module's docs; [`type_def`] of each type follows them.
+pub fn types_header() -> TokenStream {
     quote! {
         #![doc = " Types for the schemas of the API: request and response bodies and their parts."]
-        #(#items)*
     }
 }
 

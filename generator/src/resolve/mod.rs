@@ -4,6 +4,13 @@ use crate::diagnostics::{Diagnostic, pointer_segments};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde_json::Value;
 
+/// The resolve stage: references into the middle of schemas hoisted into components
+/// ([`hoist_deep_schema_refs`]), then the typed document ([`parse_openapi`]).
+pub fn document(mut doc: Value) -> Result<OpenAPI, Diagnostic> {
+    hoist_deep_schema_refs(&mut doc);
+    parse_openapi(&doc)
+}
+
 /// Checks the version and deserialises the document. `Err` carries the pointer of the problem.
 pub fn parse_openapi(value: &Value) -> Result<OpenAPI, Diagnostic> {
     let Some(root) = value.as_object() else {
