@@ -70,11 +70,13 @@ impl Generator {
         &self.config
     }
 
-    /// Loads the document and applies the overlays, in order.
+    /// Loads the document and applies the overlays, in order. The document's value is moved
+    /// out of the returned [`Source`] (which keeps `Null`) into the second element, so that a
+    /// large document is not held twice.
     pub fn load(&self) -> Result<(Source, Value, Diagnostics), Diagnostics> {
         self.config.check().map_err(Diagnostics::from)?;
-        let spec = load::load_file(&self.config.spec)?;
-        let mut doc = spec.value.clone();
+        let mut spec = load::load_file(&self.config.spec)?;
+        let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
         let warnings = apply_overlays(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
         Ok((spec, doc, warnings))

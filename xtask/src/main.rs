@@ -4,11 +4,18 @@
 //! cargo run -p xtask -- corpus                       # every document under ../shared/specs
 //! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
+//! cargo run --release -p xtask -- bench              # whole-process benchmark: GitHub and Stripe
+//! cargo run --release -p xtask -- bench --runs 20 --compare path/to/older/sdkforge
 //! ```
+//!
+//! `bench` times `sdkforge generate` and `check` against a baseline program that only reads the
+//! document and parses it into a `serde_json::Value`, in alternating rounds, and prints medians,
+//! ratios and peak memory.
 //!
 //! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
+mod bench;
 mod corpus;
 
 use clap::{Parser, Subcommand};
@@ -27,12 +34,16 @@ enum Command {
     /// and print a Markdown report (exit 1 unless every generated crate is clean and nothing
     /// panicked).
     Corpus(corpus::CorpusArgs),
+    /// Time `sdkforge generate` and `check` against reading and parsing the same document
+    /// (medians of alternating rounds, ratio, peak memory).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,

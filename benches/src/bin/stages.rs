@@ -1,6 +1,8 @@
-//! Runs the pipeline once per benchmark document and prints how long each stage took: a quick
-//! look before reaching for `cargo bench -p sdkforge-benches` (which repeats each stage and
-//! gives medians).
+//! Runs the pipeline once per benchmark document, the way `sdkforge check` does (same order,
+//! same ownership: each stage consumes or drops what the next does not need), and prints how
+//! long each stage took and the peak resident memory during it (Linux: `VmHWM`, reset before
+//! each stage). A quick look before `cargo bench -p sdkforge-benches`, which repeats each stage
+//! and gives medians; then, on one thread, the emit and format stages apart.
 //!
 //! ```sh
 //! cargo run --release -p sdkforge-benches --bin stages [-- FILE...]
@@ -17,43 +19,64 @@ fn main() {
     let scratch = tempfile::tempdir().expect("a temporary folder");
     for doc in docs {
         let out = scratch.path().join(doc.name);
-        let mut times = Vec::new();
-        let mut time = |stage: &'static str, started: Instant| times.push((stage, started.elapsed()));
+        let mut rows = Vec::new();
+        let mut stage = |name: &'static str, started: Instant| {
+            rows.push((name, started.elapsed(), peak_rss_mb()));
+            reset_peak_rss();
+        };
+        reset_peak_rss();
 
         let t = Instant::now();
-        let source = b::load(&doc.path);
-        time("load", t);
-        let mut value = source.value.clone();
+        let mut source = b::load(&doc.path);
+        stage("load", t);
+        let mut value = std::mem::take(&mut source.value);
         let t = Instant::now();
         b::overlays(&mut value);
-        time("overlays (bench.yaml)", t);
+        stage("overlays (benches/overlays/bench.yaml)", t);
         let t = Instant::now();
         let openapi = b::resolve(value);
-        time("resolve", t);
+        stage("resolve", t);
         let names = b::names(&b::config(&doc, &out));
         let t = Instant::now();
         let api = b::ir(&openapi, &names);
-        time("ir", t);
-        let t = Instant::now();
-        let files = b::emit(&api);
-        time("emit (tokens)", t);
-        let t = Instant::now();
-        let texts = b::format(&api, files);
-        time("format (one thread)", t);
+        stage("ir", t);
+        drop(openapi);
         let t = Instant::now();
         let space = b::emit_and_format(&api);
-        time("emit + format (as generate runs them)", t);
+        stage("emit + format (as generate runs them)", t);
         let t = Instant::now();
         b::write(&space, &out);
-        time("write", t);
+        stage("write", t);
         let t = Instant::now();
         assert!(b::compare(&space, &out));
-        time("compare (check, up to date)", t);
+        stage("compare (check, up to date)", t);
+        drop(space);
+        let t = Instant::now();
+        let files = b::emit(&api);
+        stage("emit alone, one thread (all tokens kept)", t);
+        let t = Instant::now();
+        let texts = b::format(&api, files);
+        stage("format alone, one thread", t);
 
         let lines: usize = texts.iter().map(|t| t.lines().count()).sum();
         println!("{} ({}, {:.1} MB; {} Rust lines generated)", doc.name, doc.path.display(), source.text.len() as f64 / 1e6, lines);
-        for (stage, d) in times {
-            println!("  {stage:<40} {:>9.1} ms", d.as_secs_f64() * 1e3);
+        println!("  {:<44} {:>9} {:>14}", "stage", "time", "peak RSS");
+        for (name, d, rss) in rows {
+            let rss = rss.map_or("-".to_string(), |r| format!("{r:.0} MB"));
+            println!("  {name:<44} {:>6.1} ms {rss:>14}", d.as_secs_f64() * 1e3);
         }
     }
+}
+
+/// The process's peak resident memory since the last reset, in MB (Linux only).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0 / 1e6)
+}
+
+/// Resets the peak to the current resident memory (Linux: `echo 5 > /proc/self/clear_refs`).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -5,14 +5,29 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde_json::Value;
 
 /// The resolve stage: references into the middle of schemas hoisted into components
-/// ([`hoist_deep_schema_refs`]), then the typed document ([`parse_openapi`]).
+/// ([`hoist_deep_schema_refs`]), then the typed document (as [`parse_openapi`] makes it). The
+/// value is consumed: its strings move into the typed document instead of being copied, and its
+/// memory is freed as deserialisation goes.
 pub fn document(mut doc: Value) -> Result<OpenAPI, Diagnostic> {
     hoist_deep_schema_refs(&mut doc);
-    parse_openapi(&doc)
+    check_version(&doc)?;
+    typed(doc)
 }
 
 /// Checks the version and deserialises the document. `Err` carries the pointer of the problem.
 pub fn parse_openapi(value: &Value) -> Result<OpenAPI, Diagnostic> {
+    check_version(value)?;
+    typed(value)
+}
+
+fn typed<'de, D: serde::Deserializer<'de>>(doc: D) -> Result<OpenAPI, Diagnostic> {
+    serde_path_to_error::deserialize::<_, OpenAPI>(doc).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Diagnostic::error(format!("invalid OpenAPI document: {}", e.inner())).pointer(pointer)
+    })
+}
+
+fn check_version(value: &Value) -> Result<(), Diagnostic> {
     let Some(root) = value.as_object() else {
         return Err(Diagnostic::error("not an OpenAPI document: the top level is not a mapping").pointer("#"));
     };
@@ -36,10 +51,7 @@ pub fn parse_openapi(value: &Value) -> Result<OpenAPI, Diagnostic> {
         return Err(Diagnostic::error(format!("unsupported OpenAPI version `{version}`; sdkforge reads OpenAPI 3.0.x"))
             .pointer("#/openapi"));
     }
-    serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Diagnostic::error(format!("invalid OpenAPI document: {}", e.inner())).pointer(pointer)
-    })
+    Ok(())
 }
 
 fn scalar_text(v: &Value) -> String {
