@@ -63,10 +63,21 @@ pub fn config(doc: &Document, out: &Path) -> Config {
     Config::new(&doc.path, out, "bench")
 }
 
-/// Stage 1, load: read the file and parse it into a value (`Source` keeps the text for
-/// locating problems).
+/// Stage 1, load (general path): read the file and parse it into a value (`Source` keeps the
+/// text for locating problems).
 pub fn load(path: &Path) -> Source {
     sdkforge::load::load_file(path).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// Stage 1, load (fast path): read the file as text.
+pub fn read(path: &Path) -> String {
+    sdkforge::load::read_text(path).unwrap_or_else(|d| panic!("{d}")).0
+}
+
+/// Stage 3, resolve (fast path, JSON without overlays): the typed document straight from the
+/// text; `None` when the document needs the general path.
+pub fn resolve_fast(text: &str) -> Option<openapiv3::OpenAPI> {
+    sdkforge::resolve::from_json_text(text)
 }
 
 /// Stage 2, overlays: validate the benchmark overlay and apply it to `doc`.
@@ -74,7 +85,8 @@ pub fn overlays(doc: &mut Value) {
     sdkforge::apply_overlays(doc, &[bench_overlay()], None, Strictness::Lenient).unwrap_or_else(|d| panic!("{d}"));
 }
 
-/// Stage 3, resolve: hoist deep references, then deserialise the typed OpenAPI document.
+/// Stage 3, resolve (general path): hoist deep references, then deserialise the typed OpenAPI
+/// document.
 pub fn resolve(doc: Value) -> openapiv3::OpenAPI {
     sdkforge::resolve::document(doc).unwrap_or_else(|d| panic!("{d}"))
 }

@@ -82,10 +82,33 @@ impl Generator {
         Ok((spec, doc, warnings))
     }
 
+    /// Loads, applies overlays and resolves into the typed document. A JSON document without
+    /// overlays is read straight into the typed document when [`resolve::from_json_text`] can
+    /// ([`Source::value`] stays `Null` then); any other, or one it refuses, takes the general
+    /// path ([`Generator::load`] then [`resolve::document`]), which also reports problems.
+    pub fn typed(&self) -> Result<(Source, Result<openapiv3::OpenAPI, Diagnostic>, Diagnostics), Diagnostics> {
+        if !self.config.overlays.is_empty() {
+            let (spec, doc, warnings) = self.load()?;
+            return Ok((spec, resolve::document(doc), warnings));
+        }
+        self.config.check().map_err(Diagnostics::from)?;
+        let path = &self.config.spec;
+        let (text, format) = load::read_text(path)?;
+        if format == load::Format::Json {
+            if let Some(openapi) = resolve::from_json_text(&text) {
+                let spec = Source { path: path.clone(), text, format, value: Value::Null };
+                return Ok((spec, Ok(openapi), Diagnostics::default()));
+            }
+        }
+        let mut spec = load::parse_source(path, text, format)?;
+        let doc = std::mem::take(&mut spec.value);
+        Ok((spec, resolve::document(doc), Diagnostics::default()))
+    }
+
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
-        let (spec, doc, mut warnings) = self.load()?;
-        let result = resolve::document(doc).map_err(Diagnostics::from).and_then(|openapi| {
+        let (spec, openapi, mut warnings) = self.typed()?;
+        let result = openapi.map_err(Diagnostics::from).and_then(|openapi| {
             let names = ir::crate_names(&self.config);
             ir::lower(&openapi, &names)
         });

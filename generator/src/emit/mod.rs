@@ -189,20 +189,59 @@ pub fn format_rust(header: &str, file: RustFile) -> Result<String, Diagnostic> {
     Ok(format!("{header}{}", format_part(&file.path, file.pieces.into_iter())?))
 }
 
-/// Formats pieces of a module and joins them: each is parsed with `syn` and printed with
-/// `prettyplease`. Printing a file puts its items one after the other with nothing between them,
-/// so items printed one by one and joined give the same text as the whole file printed at once.
-/// (The header goes first afterwards: `syn` drops comments.)
+/// Formats pieces of a module and joins them: each piece is cut into its top-level items
+/// ([`split_items`]), and each item parsed with `syn` and printed with `prettyplease` on its
+/// own. Printing a file puts its items one after the other with nothing between them, so items
+/// printed one by one and joined give the same text as the whole file printed at once, while
+/// only one item's syntax tree is alive at a time. (The header goes first afterwards: `syn`
+/// drops comments.)
 pub fn format_part(path: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, Diagnostic> {
     let mut out = String::new();
     for tokens in pieces {
-        let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
-            Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
-                .help("this is a bug in sdkforge; please report it with the input document")
-        })?;
-        out.push_str(&prettyplease::unparse(&parsed));
+        for item in split_items(tokens) {
+            let parsed = syn::parse2::<syn::File>(item).map_err(|e| {
+                Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
+                    .help("this is a bug in sdkforge; please report it with the input document")
+            })?;
+            out.push_str(&prettyplease::unparse(&parsed));
+        }
     }
     Ok(out)
+}
+
+/// Cuts a module's tokens into its top-level items: after each top-level `;`, and after each
+/// top-level `{ ... }` block that the start of another item follows (an attribute or an item
+/// keyword), so a block inside an expression (`const A: T = T { .. }.f();`) is never cut.
+/// Inner attributes (`#![...]`) stay with the first item.
+pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    const ITEM_START: &[&str] = &[
+        "pub", "fn", "struct", "enum", "union", "impl", "trait", "mod", "use", "type", "const", "static", "extern", "unsafe", "async",
+        "macro_rules",
+    ];
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut after_block = false;
+    for tt in tokens {
+        let starts_item = match &tt {
+            TokenTree::Punct(p) => p.as_char() == '#',
+            TokenTree::Ident(i) => ITEM_START.iter().any(|k| i == k),
+            _ => false,
+        };
+        if after_block && starts_item {
+            items.push(current.drain(..).collect());
+        }
+        let is_semi = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');
+        after_block = matches!(&tt, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
+        current.push(tt);
+        if is_semi {
+            items.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
 }
 
 /// The files that need no formatting: the embedded runtime, `Cargo.toml` and `README.md`.
