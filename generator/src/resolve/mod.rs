@@ -73,10 +73,16 @@ pub fn parse_openapi(value: &Value) -> Result<OpenAPI, Diagnostic> {
     typed(value)
 }
 
-fn typed<'de, D: serde::Deserializer<'de>>(doc: D) -> Result<OpenAPI, Diagnostic> {
+fn typed<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(doc: D) -> Result<OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize::<_, OpenAPI>(doc).map_err(|e| {
         let pointer = path_to_pointer(e.path());
-        Diagnostic::error(format!("invalid OpenAPI document: {}", e.inner())).pointer(pointer)
+        // Read from text, the message ends with a position in that text, which is not the
+        // document's (the general path reads text it wrote itself); the pointer says where.
+        let inner = e.inner();
+        let message = inner.to_string();
+        let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+        let message = message.strip_suffix(&suffix).filter(|_| inner.line() > 0).unwrap_or(&message);
+        Diagnostic::error(format!("invalid OpenAPI document: {message}")).pointer(pointer)
     })
 }
 
