@@ -137,7 +137,8 @@ fn read_tree(root: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
             } else {
                 let rel = path.strip_prefix(root).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                 let bytes = std::fs::read(&path).map_err(|e| io_error(&path, "read", e))?;
-                out.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+                let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                out.insert(rel, text);
             }
         }
     }

@@ -55,7 +55,9 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
         work()
     } else {
         std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            // A thread that cannot be started leaves its share to the others.
+            let helpers: Vec<_> =
+                (1..threads).filter_map(|_| std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, work).ok()).collect();
             let mut all = work();
             for h in helpers {
                 // A panic in a helper is a bug; re-raise it on this thread rather than lose it.
@@ -79,6 +81,10 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
     }
     Ok(out)
 }
+
+/// The stack of the threads the pipeline starts: as large as a main thread's usually is, since
+/// parsing and lowering recurse as deep as the document nests.
+pub const STACK_SIZE: usize = 8 << 20;
 
 /// How many threads [`emit`] uses: the machine's parallelism, or `SDKFORGE_THREADS` when set
 /// (`1` runs everything on the calling thread, for measuring what the others bring).
@@ -223,12 +229,15 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     let mut current: Vec<TokenTree> = Vec::new();
     let mut after_block = false;
     for tt in tokens {
-        let starts_item = match &tt {
+        let starts_item = || match &tt {
             TokenTree::Punct(p) => p.as_char() == '#',
-            TokenTree::Ident(i) => ITEM_START.iter().any(|k| i == k),
+            TokenTree::Ident(i) => {
+                let i = i.to_string();
+                ITEM_START.contains(&i.as_str())
+            }
             _ => false,
         };
-        if after_block && starts_item {
+        if after_block && starts_item() {
             items.push(current.drain(..).collect());
         }
         let is_semi = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');

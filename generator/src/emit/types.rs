@@ -402,7 +402,7 @@ mod tests {
             kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)], additional: None },
         };
         let code = type_def(&def).to_string();
-        assert!(code.contains(&quote!(#[doc = " `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
+        assert!(code.contains(&quote!(#[doc = r" `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
         assert!(code.contains(&quote!(#[serde(rename = "lastName")] #[serde(default)] pub last_name: ::std::option::Option<::std::string::String>).to_string()), "{code}");
         assert!(code.contains(&quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
         assert!(code.contains(&quote!(pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self).to_string()), "{code}");

@@ -15,8 +15,23 @@ pub fn ident(name: &str) -> Ident {
 /// Rustdoc attributes, one `#[doc]` per line so prettyplease prints `///` lines.
 pub fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// The string literal of a doc line, raw (`r"..."`, `r#"..."#`) when it can be: `syn` reads a
+/// raw literal's value as a slice where it unescapes a plain one character by character, and
+/// does so twice per doc line (when parsing, and when prettyplease asks for the value to print
+/// it as `///`), which made doc text the costliest part of formatting. The printed line is the
+/// same either way.
+pub fn doc_literal(text: &str) -> proc_macro2::Literal {
+    // The shortest run of `#` that no `"` inside the text is followed by.
+    let hashes = text.match_indices('"').map(|(i, _)| text[i + 1..].bytes().take_while(|b| *b == b'#').count() + 1).max().unwrap_or(0);
+    let fences = "#".repeat(hashes);
+    match format!("r{fences}\"{text}\"{fences}").parse::<proc_macro2::Literal>() {
+        Ok(lit) if hashes < 256 && !text.contains('\r') => lit,
+        _ => proc_macro2::Literal::string(text),
+    }
 }
 
 /// Doc attributes from `text`, or from `fallback` when the document gives none or only
@@ -27,13 +42,13 @@ pub fn docs_or(text: Option<&str>, fallback: &str) -> TokenStream {
 
 /// Inner (`//!`) rustdoc attributes.
 pub fn inner_docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
     quote! { #( #![doc = #lines] )* }
 }
 
 /// Inner rustdoc attributes for text sdkforge writes itself (examples that must stay doctests).
 pub fn trusted_inner_docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let lines = text.lines().map(|l| doc_literal(&format!(" {l}")));
     quote! { #( #![doc = #lines] )* }
 }
 
@@ -155,6 +170,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn doc_literals_are_raw_and_keep_their_value() {
+        for text in ["", " plain", " say \"hi\"", " a \"# b \"## c", " back\\slash {braces} \u{1F600}", " tab\there"] {
+            let lit = doc_literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote!(#lit)).expect("a string literal");
+            assert_eq!(parsed.value(), text);
+            assert!(lit.to_string().starts_with('r'), "{lit}");
+        }
+        assert_eq!(doc_literal(" a \"# b").to_string(), "r##\" a \"# b\"##");
+        assert_eq!(doc_literal(" bare\rCR").to_string(), "\" bare\\rCR\"", "CR cannot be in a raw literal");
+    }
+
+    #[test]
     fn raw_identifiers() {
         assert_eq!(ident("r#type").to_string(), "r#type");
         assert_eq!(ident("name").to_string(), "name");
@@ -171,7 +198,7 @@ mod tests {
     #[test]
     fn docs_are_one_attribute_per_line() {
         let d = docs(Some("First line.\n\nSecond */ \"quoted\""));
-        assert_eq!(d.to_string(), quote!(#[doc = " First line."] #[doc = " "] #[doc = " Second */ \"quoted\""]).to_string());
+        assert_eq!(d.to_string(), quote!(#[doc = r" First line."] #[doc = r" "] #[doc = r#" Second */ "quoted""#]).to_string());
         assert!(docs(None).is_empty());
     }
 

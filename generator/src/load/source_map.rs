@@ -55,11 +55,10 @@ pub fn locate_json(text: &str, pointers: &[&str]) -> Option<BTreeMap<String, Lin
     let (mut line, mut line_start, mut at) = (1, 0, 0);
     let mut out = BTreeMap::new();
     for (offset, i) in order {
-        for (k, b) in text.as_bytes()[at..offset].iter().enumerate() {
-            if *b == b'\n' {
-                line += 1;
-                line_start = at + k + 1;
-            }
+        let between = &text.as_bytes()[at..offset];
+        line += between.iter().filter(|b| **b == b'\n').count();
+        if let Some(k) = between.iter().rposition(|b| *b == b'\n') {
+            line_start = at + k + 1;
         }
         at = offset;
         let column = text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
@@ -111,16 +110,15 @@ impl JsonScan<'_> {
         if self.peek()? != b'"' {
             return None;
         }
-        self.pos += 1;
+        let mut i = self.pos + 1;
         loop {
-            match self.peek()? {
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                b'\\' => self.pos += 2,
-                _ => self.pos += 1,
+            // Only a quote or a backslash matters inside a string.
+            i += self.bytes.get(i..)?.iter().position(|b| matches!(b, b'"' | b'\\'))?;
+            if self.bytes[i] == b'"' {
+                self.pos = i + 1;
+                return Some(());
             }
+            i += 2;
         }
     }
 
@@ -131,20 +129,21 @@ impl JsonScan<'_> {
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 loop {
-                    match self.peek()? {
+                    // Only strings and brackets matter inside a container.
+                    self.pos += self.bytes.get(self.pos..)?.iter().position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))?;
+                    match self.bytes[self.pos] {
                         b'"' => {
                             self.skip_string()?;
                             continue;
                         }
                         b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        _ => {
                             depth -= 1;
                             if depth == 0 {
                                 self.pos += 1;
                                 return Some(());
                             }
                         }
-                        _ => {}
                     }
                     self.pos += 1;
                 }
