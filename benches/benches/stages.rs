@@ -7,7 +7,11 @@
 //! ```
 //!
 //! Every stage gets its input prepared outside the timed part (`iter_batched`), and its output is
-//! dropped outside it too, so one stage's number does not include its neighbours'.
+//! dropped outside it too, so one stage's number does not include its neighbours'. `read` and
+//! `resolve-fast` are the path a JSON document without overlays takes (text straight to the
+//! typed document); `load`, `overlays` and `resolve` the general one (text, value, overlays,
+//! typed document). `emit` and `format` run on one thread; `emit+format` is both as `generate`
+//! runs them, on every core.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use sdkforge_benches as b;
@@ -22,9 +26,11 @@ fn stages(c: &mut Criterion) {
         let mut g = c.benchmark_group(doc.name);
         g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
 
+        g.bench_function("read", |bench| bench.iter_with_large_drop(|| b::read(&doc.path)));
+        g.bench_function("resolve-fast", |bench| bench.iter_with_large_drop(|| b::resolve_fast(&inputs.text)));
         g.bench_function("load", |bench| bench.iter_with_large_drop(|| b::load(&doc.path)));
         g.bench_function("overlays", |bench| {
-            bench.iter_batched_ref(|| inputs.source.value.clone(), |v| b::overlays(v), BatchSize::PerIteration)
+            bench.iter_batched_ref(|| inputs.source.value.clone(), b::overlays, BatchSize::PerIteration)
         });
         g.bench_function("resolve", |bench| {
             bench.iter_batched(|| inputs.source.value.clone(), b::resolve, BatchSize::PerIteration)

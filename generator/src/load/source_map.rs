@@ -72,6 +72,17 @@ pub fn locate_json(text: &str, pointers: &[&str]) -> Option<BTreeMap<String, Lin
     Some(out)
 }
 
+/// The bytes that matter when skipping over a JSON container: quotes and brackets.
+const STRUCTURE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b'}' as usize] = true;
+    table[b']' as usize] = true;
+    table
+};
+
 /// A cursor over JSON text that reads only what leads to wanted pointers and skips the rest.
 struct JsonScan<'a> {
     bytes: &'a [u8],
@@ -113,7 +124,7 @@ impl JsonScan<'_> {
         let mut i = self.pos + 1;
         loop {
             // Only a quote or a backslash matters inside a string.
-            i += self.bytes.get(i..)?.iter().position(|b| matches!(b, b'"' | b'\\'))?;
+            i += memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
             if self.bytes[i] == b'"' {
                 self.pos = i + 1;
                 return Some(());
@@ -130,7 +141,8 @@ impl JsonScan<'_> {
                 let mut depth = 0usize;
                 loop {
                     // Only strings and brackets matter inside a container.
-                    self.pos += self.bytes.get(self.pos..)?.iter().position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))?;
+                    let rest = self.bytes.get(self.pos..)?;
+                    self.pos += rest.iter().position(|b| STRUCTURE[usize::from(*b)])?;
                     match self.bytes[self.pos] {
                         b'"' => {
                             self.skip_string()?;

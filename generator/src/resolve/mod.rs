@@ -4,6 +4,9 @@ use crate::diagnostics::{Diagnostic, pointer_segments};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde_json::Value;
 
+mod fast;
+pub use fast::from_json_text;
+
 /// The resolve stage: references into the middle of schemas hoisted into components
 /// ([`hoist_deep_schema_refs`]), then the typed document (as [`parse_openapi`] makes it).
 ///
@@ -19,52 +22,6 @@ pub fn document(mut doc: Value) -> Result<OpenAPI, Diagnostic> {
     drop(doc);
     let mut de = serde_json::Deserializer::from_str(&text);
     typed(&mut de)
-}
-
-/// The fast path of [`crate::load`] and [`document`] for a JSON document without overlays: the
-/// typed document straight from the text, with no intermediate value. `None` unless that gives
-/// exactly what the general path would: the text must deserialise, declare OpenAPI 3.0, and
-/// have no `$ref` that [`hoist_deep_schema_refs`] would rewrite (looked for in the text, over
-/// examples too, so it may send a document to the general path that did not need it, never the
-/// reverse). Problems are never reported here; the general path finds and locates them.
-pub fn from_json_text(text: &str) -> Option<OpenAPI> {
-    if may_have_deep_refs(text) {
-        return None;
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let doc = <OpenAPI as serde::Deserialize>::deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    doc.openapi.starts_with("3.0").then_some(doc)
-}
-
-/// Whether JSON text may hold a `$ref` to the middle of a schema: a `"$ref"` key whose value is
-/// such a reference, or any key that starts with `$` written with escapes (which a plain search
-/// cannot read).
-fn may_have_deep_refs(text: &str) -> bool {
-    if text.contains("\\u0024") {
-        return true;
-    }
-    let mut rest = text;
-    while let Some(at) = rest.find("\"$") {
-        rest = &rest[at + 1..];
-        let Some(end) = rest.find('"') else { return true };
-        let key = &rest[..end];
-        rest = &rest[end + 1..];
-        if key.contains('\\') {
-            return true;
-        }
-        if key != "$ref" {
-            continue;
-        }
-        let value = rest.trim_start().strip_prefix(':').map(str::trim_start);
-        let Some(value) = value.and_then(|v| v.strip_prefix('"')) else { continue };
-        let mut de = serde_json::Deserializer::from_str(&rest[rest.len() - value.len() - 1..]);
-        let Ok(target) = <String as serde::Deserialize>::deserialize(&mut de) else { return true };
-        if is_deep_schema_ref(&target) {
-            return true;
-        }
-    }
-    false
 }
 
 /// Checks the version and deserialises the document. `Err` carries the pointer of the problem.
@@ -375,23 +332,6 @@ mod tests {
         let media = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
         assert_eq!(media["schema"]["$ref"], "#/components/schemas/Event_attributes");
         assert_eq!(media["example"]["$ref"], "#/not/a/schema/really", "examples are data");
-    }
-
-    #[test]
-    fn the_fast_path_takes_only_what_the_general_path_would_give_the_same() {
-        let doc = |extra: &str| format!(r##"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}{extra}}}"##);
-        let plain = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}}"##);
-        let fast = from_json_text(&plain).expect("fast path");
-        assert_eq!(fast, document(serde_json::from_str(&plain).unwrap()).unwrap());
-        let deep = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B/properties/c"}}}"##);
-        assert_eq!(from_json_text(&deep), None, "deep references are hoisted by the general path");
-        let escaped = doc(r##", "components": {"schemas": {"A": {"\u0024ref": "#/components/schemas/B/properties/c"}}}"##);
-        assert_eq!(from_json_text(&escaped), None);
-        let escaped_value = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B\/properties/c"}}}"##);
-        assert_eq!(from_json_text(&escaped_value), None);
-        assert_eq!(from_json_text(&doc("").replace("3.0.3", "3.1.0")), None, "other versions are reported by the general path");
-        assert_eq!(from_json_text(&format!("{} x", doc(""))), None, "trailing text");
-        assert_eq!(from_json_text(r##"{"swagger": "2.0"}"##), None);
     }
 
     #[test]
