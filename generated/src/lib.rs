@@ -32,10 +32,12 @@
     clippy::doc_overindented_list_items,
     clippy::large_enum_variant
 )]
+#![cfg_attr(not(all(feature = "pos")), allow(dead_code))]
 pub mod client;
 pub mod errors;
 pub mod types;
 /// Authentication and device pairing for point-of-sale (POS) devices.
+#[cfg(feature = "pos")]
 pub mod pos;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};

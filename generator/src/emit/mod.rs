@@ -3,6 +3,7 @@
 
 mod client;
 mod errors;
+pub mod features;
 mod groups;
 mod types;
 pub mod util;
@@ -47,7 +48,7 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some((file, part)) = plan.parts.get(i) else { return done };
-            done.push((i, format_part(&plan.paths[*file], part_pieces(api, part))));
+            done.push((i, format_part(&plan.paths[*file], part_pieces(api, &plan.features, part))));
         }
     };
     let threads = threads().min(plan.parts.len());
@@ -124,11 +125,13 @@ pub struct Plan<'a> {
     pub paths: Vec<String>,
     /// Each part with the index of its file in `paths`.
     pub parts: Vec<(usize, Part<'a>)>,
+    /// The crate's per-group features and what each item is gated on.
+    pub features: features::Features,
 }
 
 /// Splits the Rust modules of the crate into [`Part`]s.
 pub fn plan(api: &Api) -> Plan<'_> {
-    let mut plan = Plan { paths: Vec::new(), parts: Vec::new() };
+    let mut plan = Plan { paths: Vec::new(), parts: Vec::new(), features: features::Features::new(api) };
     let file = |plan: &mut Plan<'_>, path: String| {
         plan.paths.push(path);
         plan.paths.len() - 1
@@ -159,16 +162,39 @@ pub fn plan(api: &Api) -> Plan<'_> {
 
 /// The tokens of a part, in pieces that are formatted one at a time (a type definition, an error
 /// enum, or a whole small module): formatting in pieces keeps only one small syntax tree alive.
-pub fn part_pieces<'a>(api: &'a Api, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
     match *part {
-        Part::Lib => Box::new(std::iter::once(lib_file(api))),
+        Part::Lib => Box::new(std::iter::once(lib_file(api, features))),
         Part::Client => Box::new(std::iter::once(client::client_file(api))),
         Part::TypesHeader => Box::new(std::iter::once(types::types_header())),
-        Part::Types(defs) => Box::new(defs.iter().map(types::type_def)),
+        Part::Types(defs) => Box::new(defs.iter().map(|d| gated(features.type_cfg(&d.name), types::type_def(d)))),
         Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
-        Part::Errors(ops) => Box::new(ops.iter().map(errors::error_enum)),
+        Part::Errors(ops) => Box::new(ops.iter().map(|o| gated(features.operation_cfg(o), errors::error_enum(o)))),
         Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g))),
     }
+}
+
+/// Puts a `#[cfg]` attribute (or nothing) on each item of `tokens`, after the item's docs.
+fn gated(cfg: TokenStream, tokens: TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    if cfg.is_empty() {
+        return tokens;
+    }
+    let is_hash = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == '#');
+    let is_doc = |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc"));
+    let mut out = TokenStream::new();
+    for item in split_items(tokens) {
+        let mut item: Vec<TokenTree> = item.into_iter().collect();
+        let mut docs_end = 0;
+        while docs_end + 1 < item.len() && is_hash(&item[docs_end]) && is_doc(&item[docs_end + 1]) {
+            docs_end += 2;
+        }
+        let rest = item.split_off(docs_end);
+        out.extend(item);
+        out.extend(cfg.clone());
+        out.extend(rest);
+    }
+    out
 }
 
 /// A Rust module of the generated crate before formatting.
@@ -185,7 +211,7 @@ pub fn rust_files(api: &Api) -> Vec<RustFile> {
     let plan = plan(api);
     let mut files: Vec<RustFile> = plan.paths.iter().map(|p| RustFile { path: p.clone(), pieces: Vec::new() }).collect();
     for (file, part) in &plan.parts {
-        files[*file].pieces.extend(part_pieces(api, part));
+        files[*file].pieces.extend(part_pieces(api, &plan.features, part));
     }
     files
 }
@@ -257,7 +283,7 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
-    files.push(("Cargo.toml".into(), cargo_toml(api)));
+    files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::new(api).cargo_section()));
     files.push(("README.md".into(), readme(api)));
     files
 }
@@ -339,7 +365,7 @@ fn example_operation(api: &Api) -> Option<&Operation> {
     api.operations.iter().find(|op| op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required))
 }
 
-fn lib_file(api: &Api) -> TokenStream {
+fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
     let mut intro = format!("# {}\n\nA Rust client for the {} (API version {}), generated by sdkforge.\n", api.info.title, api.info.title, api.info.version);
     if let Some(d) = &api.info.description {
         intro.push('\n');
@@ -358,8 +384,10 @@ fn lib_file(api: &Api) -> TokenStream {
     let mods = api.root.groups.iter().map(|g| {
         let m = ident(&g.module);
         let d = util::docs_or(g.doc.as_deref(), &format!("Operations of the `{}` group.", g.wire_name));
-        quote!(#d pub mod #m;)
+        let cfg = features.module_cfg(&g.module);
+        quote!(#d #cfg pub mod #m;)
     });
+    let lints = features.lib_attrs();
     quote! {
         #intro
         #docs
@@ -368,6 +396,7 @@ fn lib_file(api: &Api) -> TokenStream {
         // Doc text comes from the API document, whose Markdown is not written for rustdoc; the
         // types mirror the API's data, whose variants differ in size by nature.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
+        #lints
 
         pub mod client;
         pub mod errors;
