@@ -56,6 +56,16 @@ pub struct Features {
 impl Features {
     /// Works out the features of `api`'s crate and every gate.
     pub fn new(api: &Api) -> Self {
+        let mut f = Self::modules(api);
+        if !f.names.is_empty() {
+            f.gate_types(api);
+        }
+        f
+    }
+
+    /// The features and the gates of the top-level modules only (what `Client` and
+    /// `Cargo.toml` need).
+    pub fn modules(api: &Api) -> Self {
         let mut f = Features::default();
         for g in &api.root.groups {
             let base = crate::ir::naming::unraw(&g.module).to_string();
@@ -66,46 +76,53 @@ impl Features {
             f.modules.insert(g.module.clone(), f.names.len());
             f.names.push(name);
         }
-        if f.names.is_empty() {
-            return f;
-        }
-        let top = |path: &[String]| path.first().and_then(|m| f.modules.get(m).copied());
         // A module is compiled by its own feature and by those of groups using its builders.
         let mut module_gates: Vec<BTreeSet<usize>> = (0..f.names.len()).map(|i| BTreeSet::from([i])).collect();
         for op in &api.operations {
-            if let Some(home) = op.groups.first().and_then(|p| top(p)) {
-                for user in op.groups.iter().filter_map(|p| top(p)) {
+            if let Some(home) = op.groups.first().and_then(|p| f.top(p)) {
+                for user in op.groups.iter().filter_map(|p| f.top(p)) {
                     module_gates[home].insert(user);
                 }
             }
         }
         f.module_gates = module_gates.into_iter().map(Gate::Any).collect();
-        let defs: BTreeMap<&str, &TypeDef> = api.types.iter().map(|d| (d.name.as_str(), d)).collect();
-        let mut types: BTreeMap<String, Gate> = BTreeMap::new();
-        for op in &api.operations {
+        f
+    }
+
+    /// The index of the top-level module of a group path (`None` for the root).
+    fn top(&self, path: &[String]) -> Option<usize> {
+        path.first().and_then(|m| self.modules.get(m).copied())
+    }
+
+    /// Gates each operation's items and each type by the operations that use it.
+    fn gate_types(&mut self, api: &Api) {
+        let index: BTreeMap<&str, usize> = api.types.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+        let lookup = |names: Vec<String>| -> Vec<usize> { names.iter().filter_map(|n| index.get(n.as_str()).copied()).collect() };
+        let refs: Vec<Vec<usize>> = api.types.iter().map(|d| lookup(type_refs(d))).collect();
+        let mut gates: Vec<Option<Gate>> = vec![None; api.types.len()];
+        // `seen[t] == k + 1` once operation `k` has reached type `t`.
+        let mut seen = vec![0usize; api.types.len()];
+        let mut stack = Vec::new();
+        for (k, op) in api.operations.iter().enumerate() {
             let mut gate = Gate::Any(BTreeSet::new());
-            if op.groups.is_empty() || op.groups.iter().any(|p| top(p).is_none()) {
+            if op.groups.is_empty() || op.groups.iter().any(|p| self.top(p).is_none()) {
                 gate = Gate::Always;
             }
-            for m in op.groups.iter().filter_map(|p| top(p)) {
-                gate.join(&f.module_gates[m]);
+            for m in op.groups.iter().filter_map(|p| self.top(p)) {
+                gate.join(&self.module_gates[m]);
             }
-            // Every type the operation reaches, each once.
-            let mut seen = BTreeSet::new();
-            let mut stack = operation_types(op);
-            while let Some(name) = stack.pop() {
-                if !seen.insert(name.clone()) {
+            stack.extend(lookup(operation_types(op)));
+            while let Some(t) = stack.pop() {
+                if seen[t] == k + 1 {
                     continue;
                 }
-                if let Some(def) = defs.get(name.as_str()) {
-                    stack.extend(type_refs(def));
-                }
-                types.entry(name).or_insert_with(|| Gate::Any(BTreeSet::new())).join(&gate);
+                seen[t] = k + 1;
+                stack.extend(refs[t].iter().copied());
+                gates[t].get_or_insert_with(|| Gate::Any(BTreeSet::new())).join(&gate);
             }
-            f.operations.insert(op.id.clone(), gate);
+            self.operations.insert(op.id.clone(), gate);
         }
-        f.types = types;
-        f
+        self.types = api.types.iter().zip(gates).filter_map(|(d, g)| g.map(|g| (d.name.clone(), g))).collect();
     }
 
     /// The attribute gating a top-level group's module (and its accessor on `Client`).

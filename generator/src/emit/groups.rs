@@ -50,7 +50,7 @@ fn body_arg(op: &Operation) -> Option<TokenStream> {
 /// whose first group this is. For the root group the methods go in `impl Client`.
 pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
     // A top-level group's accessor on `Client` exists when its module does (its Cargo feature).
-    let features = g.path.is_empty().then(|| super::features::Features::new(api));
+    let features = g.path.is_empty().then(|| super::features::Features::modules(api));
     let accessors = g.groups.iter().map(|child| {
         let m = ident(&child.module);
         let path = handle_path(child);

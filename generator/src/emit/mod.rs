@@ -283,7 +283,7 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
-    files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::new(api).cargo_section()));
+    files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::modules(api).cargo_section()));
     files.push(("README.md".into(), readme(api)));
     files
 }
