@@ -108,7 +108,12 @@ impl Generator {
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
         let (spec, openapi, mut warnings) = self.typed()?;
-        let result = openapi.map_err(Diagnostics::from).and_then(|openapi| {
+        let result = openapi.map_err(Diagnostics::from).and_then(|mut openapi| {
+            // Example objects are data for readers, never read by lowering; a large document
+            // has many (a fifth of GitHub's components), and lowering is where memory peaks.
+            if let Some(components) = &mut openapi.components {
+                components.examples = Default::default();
+            }
             let names = ir::crate_names(&self.config);
             ir::lower(&openapi, &names)
         });
