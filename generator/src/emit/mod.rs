@@ -42,12 +42,16 @@ pub fn rust_header(api: &Api) -> String {
 /// whatever the thread count or scheduling.
 pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
     let plan = plan(api);
+    // The largest parts first, so that no thread is left with a large one at the end.
+    let mut order: Vec<usize> = (0..plan.parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(plan.parts[i].1.weight(api)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((file, part)) = plan.parts.get(i) else { return done };
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(n) else { return done };
+            let (file, part) = &plan.parts[i];
             done.push((i, format_part(&plan.paths[*file], part_pieces(api, &plan.features, part))));
         }
     };
@@ -117,6 +121,20 @@ pub enum Part<'a> {
     Errors(&'a [Operation]),
     /// A group's module.
     Group(&'a Group),
+}
+
+impl Part<'_> {
+    /// About how many lines of code the part makes (from the sizes of typical generated code), to
+    /// hand out the largest parts first.
+    pub fn weight(&self, api: &Api) -> usize {
+        match self {
+            Part::Lib | Part::TypesHeader | Part::ErrorsHeader => 1,
+            Part::Client => 100 + api.root.operations.len() * 110,
+            Part::Types(defs) => defs.len() * 40,
+            Part::Errors(ops) => ops.len() * 15,
+            Part::Group(g) => 20 + g.operations.len() * 110,
+        }
+    }
 }
 
 /// Every Rust file's path and the parts that make it, in output order.
