@@ -14,6 +14,10 @@
 //! runs them, on every core.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+// As in the `sdkforge` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sdkforge_benches as b;
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! same ownership: each stage consumes or drops what the next does not need), and prints how
 //! long each stage took, the peak resident memory during it (Linux: `VmHWM`, reset before
 //! each stage), and the heap it had live at its peak and at its end (counted by a wrapper around
-//! the system allocator, so independent of how the allocator holds on to freed memory). A quick
+//! mimalloc, the `sdkforge` binary's allocator, so independent of how the allocator holds on to freed memory). A quick
 //! look before `cargo bench -p sdkforge-benches`, which repeats each stage
 //! and gives medians; then, on one thread, the emit and format stages apart.
 //!
@@ -11,21 +11,22 @@
 //! ```
 
 use sdkforge_benches as b;
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// The system allocator, counting live bytes and their peak.
+/// The allocator of the `sdkforge` binary, counting live bytes and their peak.
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is forwarded to `System` unchanged; only counters are added.
+// SAFETY: every call is forwarded to `MiMalloc` unchanged; only counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as the caller promised for `layout`.
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { MiMalloc.alloc(layout) };
         if !p.is_null() {
             let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(live, Ordering::Relaxed);
@@ -34,12 +35,12 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: as the caller promised.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { MiMalloc.dealloc(ptr, layout) };
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as the caller promised.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size - layout.size();
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
