@@ -2,9 +2,9 @@
 //! same ownership: each stage consumes or drops what the next does not need), and prints how
 //! long each stage took, the peak resident memory during it (Linux: `VmHWM`, reset before
 //! each stage), and the heap it had live at its peak and at its end (counted by a wrapper around
-//! mimalloc, the `sdkforge` binary's allocator, so independent of how the allocator holds on to freed memory). A quick
-//! look before `cargo bench -p sdkforge-benches`, which repeats each stage
-//! and gives medians; then, on one thread, the emit and format stages apart.
+//! mimalloc, the `sdkforge` binary's allocator, so independent of how the allocator holds on to
+//! freed memory). A quick look before `cargo bench -p sdkforge-benches`, which repeats each
+//! stage and gives medians; then, on one thread, the emit and format stages apart.
 //!
 //! ```sh
 //! cargo run --release -p sdkforge-benches --bin stages [-- FILE...]
