@@ -54,19 +54,81 @@ struct Parts<'a> {
 ///
 /// The members of an object are read as raw text and written back as an object, which serde
 /// reads as it would have read them in place: a repeated key keeps its first position and its
-/// last value, as when the document is read into a value on the general path.
+/// last value, as when the document is read into a value on the general path. The text is read
+/// once: the document's members, `components`' and the schemas' in one pass.
 fn split(text: &str) -> Option<Parts<'_>> {
-    let top: IndexMap<String, &RawValue> = whole_borrowed(text)?;
-    let components: IndexMap<String, &RawValue> = whole_borrowed(top.get("components")?.get())?;
-    let schemas: IndexMap<String, &RawValue> = whole_borrowed(components.get("schemas")?.get())?;
+    let Members { members: top, nested } = whole_borrowed::<Members<'_, Members<'_, Members<'_, Raw>>>>(text)?;
+    let Members { members: components, nested: schemas } = nested?;
+    let Members { members: schemas, .. } = schemas?;
     if schemas.len() < PARALLEL_SCHEMAS {
         return None;
     }
-    Some(Parts {
-        rest: object(top.iter().filter(|(k, _)| *k != "components")),
-        components: object(components.iter().filter(|(k, _)| *k != "schemas")),
-        schemas: schemas.into_iter().collect(),
-    })
+    Some(Parts { rest: object(top.iter()), components: object(components.iter()), schemas: schemas.into_iter().collect() })
+}
+
+/// A JSON object read as raw members, except the one member (`components` in the document,
+/// `schemas` in `components`) that is read further as `N`.
+struct Members<'a, N> {
+    /// The other members, in order.
+    members: IndexMap<String, &'a RawValue>,
+    /// The member read further, if there is one.
+    nested: Option<N>,
+}
+
+/// The end of the nesting: an object of raw members.
+struct Raw;
+
+/// Which member of an object is read further, by the type it is read as.
+trait Nested<'a>: Sized {
+    /// The key of that member in the enclosing object.
+    const KEY: &'static str;
+    /// Reads it.
+    fn read<A: serde::de::MapAccess<'a>>(map: &mut A) -> Result<Self, A::Error>;
+}
+
+impl<'a> Nested<'a> for Members<'a, Members<'a, Raw>> {
+    const KEY: &'static str = "components";
+    fn read<A: serde::de::MapAccess<'a>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
+
+impl<'a> Nested<'a> for Members<'a, Raw> {
+    const KEY: &'static str = "schemas";
+    fn read<A: serde::de::MapAccess<'a>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
+
+impl<'a> Nested<'a> for Raw {
+    const KEY: &'static str = "";
+    fn read<A: serde::de::MapAccess<'a>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| Raw)
+    }
+}
+
+impl<'de, N: Nested<'de>> serde::Deserialize<'de> for Members<'de, N> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<N>(std::marker::PhantomData<N>);
+        impl<'de, N: Nested<'de>> serde::de::Visitor<'de> for Visit<N> {
+            type Value = Members<'de, N>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Members { members: IndexMap::new(), nested: None };
+                while let Some(key) = map.next_key::<String>()? {
+                    if !N::KEY.is_empty() && key == N::KEY {
+                        out.nested = Some(N::read(&mut map)?);
+                    } else {
+                        out.members.insert(key, map.next_value()?);
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 /// Like [`whole`], for values that borrow from the text.
