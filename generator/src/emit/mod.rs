@@ -91,8 +91,9 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
 /// parsing and lowering recurse as deep as the document nests.
 pub const STACK_SIZE: usize = 8 << 20;
 
-/// How many threads [`emit`] uses: the machine's parallelism, or `SDKFORGE_THREADS` when set
-/// (`1` runs everything on the calling thread, for measuring what the others bring).
+/// How many threads [`emit`] (and the fast path of [`crate::resolve`]) use: the machine's
+/// parallelism, or `SDKFORGE_THREADS` when set (`1` runs everything on the calling thread, for
+/// measuring what the others bring).
 pub fn threads() -> usize {
     let configured = std::env::var("SDKFORGE_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
     configured.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))

@@ -155,8 +155,9 @@ fn object<'a>(members: impl Iterator<Item = (&'a String, &'a &'a RawValue)>) -> 
 }
 
 impl Parts<'_> {
-    /// Deserialises the parts, the first schemas on a second thread, as many of them as make
-    /// about half of the text; the rest of the document and the other schemas on this one.
+    /// Deserialises the parts, the first schemas on a second thread (unless
+    /// [`crate::emit::threads`] is 1), as many of them as make about half of the text; the rest
+    /// of the document and the other schemas on this one.
     fn deserialise(self) -> Option<OpenAPI> {
         let total = self.rest.len() + self.components.len() + self.schemas.iter().map(|(_, s)| s.get().len()).sum::<usize>();
         let mut taken = 0;
@@ -172,7 +173,11 @@ impl Parts<'_> {
             Some((whole(&self.rest)?, whole(&self.components)?, schemas_of(second)?))
         };
         let (firsts, (mut doc, mut components, seconds)) = std::thread::scope(|scope| {
-            let thread = std::thread::Builder::new().stack_size(crate::emit::STACK_SIZE).spawn_scoped(scope, || schemas_of(first));
+            let thread = if crate::emit::threads() > 1 {
+                std::thread::Builder::new().stack_size(crate::emit::STACK_SIZE).spawn_scoped(scope, || schemas_of(first))
+            } else {
+                Err(std::io::Error::other("one thread asked for"))
+            };
             let mine = here();
             let theirs = match thread {
                 Ok(t) => t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
