@@ -30,6 +30,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Login with phone
@@ -48,6 +49,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Login with whatsapp
@@ -66,6 +68,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Verify OTP
@@ -83,6 +86,7 @@ impl Pos {
         crate::pos::VerifyOtpRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Refresh POS access token
@@ -100,6 +104,7 @@ impl Pos {
         crate::pos::RefreshAccessTokenRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Pair POS device
@@ -117,6 +122,7 @@ impl Pos {
         crate::pos::PairDeviceRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Logout
@@ -132,6 +138,7 @@ impl Pos {
     pub fn logout(&self) -> crate::pos::LogoutRequest {
         crate::pos::LogoutRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -142,11 +149,17 @@ pub struct LoginWithEmailRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithEmailBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithEmailRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -172,6 +185,7 @@ impl LoginWithEmailRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -218,11 +232,17 @@ pub struct LoginWithPhoneRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithPhoneBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithPhoneRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -248,6 +268,7 @@ impl LoginWithPhoneRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -294,11 +315,17 @@ pub struct LoginWithWhatsappRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithWhatsappBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithWhatsappRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -324,6 +351,7 @@ impl LoginWithWhatsappRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -372,8 +400,14 @@ impl ::std::future::IntoFuture for LoginWithWhatsappRequest {
 pub struct VerifyOtpRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosVerifyOtpBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl VerifyOtpRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -395,7 +429,9 @@ impl VerifyOtpRequest {
                 "/pos/auth/verify-otp",
             )
             .security(&[&[crate::client::X_API_KEY]]);
+        let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -440,8 +476,14 @@ impl ::std::future::IntoFuture for VerifyOtpRequest {
 pub struct RefreshAccessTokenRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosRefreshAccessTokenBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl RefreshAccessTokenRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -463,7 +505,9 @@ impl RefreshAccessTokenRequest {
                 "/pos/auth/refresh-token",
             )
             .security(&[&[crate::client::X_API_KEY]]);
+        let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -504,8 +548,14 @@ impl ::std::future::IntoFuture for RefreshAccessTokenRequest {
 pub struct PairDeviceRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosPairDeviceBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PairDeviceRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -528,6 +578,7 @@ impl PairDeviceRequest {
             )
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -576,8 +627,14 @@ impl ::std::future::IntoFuture for PairDeviceRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LogoutRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LogoutRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -596,6 +653,8 @@ impl LogoutRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pos/auth/logout")
             .security(&[&[crate::client::AUTHORIZATION]]);
+        let call = call.session(crate::runtime::SessionRole::Ends);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

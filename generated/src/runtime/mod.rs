@@ -13,11 +13,16 @@ mod auth;
 mod call;
 mod core;
 mod error;
+mod options;
 mod retry;
+mod session;
 
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder};
 pub(crate) use self::retry::Retry;
+pub use self::options::{Backoff, RequestOptions};
+pub use self::session::{MemoryTokenStore, SessionTokens, TokenStore};
+pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 pub(crate) use self::error::header_value;

@@ -1,6 +1,7 @@
 //! `src/client.rs`: `Client`, `ClientBuilder`, `Server` and the security scheme constants.
 
 use super::util::{docs, ident};
+use crate::ir::jsonpath::PathStep;
 use crate::ir::{Api, ApiKeyLocation, SecurityKind, SecurityScheme, Server};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,7 +10,19 @@ use quote::{format_ident, quote};
 pub fn client_file(api: &Api) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_const);
     let server = server_enum(&api.servers);
-    let setters = api.security_schemes.iter().map(scheme_setter);
+    let setters = api.security_schemes.iter().map(|s| scheme_setter(s, true));
+    let option_setters: Vec<TokenStream> = api.security_schemes.iter().map(|s| scheme_setter(s, false)).collect();
+    let option_impl = (!option_setters.is_empty()).then(|| {
+        quote! {
+            /// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+            impl crate::RequestOptions {
+                #(#option_setters)*
+            }
+        }
+    });
+    let session = session(api);
+    let (session_const, session_setup, session_builder, session_client) =
+        session.map_or((None, None, None, None), |(a, b, c, d)| (Some(a), Some(b), Some(c), Some(d)));
     let default_url = if api.servers.is_empty() {
         quote!(self.server.map(|s| s.url()))
     } else {
@@ -29,7 +42,11 @@ pub fn client_file(api: &Api) -> TokenStream {
 
         #(#schemes)*
 
+        #session_const
+
         #server
+
+        #option_impl
 
         #client_doc
         #[derive(Clone)]
@@ -48,6 +65,7 @@ pub fn client_file(api: &Api) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 let mut core = CoreBuilder::default();
                 core.user_agent(#user_agent.to_string());
+                #session_setup
                 ClientBuilder { core, server: ::std::option::Option::None }
             }
 
@@ -63,6 +81,8 @@ pub fn client_file(api: &Api) -> TokenStream {
             fn client(&self) -> Client {
                 self.clone()
             }
+
+            #session_client
 
             #methods
         }
@@ -104,11 +124,14 @@ pub fn client_file(api: &Api) -> TokenStream {
                 self
             }
 
-            #[doc = " A timeout for each whole request."]
+            #[doc = " A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;"]
+            #[doc = " it overrides the operations' `x-speakeasy-timeout`)."]
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.timeout(timeout);
                 self
             }
+
+            #session_builder
 
             #[doc = " Builds the client. Fails when the base URL is not a valid http(s) URL."]
             pub fn build(self) -> ::std::result::Result<Client, BuildError> {
@@ -144,7 +167,78 @@ fn scheme_const(s: &SecurityScheme) -> TokenStream {
     }
 }
 
-fn scheme_setter(s: &SecurityScheme) -> TokenStream {
+/// The session's constant, its registration on the builder, the builder's setters and the
+/// client's accessors, when the API has sessions.
+fn session(api: &Api) -> Option<(TokenStream, TokenStream, TokenStream, TokenStream)> {
+    let session = api.session.as_ref()?;
+    let steps = |path: &[PathStep]| {
+        let steps = path.iter().map(|s| match s {
+            PathStep::Key(k) => quote!(crate::runtime::Step::Key(#k)),
+            PathStep::Index(i) => quote!(crate::runtime::Step::Index(#i)),
+        });
+        quote!(&[#(#steps),*])
+    };
+    let scheme = &session.scheme_id;
+    let access = steps(&session.access_token);
+    let refresh_token = match &session.refresh_token {
+        Some(p) => {
+            let p = steps(p);
+            quote!(::std::option::Option::Some(#p))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let refresh = match &session.refresh {
+        Some(r) => {
+            let (method, path, field) = (&r.method, &r.path, &r.field);
+            let security = super::groups::security_tokens(&r.security);
+            quote!(::std::option::Option::Some(crate::runtime::RefreshSpec { method: #method, path: #path, security: #security, field: #field }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let constant = quote! {
+        #[doc = " How this API's sessions work (`x-sdkforge-session`)."]
+        pub(crate) static SESSION: crate::runtime::SessionSpec = crate::runtime::SessionSpec {
+            scheme: #scheme,
+            access_token: #access,
+            refresh_token: #refresh_token,
+            refresh: #refresh,
+        };
+    };
+    let setup = quote!(core.session(&SESSION););
+    let scheme_doc = format!(" tokens sent as the `{scheme}` scheme.");
+    let builder = quote! {
+        #[doc = " Keeps the session's tokens in this store (memory by default), so an application can"]
+        #[doc = " persist them and stay logged in across restarts."]
+        pub fn token_store(mut self, store: impl crate::TokenStore) -> Self {
+            self.core.token_store(::std::sync::Arc::new(store));
+            self
+        }
+
+        #[doc = " Starts with these session tokens (for example ones saved by an earlier run)."]
+        pub fn session_tokens(mut self, tokens: crate::SessionTokens) -> Self {
+            self.core.session_tokens(tokens);
+            self
+        }
+    };
+    let client = quote! {
+        #[doc = " The tokens of the current session, if one is open: calls that need it are signed with"]
+        #[doc = #scheme_doc]
+        pub fn session_tokens(&self) -> ::std::option::Option<crate::SessionTokens> {
+            self.core.session().and_then(|s| s.tokens())
+        }
+
+        #[doc = " Replaces the session's tokens (`None` ends the session on this client without a call)."]
+        pub fn set_session_tokens(&self, tokens: ::std::option::Option<crate::SessionTokens>) {
+            if let ::std::option::Option::Some(s) = self.core.session() {
+                s.set_tokens(tokens);
+            }
+        }
+    };
+    Some((constant, setup, builder, client))
+}
+
+/// The credential setter of a scheme, on the `ClientBuilder` or on `RequestOptions`.
+fn scheme_setter(s: &SecurityScheme, on_builder: bool) -> TokenStream {
     let setter = ident(&s.setter);
     let id = &s.wire_name;
     let what = match &s.kind {
@@ -165,21 +259,28 @@ fn scheme_setter(s: &SecurityScheme) -> TokenStream {
         text.push_str(d);
     }
     let doc = docs(Some(&text));
-    match &s.kind {
-        SecurityKind::Basic => quote! {
+    let (args, secret) = match &s.kind {
+        SecurityKind::Basic => (
+            quote!(user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>),
+            quote!(crate::runtime::Secret::Basic { user: user.into(), password: password.into() }),
+        ),
+        _ => (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(crate::runtime::Secret::Token(value.into()))),
+    };
+    if on_builder {
+        quote! {
             #doc
-            pub fn #setter(mut self, user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, crate::runtime::Secret::Basic { user: user.into(), password: password.into() });
+            pub fn #setter(mut self, #args) -> Self {
+                self.core.credential(#id, #secret);
                 self
             }
-        },
-        _ => quote! {
+        }
+    } else {
+        quote! {
             #doc
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, crate::runtime::Secret::Token(value.into()));
-                self
+            pub fn #setter(self, #args) -> Self {
+                self.credential(#id, #secret)
             }
-        },
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! per operation that describes the call to the runtime.
 
 use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
+use crate::ir::session::SessionRole;
 use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -135,6 +136,7 @@ fn method(op: &Operation) -> TokenStream {
                     client: self.client(),
                     #(#inits,)*
                     #body_init
+                    options: ::std::default::Default::default(),
                 }
             }
         };
@@ -148,6 +150,7 @@ fn method(op: &Operation) -> TokenStream {
                 client: self.client(),
                 #(#arg_inits,)*
                 #body_init
+                options: ::std::default::Default::default(),
             }
         }
     }
@@ -215,10 +218,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             pub(crate) client: crate::Client,
             #(#fields,)*
             #body_field
+            pub(crate) options: crate::RequestOptions,
         }
         impl #name {
             #(#setters)*
             #body_setter
+            #[doc = " Overrides the client's timeout, retries, credentials or headers for this call."]
+            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
             #[doc = " Sends the request and decodes the documented response."]
             pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
                 self.send_with_response().await.map(|response| response.body)
@@ -280,13 +289,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             quote! { let call = match &self.body { ::std::option::Option::Some(body) => #set, ::std::option::Option::None => call }; }
         }
     });
-    let security = {
-        let alts = op.security.iter().map(|alt| {
-            let schemes = alt.iter().map(|c| format_ident!("{}", c));
-            quote!(&[#(crate::client::#schemes),*])
-        });
-        quote!(&[#(#alts),*])
-    };
+    let security = security_tokens(&op.security);
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
     let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r)).collect();
@@ -318,20 +321,40 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
                 statuses: &[#(#ranges),*],
                 connection_errors: #c,
             };
-            let call = call.retry(&RETRY);
+            let call = call.retry(RETRY);
         }
+    });
+    let timeout = op.timeout_ms.map(|ms| quote!(let call = call.timeout_ms(#ms);));
+    let session = op.session.map(|role| {
+        let role = match role {
+            SessionRole::Issues => quote!(Issues),
+            SessionRole::Ends => quote!(Ends),
+        };
+        quote!(let call = call.session(crate::runtime::SessionRole::#role);)
     });
     quote! {
         let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
             #(#params)*
             .security(#security);
         #retry
+        #timeout
+        #session
         #body
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
         body.map(|body| crate::Response { status, headers, body })
     }
+}
+
+/// Security alternatives as a static slice of the client's scheme constants.
+pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
+    let alts = security.iter().map(|alt| {
+        let schemes = alt.iter().map(|c| format_ident!("{}", c));
+        quote!(&[#(crate::client::#schemes),*])
+    });
+    quote!(&[#(#alts),*])
 }
 
 /// A multipart body: for a struct, one part per field (files for binary fields); otherwise

@@ -21,7 +21,9 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/options.rs", include_str!("../runtime/options.rs")),
     ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
+    ("src/runtime/session.rs", include_str!("../runtime/session.rs")),
 ];
 
 /// The first lines of every generated Rust file. No version or date, so output only changes
@@ -98,7 +100,7 @@ fn cargo_toml(api: &Api) -> String {
          reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
-         tokio = {{ version = \"1\", default-features = false, features = [\"time\"] }}\n",
+         tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n",
         source = api.source_name,
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
@@ -160,6 +162,11 @@ fn lib_file(api: &Api) -> TokenStream {
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A status the document does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received.\n");
     let docs = util::trusted_inner_docs(&text);
+    let session_exports = api.session.as_ref().map(|_| {
+        quote! {
+            pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
+        }
+    });
     let mods = api.root.groups.iter().map(|g| {
         let m = ident(&g.module);
         let d = util::docs_or(g.doc.as_deref(), &format!("Operations of the `{}` group.", g.wire_name));
@@ -181,7 +188,8 @@ fn lib_file(api: &Api) -> TokenStream {
         mod runtime;
 
         pub use client::{Client, ClientBuilder, Server};
-        pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, RawResponse, RequestOptions, Response};
+        #session_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
     }

@@ -6,8 +6,10 @@
 //! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
 //! collision-free identifier, and every wire name is kept beside it.
 
+pub mod jsonpath;
 pub mod naming;
 mod operations;
+pub mod session;
 pub mod speakeasy;
 mod types;
 
@@ -49,6 +51,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Tokens the API issues itself (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::Session>,
 }
 
 /// `info` of the document.
@@ -204,6 +209,13 @@ pub struct Operation {
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,
+    /// What a success does to the session (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::SessionRole>,
+    /// Request timeout in milliseconds (`x-speakeasy-timeout` of the operation, else of the
+    /// document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
 }
 
 /// A link to documentation elsewhere.

@@ -27,7 +27,7 @@ pub struct CrateNames {
 const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
 
 /// Methods of every request builder, which parameters may not be named.
-const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body"];
+const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body", "options", "send_with_response", "send_with_headers"];
 
 /// An operation that survived `x-speakeasy-ignore`, before its details are lowered.
 struct Pending<'a> {
@@ -72,6 +72,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
+    let session = super::session::lower(&doc.extensions, &mut operations, &security_schemes, &type_defs, &mut diags);
     type_defs.sort_by(|a, b| a.name.cmp(&b.name));
 
     if diags.has_errors() {
@@ -92,6 +93,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         root,
         operations,
         types: type_defs,
+        session,
     };
     Ok((api, diags))
 }
@@ -327,6 +329,14 @@ fn lower_operation<'a>(
             None
         }
     };
+    let timeout_ms = match speakeasy::timeout(&p.op.extensions, &p.pointer) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => speakeasy::timeout(&doc.extensions, "#").map_err(|d| diags.push(d)).ok().flatten(),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
     Operation {
         id: p.id.clone(),
         pointer: p.pointer.clone(),
@@ -349,6 +359,8 @@ fn lower_operation<'a>(
         retries,
         headers_struct,
         security,
+        session: None,
+        timeout_ms,
     }
 }
 
@@ -856,7 +868,7 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
     let bearers = count(&|k| matches!(k, SecurityKind::Bearer));
     let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
     let basics = count(&|k| matches!(k, SecurityKind::Basic));
-    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent"]);
+    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens"]);
     lowered
         .into_iter()
         .map(|(wire_name, const_name, kind, description)| {

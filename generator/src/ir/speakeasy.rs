@@ -188,6 +188,18 @@ pub fn retries(ext: &Extensions, pointer: &str) -> Result<Option<Retries>, Diagn
     }))
 }
 
+/// `x-speakeasy-timeout`: a request timeout in whole milliseconds, greater than zero.
+pub fn timeout(ext: &Extensions, pointer: &str) -> Result<Option<u64>, Diagnostic> {
+    match ext.get("x-speakeasy-timeout") {
+        None => Ok(None),
+        Some(v) => match v.as_u64().filter(|ms| *ms > 0) {
+            Some(ms) => Ok(Some(ms)),
+            None => Err(Diagnostic::error(format!("`x-speakeasy-timeout` must be a whole number of milliseconds above 0, not {v}"))
+                .pointer(format!("{pointer}/x-speakeasy-timeout"))),
+        },
+    }
+}
+
 /// `x-speakeasy-type-override: any`.
 pub fn type_override_any(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-type-override").and_then(Value::as_str) == Some("any")

@@ -47,6 +47,23 @@ impl ::std::default::Default for Server {
         }
     }
 }
+/// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+impl crate::RequestOptions {
+    /// The user name and password for the `basicAuth` scheme (HTTP basic auth).
+    pub fn basic_auth(
+        self,
+        user: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential(
+            "basicAuth",
+            crate::runtime::Secret::Basic {
+                user: user.into(),
+                password: password.into(),
+            },
+        )
+    }
+}
 /// A client of the Kitchen Sink.
 ///
 ///  Cheap to clone: clones share one connection pool and configuration.
@@ -94,6 +111,7 @@ impl Client {
     pub fn echo(&self) -> crate::client::EchoRequest {
         crate::client::EchoRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /flaky` (operation `flaky`).
@@ -104,6 +122,7 @@ impl Client {
         crate::client::FlakyRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /ping` (operation `ping`).
@@ -113,6 +132,7 @@ impl Client {
     pub fn ping(&self) -> crate::client::PingRequest {
         crate::client::PingRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /health` (operation `health-check`).
@@ -122,6 +142,7 @@ impl Client {
     pub fn health_check(&self) -> crate::client::HealthCheckRequest {
         crate::client::HealthCheckRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -174,7 +195,8 @@ impl ClientBuilder {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -193,8 +215,14 @@ impl ClientBuilder {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct EchoRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl EchoRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -213,6 +241,7 @@ impl EchoRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -244,8 +273,14 @@ impl ::std::future::IntoFuture for EchoRequest {
 pub struct FlakyRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::FlakyBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl FlakyRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -269,8 +304,9 @@ impl FlakyRequest {
             statuses: &[(500u16, 599u16), (429u16, 429u16)],
             connection_errors: true,
         };
-        let call = call.retry(&RETRY);
+        let call = call.retry(RETRY);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> = match response
@@ -306,8 +342,14 @@ impl ::std::future::IntoFuture for FlakyRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PingRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PingRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -323,6 +365,7 @@ impl PingRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::PingError>> = ::std::result::Result::Ok(());
@@ -347,8 +390,14 @@ impl ::std::future::IntoFuture for PingRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct HealthCheckRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl HealthCheckRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -364,6 +413,7 @@ impl HealthCheckRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/health")
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

@@ -64,6 +64,7 @@ impl Client {
             group: group.into(),
             id,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PATCH /results/{group}/{id}` (operation `patchResult`).
@@ -82,6 +83,7 @@ impl Client {
             id: params.id,
             dry_run: ::std::option::Option::None,
             body: params.body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PUT /results` (operation `putResult`).
@@ -97,6 +99,7 @@ impl Client {
         crate::client::PutResultRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /errors` (operation `postError`).
@@ -112,6 +115,7 @@ impl Client {
         crate::client::PostErrorRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -148,7 +152,8 @@ impl ClientBuilder {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -168,8 +173,14 @@ pub struct DeleteResultRequest {
     pub(crate) group: ::std::string::String,
     pub(crate) id: i64,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl DeleteResultRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -191,6 +202,7 @@ impl DeleteResultRequest {
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -228,11 +240,17 @@ pub struct PatchResultRequest {
     pub(crate) id: i64,
     pub(crate) dry_run: ::std::option::Option<bool>,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PatchResultRequest {
     /// Sets the `dryRun` parameter.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.dry_run = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -273,6 +291,7 @@ impl PatchResultRequest {
             .query("dryRun", &self.dry_run, crate::runtime::Style::Form, true)
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -307,8 +326,14 @@ impl ::std::future::IntoFuture for PatchResultRequest {
 pub struct PutResultRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PutResultRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -344,6 +369,7 @@ impl PutResultRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/results")
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -378,8 +404,14 @@ impl ::std::future::IntoFuture for PutResultRequest {
 pub struct PostErrorRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostErrorRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -399,6 +431,7 @@ impl PostErrorRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/errors")
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

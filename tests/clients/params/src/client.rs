@@ -71,6 +71,7 @@ impl Client {
             sort: ::std::option::Option::None,
             x_ids: ::std::option::Option::None,
             prefs: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /forms` (operation `postForm`).
@@ -84,6 +85,7 @@ impl Client {
         crate::client::PostFormRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PUT /upload` (operation `upload`).
@@ -94,6 +96,7 @@ impl Client {
         crate::client::UploadRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /notes` (operation `postNote`).
@@ -104,6 +107,7 @@ impl Client {
         crate::client::PostNoteRequest {
             client: self.client(),
             body: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /photos` (operation `uploadPhoto`).
@@ -117,6 +121,7 @@ impl Client {
         crate::client::UploadPhotoRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -153,7 +158,8 @@ impl ClientBuilder {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -182,6 +188,7 @@ pub struct SearchRequest {
     pub(crate) sort: ::std::option::Option<crate::types::SearchSort>,
     pub(crate) x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     pub(crate) prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl SearchRequest {
     /// Sets the `tags` parameter.
@@ -229,6 +236,11 @@ impl SearchRequest {
         self.prefs = ::std::option::Option::Some(value);
         self
     }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -259,6 +271,7 @@ impl SearchRequest {
             .header("X-Ids", &self.x_ids, false)
             .cookie("prefs", &self.prefs, false)
             .security(&[]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::SearchError>> = match response
@@ -290,8 +303,14 @@ impl ::std::future::IntoFuture for SearchRequest {
 pub struct PostFormRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PostFormBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostFormRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -308,6 +327,7 @@ impl PostFormRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/forms")
             .security(&[]);
         let call = call.form(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -339,8 +359,14 @@ impl ::std::future::IntoFuture for PostFormRequest {
 pub struct UploadRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: ::std::vec::Vec<u8>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl UploadRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -361,6 +387,7 @@ impl UploadRequest {
             .security(&[]);
         let call = call
             .bytes(::std::clone::Clone::clone(&self.body), "application/octet-stream");
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -395,11 +422,17 @@ impl ::std::future::IntoFuture for UploadRequest {
 pub struct PostNoteRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: ::std::option::Option<::std::string::String>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostNoteRequest {
     /// Sets the request body.
     pub fn body(mut self, value: ::std::string::String) -> Self {
         self.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -423,6 +456,7 @@ impl PostNoteRequest {
             }
             ::std::option::Option::None => call,
         };
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -454,8 +488,14 @@ impl ::std::future::IntoFuture for PostNoteRequest {
 pub struct UploadPhotoRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::UploadPhotoBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl UploadPhotoRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -483,6 +523,7 @@ impl UploadPhotoRequest {
             parts.field("meta", &fields.meta);
             call.multipart(parts)
         };
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

@@ -58,6 +58,7 @@ impl Client {
         crate::client::CreatePetRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /values` (operation `getValue`).
@@ -67,6 +68,7 @@ impl Client {
     pub fn get_value(&self) -> crate::client::GetValueRequest {
         crate::client::GetValueRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -103,7 +105,8 @@ impl ClientBuilder {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -121,8 +124,14 @@ impl ClientBuilder {
 pub struct CreatePetRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Pet,
+    pub(crate) options: crate::RequestOptions,
 }
 impl CreatePetRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -142,6 +151,7 @@ impl CreatePetRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -175,8 +185,14 @@ impl ::std::future::IntoFuture for CreatePetRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct GetValueRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl GetValueRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -195,6 +211,7 @@ impl GetValueRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/values")
             .security(&[]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

@@ -30,6 +30,7 @@ impl Pets {
             kind,
             limit: ::std::option::Option::None,
             session: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /pets` (operation `createPet`).
@@ -42,6 +43,7 @@ impl Pets {
         crate::pets::CreateRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /multi` (operation `multiTagged`).
@@ -51,6 +53,7 @@ impl Pets {
     pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
         crate::pets::MultiTaggedRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -62,6 +65,7 @@ pub struct ListRequest {
     pub(crate) kind: crate::types::Kind,
     pub(crate) limit: ::std::option::Option<i32>,
     pub(crate) session: ::std::option::Option<::std::string::String>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl ListRequest {
     /// Sets the `limit` parameter.
@@ -75,6 +79,11 @@ impl ListRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.session = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -98,6 +107,7 @@ impl ListRequest {
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .cookie("session", &self.session, true)
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -141,8 +151,14 @@ impl ::std::future::IntoFuture for ListRequest {
 pub struct CreateRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Pet,
+    pub(crate) options: crate::RequestOptions,
 }
 impl CreateRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -162,6 +178,7 @@ impl CreateRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
             .security(&[]);
         let call = call.json(&self.body);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
@@ -197,8 +214,14 @@ impl ::std::future::IntoFuture for CreateRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct MultiTaggedRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl MultiTaggedRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -214,6 +237,7 @@ impl MultiTaggedRequest {
     > {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

@@ -25,6 +25,7 @@ impl Photos {
         crate::pets::photos::GetPetsPetIdRequest {
             client: self.client(),
             pet_id: pet_id.into(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -34,8 +35,14 @@ impl Photos {
 pub struct GetPetsPetIdRequest {
     pub(crate) client: crate::Client,
     pub(crate) pet_id: ::std::string::String,
+    pub(crate) options: crate::RequestOptions,
 }
 impl GetPetsPetIdRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -55,6 +62,7 @@ impl GetPetsPetIdRequest {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
             .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
+        let call = call.options(self.options);
         let response = self.client.core().send(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<

@@ -62,6 +62,19 @@ impl Credentials {
         self.0.get(id)
     }
 
+    pub(crate) fn has(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds (replacing) every credential of `other`.
+    pub(crate) fn extend(&mut self, other: &Credentials) {
+        self.0.extend(other.0.iter().map(|(k, v)| (*k, v.clone())));
+    }
+
     /// The first alternative whose schemes all have a credential. An empty list of
     /// alternatives, or an empty alternative, needs none.
     pub(crate) fn choose<'s>(&self, alternatives: &'s [&'s [Scheme]]) -> Option<&'s [Scheme]> {

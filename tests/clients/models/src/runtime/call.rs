@@ -201,7 +201,7 @@ pub(crate) enum Body {
 }
 
 /// A call under construction.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Call {
     pub(crate) method: reqwest::Method,
     pub(crate) path: String,
@@ -211,7 +211,13 @@ pub(crate) struct Call {
     pub(crate) body: Option<(Body, String)>,
     pub(crate) security: &'static [&'static [Scheme]],
     /// How the call is retried, from `x-speakeasy-retries`.
-    pub(crate) retry: Option<&'static super::retry::Retry>,
+    pub(crate) retry: Option<super::retry::Retry>,
+    /// The operation's timeout, from `x-speakeasy-timeout`.
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// What a success does to the session.
+    pub(crate) session: Option<super::session::SessionRole>,
+    /// The caller's overrides.
+    pub(crate) options: super::options::RequestOptions,
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
 }
@@ -228,6 +234,9 @@ impl Call {
             body: None,
             security: &[],
             retry: None,
+            timeout: None,
+            session: None,
+            options: super::options::RequestOptions::default(),
             invalid: None,
         }
     }
@@ -326,8 +335,26 @@ impl Call {
     }
 
     /// Retries the call as the operation's `x-speakeasy-retries` says.
-    pub(crate) fn retry(mut self, policy: &'static super::retry::Retry) -> Self {
+    pub(crate) fn retry(mut self, policy: super::retry::Retry) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The operation's timeout in milliseconds (`x-speakeasy-timeout`).
+    pub(crate) fn timeout_ms(mut self, ms: u64) -> Self {
+        self.timeout = Some(std::time::Duration::from_millis(ms));
+        self
+    }
+
+    /// What a success does to the session.
+    pub(crate) fn session(mut self, role: super::session::SessionRole) -> Self {
+        self.session = Some(role);
+        self
+    }
+
+    /// The caller's overrides.
+    pub(crate) fn options(mut self, options: super::options::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 

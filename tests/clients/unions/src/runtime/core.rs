@@ -6,9 +6,12 @@
 use super::auth::{Credentials, KeyLocation, Scheme, Secret, base64};
 use super::call::{Body, Call};
 use super::error::{BuildError, Error, RawResponse};
+use super::options::Retries;
+use super::session::{Session, SessionRole, SessionSpec, SessionTokens, TokenStore};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// Configuration collected by the generated `ClientBuilder`.
 #[derive(Clone, Default)]
@@ -19,6 +22,9 @@ pub(crate) struct CoreBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     no_retries: bool,
+    session: Option<&'static SessionSpec>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    tokens: Option<SessionTokens>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -56,6 +62,19 @@ impl CoreBuilder {
         self.no_retries = true;
     }
 
+    /// The API's sessions (generated from `x-sdkforge-session`).
+    pub(crate) fn session(&mut self, spec: &'static SessionSpec) {
+        self.session = Some(spec);
+    }
+
+    pub(crate) fn token_store(&mut self, store: Arc<dyn TokenStore>) {
+        self.token_store = Some(store);
+    }
+
+    pub(crate) fn session_tokens(&mut self, tokens: SessionTokens) {
+        self.tokens = Some(tokens);
+    }
+
     /// Builds the core; `default_url` is used when no base URL was set.
     pub(crate) fn build(self, default_url: Option<String>) -> Result<Core, BuildError> {
         let url = self
@@ -76,12 +95,20 @@ impl CoreBuilder {
                 b.build().map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?
             }
         };
+        let session = self.session.map(|spec| {
+            let store = self.token_store.unwrap_or_else(|| Arc::new(super::session::MemoryTokenStore::new()));
+            if let Some(tokens) = self.tokens {
+                store.save(Some(tokens));
+            }
+            Session::new(spec, store)
+        });
         Ok(Core {
             http,
             base_url: url.trim_end_matches('/').to_string(),
             credentials: self.credentials,
             timeout: self.timeout,
             retries: !self.no_retries,
+            session,
         })
     }
 }
@@ -93,6 +120,7 @@ pub(crate) struct Core {
     credentials: Credentials,
     timeout: Option<Duration>,
     retries: bool,
+    session: Option<Session>,
 }
 
 impl fmt::Debug for Core {
@@ -102,6 +130,7 @@ impl fmt::Debug for Core {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("session", &self.session)
             .finish_non_exhaustive()
     }
 }
@@ -128,17 +157,87 @@ impl Core {
         &self.base_url
     }
 
-    /// Sends a call, retrying as its policy says, and reads the whole response. Statuses are
-    /// not interpreted here.
+    /// The session, when the API has one.
+    pub(crate) fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// Sends a call and reads the whole response; statuses are not interpreted here, except
+    /// by the session: a call the session signs is renewed ahead of expiry, a 401 for an
+    /// expired token is renewed once and the call sent once more, tokens in the response of a
+    /// token-issuing call are stored, and a successful logout forgets the tokens that signed it.
     pub(crate) async fn send<E>(&self, mut call: Call) -> Result<RawResponse, Error<E>> {
         if let Some(reason) = call.invalid.take() {
             return Err(Error::InvalidRequest(reason));
         }
-        let policy = call.retry.filter(|_| self.retries);
+        let session = self.session.as_ref();
+        let signing = session.filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
+        let mut tokens = signing.and_then(Session::tokens);
+        if let (Some(s), Some(t)) = (signing, &tokens) {
+            if Session::expiring(t, SystemTime::now()) && s.can_refresh(t) {
+                self.refresh(s, &t.access_token).await;
+                tokens = s.tokens();
+            }
+        }
+        let access = |t: &Option<SessionTokens>| t.as_ref().map(|t| t.access_token.clone());
+        let mut response = self.exchange(&call, access(&tokens).as_deref()).await?;
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            if let (Some(s), Some(t)) = (signing, &tokens) {
+                if s.can_refresh(t) && Session::refresh_may_help(t, SystemTime::now()) && self.refresh(s, &t.access_token).await {
+                    tokens = s.tokens();
+                    response = self.exchange(&call, access(&tokens).as_deref()).await?;
+                }
+            }
+        }
+        if response.status().is_success() {
+            match (call.session, session) {
+                (Some(SessionRole::Issues), Some(s)) => {
+                    s.issue(response.body()).await;
+                }
+                (Some(SessionRole::Ends), Some(s)) => {
+                    if let Some(t) = &tokens {
+                        s.end(&t.access_token).await;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(response)
+    }
+
+    /// Renews the session whose access token is `stale`; one refresh at a time, and none when
+    /// another call has already renewed it. Returns whether the session now has other tokens.
+    async fn refresh(&self, session: &Session, stale: &str) -> bool {
+        let Some((_guard, refresh_token)) = session.begin_refresh(stale).await else {
+            return session.tokens().is_some_and(|t| t.access_token != stale);
+        };
+        let Some(spec) = &session.spec.refresh else { return false };
+        let Ok(method) = reqwest::Method::from_bytes(spec.method.as_bytes()) else { return false };
+        let mut body = serde_json::Map::new();
+        body.insert(spec.field.to_string(), serde_json::Value::String(refresh_token.clone()));
+        let call = Call::new(method, spec.path).security(spec.security).json(&body);
+        match self.exchange::<()>(&call, None).await {
+            Ok(r) if r.status().is_success() => session.finish_refresh(r.body(), refresh_token),
+            Ok(r) if r.status().is_client_error() => {
+                // The refresh token was refused: the session cannot continue.
+                session.refused(stale);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Sends a call, retrying as its policy says, and reads the whole response.
+    async fn exchange<E>(&self, call: &Call, session_token: Option<&str>) -> Result<RawResponse, Error<E>> {
+        let policy = match call.options.retries {
+            Some(Retries::Off) => None,
+            Some(Retries::With(backoff)) => Some(backoff.policy(call.retry)),
+            None => call.retry.filter(|_| self.retries),
+        };
         let started = std::time::Instant::now();
         let mut attempt = 0u32;
         loop {
-            let result = self.build(&call)?.send().await;
+            let result = self.build(call, session_token)?.send().await;
             let Some(policy) = policy else { return Ok(read(result?).await?) };
             let elapsed = started.elapsed();
             let budget = Duration::from_millis(policy.max_elapsed_ms);
@@ -164,17 +263,31 @@ impl Core {
 
     /// One attempt's request. Built anew for every attempt, from owned parts, so a retried
     /// request carries the same body.
-    fn build<E>(&self, call: &Call) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn build<E>(&self, call: &Call, session_token: Option<&str>) -> Result<reqwest::RequestBuilder, Error<E>> {
         let mut query = call.query.clone();
         let mut cookies = call.cookies.clone();
         let mut headers = HeaderMap::new();
-        for (name, value) in &call.headers {
+        for (name, value) in call.headers.iter().chain(&call.options.headers) {
             let (n, v) = header_pair(name, value)?;
             headers.append(n, v);
         }
-        if let Some(schemes) = self.credentials.choose(call.security) {
+        // The client's credentials, the session's token over them, the call's over both.
+        let overridden;
+        let credentials = match (&self.session, session_token) {
+            (None, _) | (_, None) if call.options.credentials.is_empty() => &self.credentials,
+            (session, token) => {
+                let mut c = self.credentials.clone();
+                if let (Some(s), Some(t)) = (session, token) {
+                    c.set(s.spec.scheme, Secret::Token(t.to_string()));
+                }
+                c.extend(&call.options.credentials);
+                overridden = c;
+                &overridden
+            }
+        };
+        if let Some(schemes) = credentials.choose(call.security) {
             for scheme in schemes {
-                let Some(secret) = self.credentials.get(scheme.id()) else { continue };
+                let Some(secret) = credentials.get(scheme.id()) else { continue };
                 match (scheme, secret) {
                     (Scheme::Bearer { .. }, Secret::Token(t)) => {
                         let (n, mut v) = header_pair("authorization", &format!("Bearer {t}"))?;
@@ -212,7 +325,7 @@ impl Core {
             headers.insert(n, v);
         }
         let mut request = self.http.request(call.method.clone(), url).headers(headers);
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = call.options.timeout.or(self.timeout).or(call.timeout) {
             request = request.timeout(timeout);
         }
         if let Some((body, content_type)) = &call.body {
