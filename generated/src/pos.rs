@@ -178,6 +178,12 @@ impl LoginWithEmailRequest {
         crate::Response<crate::types::PosLoginWithEmailResponse>,
         crate::Error<crate::errors::PosLoginWithEmailError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/email",
@@ -185,8 +191,15 @@ impl LoginWithEmailRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithEmailResponse>,
+        crate::Error<crate::errors::PosLoginWithEmailError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithEmailResponse,
@@ -261,6 +274,12 @@ impl LoginWithPhoneRequest {
         crate::Response<crate::types::PosLoginWithPhoneResponse>,
         crate::Error<crate::errors::PosLoginWithPhoneError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/phone",
@@ -268,8 +287,15 @@ impl LoginWithPhoneRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithPhoneResponse>,
+        crate::Error<crate::errors::PosLoginWithPhoneError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithPhoneResponse,
@@ -344,6 +370,12 @@ impl LoginWithWhatsappRequest {
         crate::Response<crate::types::PosLoginWithWhatsappResponse>,
         crate::Error<crate::errors::PosLoginWithWhatsappError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/whatsapp",
@@ -351,8 +383,15 @@ impl LoginWithWhatsappRequest {
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithWhatsappResponse>,
+        crate::Error<crate::errors::PosLoginWithWhatsappError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithWhatsappResponse,
@@ -424,6 +463,12 @@ impl VerifyOtpRequest {
         crate::Response<crate::types::PosVerifyOtpResponse>,
         crate::Error<crate::errors::PosVerifyOtpError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/verify-otp",
@@ -431,8 +476,15 @@ impl VerifyOtpRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosVerifyOtpResponse>,
+        crate::Error<crate::errors::PosVerifyOtpError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosVerifyOtpResponse,
@@ -500,6 +552,12 @@ impl RefreshAccessTokenRequest {
         crate::Response<crate::types::PosRefreshAccessTokenResponse>,
         crate::Error<crate::errors::PosRefreshAccessTokenError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/refresh-token",
@@ -507,8 +565,15 @@ impl RefreshAccessTokenRequest {
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosRefreshAccessTokenResponse>,
+        crate::Error<crate::errors::PosRefreshAccessTokenError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosRefreshAccessTokenResponse,
@@ -572,14 +637,27 @@ impl PairDeviceRequest {
         crate::Response<crate::types::PosPairDeviceResponse>,
         crate::Error<crate::errors::PosPairDeviceError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/pair-device",
             )
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosPairDeviceResponse>,
+        crate::Error<crate::errors::PosPairDeviceError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosPairDeviceResponse,
@@ -651,11 +729,24 @@ impl LogoutRequest {
         crate::Response<crate::types::PosLogoutResponse>,
         crate::Error<crate::errors::PosLogoutError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pos/auth/logout")
             .security(&[&[crate::client::AUTHORIZATION]]);
         let call = call.session(crate::runtime::SessionRole::Ends);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLogoutResponse>,
+        crate::Error<crate::errors::PosLogoutError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLogoutResponse,

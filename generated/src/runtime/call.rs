@@ -218,6 +218,8 @@ pub(crate) struct Call {
     pub(crate) session: Option<super::session::SessionRole>,
     /// The caller's overrides.
     pub(crate) options: super::options::RequestOptions,
+    /// A whole URL that replaces the base URL, path and query (a next page's URL).
+    pub(crate) url: Option<String>,
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
 }
@@ -237,6 +239,7 @@ impl Call {
             timeout: None,
             session: None,
             options: super::options::RequestOptions::default(),
+            url: None,
             invalid: None,
         }
     }

@@ -14,6 +14,7 @@ mod call;
 mod core;
 mod error;
 mod options;
+mod paging;
 mod retry;
 mod session;
 
@@ -23,6 +24,7 @@ pub(crate) use self::core::{Core, CoreBuilder};
 pub(crate) use self::retry::Retry;
 pub use self::options::{Backoff, RequestOptions};
 pub use self::session::{MemoryTokenStore, SessionTokens, TokenStore};
+pub(crate) use self::paging::{Input, InputPlace, PageKind, Pager, items, pages};
 pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 pub(crate) use self::error::header_value;

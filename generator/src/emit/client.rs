@@ -78,6 +78,11 @@ pub fn client_file(api: &Api) -> TokenStream {
                 &self.core
             }
 
+            #[allow(dead_code)]
+            pub(crate) fn core_arc(&self) -> Arc<Core> {
+                self.core.clone()
+            }
+
             fn client(&self) -> Client {
                 self.clone()
             }

@@ -2,6 +2,8 @@
 //! per operation that describes the call to the runtime.
 
 use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
+use crate::ir::jsonpath::PathStep;
+use crate::ir::pagination::{InputPlace, PageInput, Pagination, PaginationKind};
 use crate::ir::session::SessionRole;
 use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -195,7 +197,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
-    let send_body = send_body(api, op);
+    let (into_call, decode) = send_body(api, op);
+    let paging = op.pagination.as_ref().map(|p| paging(op, p));
     let with_headers = op.headers_struct.as_ref().map(|h| {
         let h = ident(h);
         quote! {
@@ -235,8 +238,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
             pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
-                #send_body
+                let client = self.client.clone();
+                let response = client.core().send(self.into_call()).await?;
+                Self::decode(response)
             }
+            #paging
+            #into_call
+            #decode
         }
         impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#ok, crate::Error<crate::errors::#err>>;
@@ -248,7 +256,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+/// The `into_call` and `decode` functions of a request builder.
+fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let method = format_ident!("{}", op.method);
@@ -332,19 +341,95 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         };
         quote!(let call = call.session(crate::runtime::SessionRole::#role);)
     });
+    let into_call = quote! {
+        #[doc = " The call as the runtime sends it."]
+        fn into_call(self) -> crate::runtime::Call {
+            let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
+                #(#params)*
+                .security(#security);
+            #retry
+            #timeout
+            #session
+            #body
+            call.options(self.options)
+        }
+    };
+    let decode = quote! {
+        #[doc = " The documented meaning of a response."]
+        fn decode(response: crate::runtime::RawResponse) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
+            body.map(|body| crate::Response { status, headers, body })
+        }
+    };
+    (into_call, decode)
+}
+
+/// `pages()` and `items()` of an operation with `x-speakeasy-pagination`.
+fn paging(op: &Operation, p: &Pagination) -> TokenStream {
+    let ok = ok_type(op);
+    let err = ident(&op.error_enum);
+    let steps = |path: &Option<Vec<PathStep>>| match path {
+        Some(path) => {
+            let steps = path.iter().map(|s| match s {
+                PathStep::Key(k) => quote!(crate::runtime::Step::Key(#k)),
+                PathStep::Index(i) => quote!(crate::runtime::Step::Index(#i)),
+            });
+            quote!(::std::option::Option::Some(&[#(#steps),*]))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let input = |i: &Option<PageInput>| match i {
+        Some(PageInput { name, place }) => {
+            let place = match place {
+                InputPlace::Query => quote!(Query),
+                InputPlace::Header => quote!(Header),
+                InputPlace::Body => quote!(Body),
+            };
+            quote!(::std::option::Option::Some(crate::runtime::Input { name: #name, place: crate::runtime::InputPlace::#place }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let kind = match p.kind {
+        PaginationKind::OffsetLimit => quote!(OffsetLimit),
+        PaginationKind::Cursor => quote!(Cursor),
+        PaginationKind::Url => quote!(Url),
+    };
+    let (page, offset, limit, cursor) = (input(&p.page), input(&p.offset), input(&p.limit), input(&p.cursor));
+    let (results, num_pages, next_cursor, next_url) = (steps(&p.results), steps(&p.num_pages), steps(&p.next_cursor), steps(&p.next_url));
+    let item = p.item.as_ref().map_or(quote!(::serde_json::Value), type_tokens);
+    let ends = match p.kind {
+        PaginationKind::OffsetLimit => "a page without items, a page shorter than the limit sent, or the last page number",
+        PaginationKind::Cursor => "a response without a next cursor (or with the same one)",
+        PaginationKind::Url => "a response without a next URL",
+    };
+    let pages_doc = format!(" Every page, starting with this request's, until {ends}. An error ends the stream after it is yielded.");
+    let items_doc = " Every item of every page, in order (see [`pages`](Self::pages) for where it stops).";
     quote! {
-        let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
-            #(#params)*
-            .security(#security);
-        #retry
-        #timeout
-        #session
-        #body
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
-        body.map(|body| crate::Response { status, headers, body })
+        fn pager() -> &'static crate::runtime::Pager {
+            static PAGER: crate::runtime::Pager = crate::runtime::Pager {
+                kind: crate::runtime::PageKind::#kind,
+                page: #page,
+                offset: #offset,
+                limit: #limit,
+                cursor: #cursor,
+                results: #results,
+                num_pages: #num_pages,
+                next_cursor: #next_cursor,
+                next_url: #next_url,
+            };
+            &PAGER
+        }
+        #[doc = #pages_doc]
+        pub fn pages(self) -> impl crate::Stream<Item = ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>>> + Send + 'static {
+            let core = self.client.core_arc();
+            crate::runtime::pages(core, self.into_call(), Self::pager(), Self::decode)
+        }
+        #[doc = #items_doc]
+        pub fn items(self) -> impl crate::Stream<Item = ::std::result::Result<#item, crate::Error<crate::errors::#err>>> + Send + 'static {
+            let core = self.client.core_arc();
+            crate::runtime::items(core, self.into_call(), Self::pager(), Self::decode)
+        }
     }
 }
 

@@ -22,6 +22,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/options.rs", include_str!("../runtime/options.rs")),
+    ("src/runtime/paging.rs", include_str!("../runtime/paging.rs")),
     ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/runtime/session.rs", include_str!("../runtime/session.rs")),
 ];
@@ -96,6 +97,7 @@ fn cargo_toml(api: &Api) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
+         futures-util = {{ version = \"0.3\", default-features = false, features = [\"alloc\"] }}\n\
          percent-encoding = \"2\"\n\
          reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
@@ -162,6 +164,12 @@ fn lib_file(api: &Api) -> TokenStream {
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A status the document does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received.\n");
     let docs = util::trusted_inner_docs(&text);
+    let paging_exports = api.operations.iter().any(|o| o.pagination.is_some()).then(|| {
+        quote! {
+            #[doc = " Streams of pages and items; `StreamExt::next` takes the next one."]
+            pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+        }
+    });
     let session_exports = api.session.as_ref().map(|_| {
         quote! {
             pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
@@ -190,6 +198,7 @@ fn lib_file(api: &Api) -> TokenStream {
         pub use client::{Client, ClientBuilder, Server};
         pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, RawResponse, RequestOptions, Response};
         #session_exports
+        #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
     }

@@ -9,6 +9,7 @@
 pub mod jsonpath;
 pub mod naming;
 mod operations;
+pub mod pagination;
 pub mod session;
 pub mod speakeasy;
 mod types;
@@ -216,6 +217,9 @@ pub struct Operation {
     /// document).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
+    /// How its pages follow each other (`x-speakeasy-pagination`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<pagination::Pagination>,
 }
 
 /// A link to documentation elsewhere.

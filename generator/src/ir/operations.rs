@@ -27,7 +27,7 @@ pub struct CrateNames {
 const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
 
 /// Methods of every request builder, which parameters may not be named.
-const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body", "options", "send_with_response", "send_with_headers"];
+const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body", "options", "send_with_response", "send_with_headers", "into_call", "decode"];
 
 /// An operation that survived `x-speakeasy-ignore`, before its details are lowered.
 struct Pending<'a> {
@@ -72,6 +72,14 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
+    for (p, op) in pending.iter().zip(operations.iter_mut()) {
+        let mut pagination = super::pagination::lower(&p.op.extensions, op, &type_defs, &mut diags);
+        if let Some(pg) = &mut pagination {
+            let item = super::pagination::item_type(pg, op, &type_defs);
+            pg.item = item;
+        }
+        op.pagination = pagination;
+    }
     let session = super::session::lower(&doc.extensions, &mut operations, &security_schemes, &type_defs, &mut diags);
     type_defs.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -361,6 +369,7 @@ fn lower_operation<'a>(
         security,
         session: None,
         timeout_ms,
+        pagination: None,
     }
 }
 
@@ -489,6 +498,11 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
     }
     let mut seen = Vec::new();
     let mut ns = Namespace::with_reserved(BUILDER_METHODS);
+    if p.op.extensions.contains_key("x-speakeasy-pagination") {
+        for name in ["pages", "items", "into_call", "decode", "pager"] {
+            ns.claim(name);
+        }
+    }
     let mut out: Vec<Param> = Vec::new();
     for (r, at) in all {
         let resolved = match resolve(doc, r, &at) {

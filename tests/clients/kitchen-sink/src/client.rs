@@ -93,6 +93,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -239,10 +243,23 @@ impl EchoRequest {
         crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
         crate::Error<crate::errors::EchoError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
+        crate::Error<crate::errors::EchoError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::collections::BTreeMap<::std::string::String, i64>,
@@ -294,6 +311,12 @@ impl FlakyRequest {
         crate::Response<()>,
         crate::Error<crate::errors::FlakyError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/flaky")
             .security(&[&[crate::client::BASIC_AUTH]]);
         const RETRY: crate::runtime::Retry = crate::runtime::Retry {
@@ -306,8 +329,15 @@ impl FlakyRequest {
         };
         let call = call.retry(RETRY);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::FlakyError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> = match response
             .status()
@@ -363,10 +393,23 @@ impl PingRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PingError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PingError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::PingError>> = ::std::result::Result::Ok(());
         body.map(|body| crate::Response {
@@ -411,10 +454,23 @@ impl HealthCheckRequest {
         crate::Response<()>,
         crate::Error<crate::errors::HealthCheckError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/health")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::HealthCheckError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),

@@ -44,6 +44,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -194,6 +198,12 @@ impl DeleteResultRequest {
         crate::Response<()>,
         crate::Error<crate::errors::DeleteResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::DELETE,
                 "/results/{group}/{id}",
@@ -202,8 +212,15 @@ impl DeleteResultRequest {
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::DeleteResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -282,6 +299,12 @@ impl PatchResultRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PatchResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::PATCH,
                 "/results/{group}/{id}",
@@ -291,8 +314,15 @@ impl PatchResultRequest {
             .query("dryRun", &self.dry_run, crate::runtime::Style::Form, true)
             .security(&[]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PatchResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -366,11 +396,24 @@ impl PutResultRequest {
         crate::Response<crate::types::Result>,
         crate::Error<crate::errors::PutResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/results")
             .security(&[]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Result>,
+        crate::Error<crate::errors::PutResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Result,
@@ -428,11 +471,24 @@ impl PostErrorRequest {
         crate::Response<crate::types::ApiFailure>,
         crate::Error<crate::errors::PostErrorError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/errors")
             .security(&[]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::ApiFailure>,
+        crate::Error<crate::errors::PostErrorError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::ApiFailure,

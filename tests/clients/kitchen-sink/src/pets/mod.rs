@@ -102,13 +102,26 @@ impl ListRequest {
         crate::Response<::std::vec::Vec<crate::types::Pet>>,
         crate::Error<crate::errors::PetsListError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets")
             .query("kind", &self.kind, crate::runtime::Style::Form, true)
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .cookie("session", &self.session, true)
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<crate::types::Pet>>,
+        crate::Error<crate::errors::PetsListError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Pet>,
@@ -175,11 +188,24 @@ impl CreateRequest {
         crate::Response<crate::types::PetsCreateSuccess>,
         crate::Error<crate::errors::PetsCreateError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
             .security(&[]);
         let call = call.json(&self.body);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PetsCreateSuccess>,
+        crate::Error<crate::errors::PetsCreateError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PetsCreateSuccess,
@@ -235,10 +261,23 @@ impl MultiTaggedRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PetsMultiTaggedError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PetsMultiTaggedError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),

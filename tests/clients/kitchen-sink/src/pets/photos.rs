@@ -59,11 +59,24 @@ impl GetPetsPetIdRequest {
         crate::Response<::std::string::String>,
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
             .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let call = call.options(self.options);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::string::String>,
+        crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::string::String,

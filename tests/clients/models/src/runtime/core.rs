@@ -285,7 +285,25 @@ impl Core {
                 &overridden
             }
         };
-        if let Some(schemes) = credentials.choose(call.security) {
+        // A next-page URL the server gave replaces base URL, path and query; credentials are
+        // only sent when it stays on the API's origin.
+        let (mut url, same_origin) = match &call.url {
+            Some(next) => {
+                let base = reqwest::Url::parse(&format!("{}/", self.base_url))
+                    .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+                let url = base.join(next).map_err(|e| Error::InvalidRequest(format!("invalid next-page URL `{next}`: {e}")))?;
+                let same = url.origin() == base.origin();
+                query.clear();
+                (url, same)
+            }
+            None => {
+                let url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
+                    .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+                (url, true)
+            }
+        };
+        let chosen = if same_origin { credentials.choose(call.security) } else { None };
+        if let Some(schemes) = chosen {
             for scheme in schemes {
                 let Some(secret) = credentials.get(scheme.id()) else { continue };
                 match (scheme, secret) {
@@ -313,8 +331,7 @@ impl Core {
                 }
             }
         }
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
-            .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
