@@ -102,7 +102,10 @@ fn cargo_toml(api: &Api) -> String {
          reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
-         tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n",
+         tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n\
+         \n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         source = api.source_name,
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
