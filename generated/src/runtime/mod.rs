@@ -17,12 +17,15 @@ mod options;
 mod paging;
 mod retry;
 mod session;
+mod sse;
 
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
-pub(crate) use self::core::{Core, CoreBuilder};
+pub(crate) use self::core::{Core, CoreBuilder, Opened};
 pub(crate) use self::retry::Retry;
 pub use self::options::{Backoff, RequestOptions};
+pub use self::sse::EventStream;
+pub(crate) use self::sse::EventFormat;
 pub use self::session::{MemoryTokenStore, SessionTokens, TokenStore};
 pub(crate) use self::paging::{Input, InputPlace, PageKind, Pager, items, pages};
 pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};

@@ -5,7 +5,7 @@ use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
 use crate::ir::jsonpath::PathStep;
 use crate::ir::pagination::{InputPlace, PageInput, Pagination, PaginationKind};
 use crate::ir::session::SessionRole;
-use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, BodyEncoding, EventStreamInfo, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -26,6 +26,11 @@ fn module_path(path: &[String]) -> TokenStream {
 
 /// The Rust type of a successful call.
 pub fn ok_type(op: &Operation) -> TokenStream {
+    if let Some((_, ty)) = event_stream(op) {
+        let t = type_tokens(ty);
+        let err = ident(&op.error_enum);
+        return quote!(crate::EventStream<#t, crate::errors::#err>);
+    }
     match &op.success {
         Success::Single { ty: Some(t) } => type_tokens(t),
         Success::Single { ty: None } => quote!(()),
@@ -34,6 +39,34 @@ pub fn ok_type(op: &Operation) -> TokenStream {
             quote!(crate::types::#n)
         }
     }
+}
+
+/// The event stream an operation's one success response is, with the event type.
+pub(crate) fn event_stream(op: &Operation) -> Option<(&EventStreamInfo, &TypeRef)> {
+    let Success::Single { ty: Some(ty) } = &op.success else { return None };
+    let mut successes = op.responses.iter().filter(|r| !r.is_error);
+    let only = successes.next()?;
+    if successes.next().is_some() {
+        return None;
+    }
+    only.event_stream.as_ref().map(|e| (e, ty))
+}
+
+/// How the runtime turns events into values: the sentinel, and whether the event type is an
+/// envelope (a struct with a `data` field) or the data itself.
+fn event_format(api: &Api, op: &Operation) -> TokenStream {
+    let Some((info, ty)) = event_stream(op) else { return quote!() };
+    let sentinel = match &info.sentinel {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    };
+    let envelope = match ty {
+        TypeRef::Named(n) => api.types.iter().any(|d| {
+            &d.name == n && matches!(&d.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.wire_name == "data"))
+        }),
+        _ => false,
+    };
+    quote!(crate::runtime::EventFormat { sentinel: #sentinel, envelope: #envelope })
 }
 
 /// Whether a parameter is a method argument (required) rather than a builder setter.
@@ -198,6 +231,26 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let (into_call, decode) = send_body(api, op);
+    let send_with_response = if event_stream(op).is_some() {
+        let format = event_format(api, op);
+        quote! {
+            let client = self.client.clone();
+            match client.core().open(self.into_call()).await? {
+                crate::runtime::Opened::Streaming(response) => {
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let body = crate::runtime::EventStream::live(response, #format);
+                    ::std::result::Result::Ok(crate::Response { status, headers, body })
+                }
+                crate::runtime::Opened::Read(response) => Self::decode(response),
+            }
+        }
+    } else {
+        quote! {
+            let client = self.client.clone();
+            let response = client.core().send(self.into_call()).await?;
+            Self::decode(response)
+        }
+    };
     let paging = op.pagination.as_ref().map(|p| paging(op, p));
     let with_headers = op.headers_struct.as_ref().map(|h| {
         let h = ident(h);
@@ -238,9 +291,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
             pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
-                let client = self.client.clone();
-                let response = client.core().send(self.into_call()).await?;
-                Self::decode(response)
+                #send_with_response
             }
             #paging
             #into_call
@@ -301,7 +352,8 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let security = security_tokens(&op.security);
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
-    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r)).collect();
+    let format = event_format(api, op);
+    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r, &format)).collect();
     if !op.responses.iter().any(|r| !r.is_error) {
         arms.push(quote!(200..=299 => ::std::result::Result::Ok(())));
     }
@@ -311,7 +363,7 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     // Only `default` documented: no status to tell apart, so no `match` at all; without a body
     // the response is not looked at either.
     let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
-        ([only], true) if only.status == Status::Default => single_response(op, only),
+        ([only], true) if only.status == Status::Default => single_response(op, only, &format),
         _ => quote! {
             match response.status().as_u16() {
                 #(#arms,)*
@@ -489,18 +541,18 @@ fn status_pattern(s: Status) -> TokenStream {
 }
 
 /// The expression for the one documented response, without a status match.
-fn single_response(op: &Operation, r: &Response) -> TokenStream {
-    response_expr(op, r)
+fn single_response(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
+    response_expr(op, r, format)
 }
 
-fn response_arm(op: &Operation, r: &Response) -> TokenStream {
+fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
     let pat = status_pattern(r.status);
-    let expr = response_expr(op, r);
+    let expr = response_expr(op, r, format);
     quote!(#pat => #expr)
 }
 
 /// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.
-fn response_expr(op: &Operation, r: &Response) -> TokenStream {
+fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
     let v = ident(&r.variant);
     if r.is_error {
         let e = ident(&op.error_enum);
@@ -514,6 +566,9 @@ fn response_expr(op: &Operation, r: &Response) -> TokenStream {
         return quote!(::std::result::Result::Err(#expr));
     }
     let decoded = match r.body.as_ref().map(|b| b.encoding) {
+        _ if r.event_stream.is_some() && event_stream(op).is_some() => {
+            quote!(::std::result::Result::Ok(crate::runtime::EventStream::from_raw(response, #format)))
+        }
         Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
         Some(BodyEncoding::Text) => quote!(response.into_text()),
         Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(::std::result::Result::Ok(response.into_body())),

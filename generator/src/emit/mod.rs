@@ -25,6 +25,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/paging.rs", include_str!("../runtime/paging.rs")),
     ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/runtime/session.rs", include_str!("../runtime/session.rs")),
+    ("src/runtime/sse.rs", include_str!("../runtime/sse.rs")),
 ];
 
 /// The first lines of every generated Rust file. No version or date, so output only changes
@@ -99,7 +100,7 @@ fn cargo_toml(api: &Api) -> String {
          [dependencies]\n\
          futures-util = {{ version = \"0.3\", default-features = false, features = [\"alloc\"] }}\n\
          percent-encoding = \"2\"\n\
-         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
+         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\", \"stream\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n\
@@ -167,7 +168,7 @@ fn lib_file(api: &Api) -> TokenStream {
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A status the document does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received.\n");
     let docs = util::trusted_inner_docs(&text);
-    let paging_exports = api.operations.iter().any(|o| o.pagination.is_some()).then(|| {
+    let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
         quote! {
             #[doc = " Streams of pages and items; `StreamExt::next` takes the next one."]
             pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
@@ -199,7 +200,7 @@ fn lib_file(api: &Api) -> TokenStream {
         mod runtime;
 
         pub use client::{Client, ClientBuilder, Server};
-        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, RawResponse, RequestOptions, Response};
+        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, RawResponse, RequestOptions, Response};
         #session_exports
         #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]

@@ -334,6 +334,16 @@ pub struct Response {
     pub shared: Option<String>,
     /// For errors: the body field shown by `Display` (`message`).
     pub message_field: Option<MessageField>,
+    /// For a `text/event-stream` success: events, typed by the body's type, read as they arrive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_stream: Option<EventStreamInfo>,
+}
+
+/// How a `text/event-stream` response's events end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventStreamInfo {
+    /// `x-speakeasy-sse-sentinel`: an event whose data is this ends the stream.
+    pub sentinel: Option<String>,
 }
 
 /// A response body.

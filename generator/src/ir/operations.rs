@@ -2,6 +2,7 @@
 //! names (Speakeasy's duplicate-method rule).
 
 use super::naming::{self, Namespace, collision_key};
+use super::speakeasy::ErrorStatus;
 use super::speakeasy;
 use super::types::{SchemaRef, TypeSpace};
 use super::*;
@@ -703,6 +704,39 @@ fn reason_variant(code: u16) -> String {
     reason.to_string()
 }
 
+/// The statuses `x-speakeasy-errors` makes errors for an operation: the paths object's, the
+/// path item's and the operation's lists, each added to the set it inherits (4XX and 5XX at
+/// the top) or replacing it with `override: true`. `None` when no level has the extension.
+fn error_statuses(doc: &OpenAPI, p: &Pending<'_>, diags: &mut Diagnostics) -> Option<Vec<ErrorStatus>> {
+    let item_ext = match doc.paths.paths.get(p.path) {
+        Some(ReferenceOr::Item(item)) => Some(&item.extensions),
+        _ => None,
+    };
+    let item_at = pointer_from(["paths", p.path]);
+    let levels = [(Some(&doc.paths.extensions), "#/paths".to_string()), (item_ext, item_at), (Some(&p.op.extensions), p.pointer.clone())];
+    let mut set: Option<Vec<ErrorStatus>> = None;
+    for (ext, at) in levels {
+        let Some(ext) = ext else { continue };
+        match speakeasy::errors(ext, &at) {
+            Ok(Some(level)) => {
+                let mut inherited = set.take().unwrap_or_else(|| vec![ErrorStatus::Range(4), ErrorStatus::Range(5)]);
+                if level.replace {
+                    inherited.clear();
+                }
+                for s in level.statuses {
+                    if !inherited.contains(&s) {
+                        inherited.push(s);
+                    }
+                }
+                set = Some(inherited);
+            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    set
+}
+
 fn lower_responses<'a>(
     doc: &'a OpenAPI,
     p: &Pending<'a>,
@@ -722,10 +756,14 @@ fn lower_responses<'a>(
         entries.push((Status::Default, "default".to_string(), d));
     }
     let only_default = entries.len() == 1 && entries[0].0 == Status::Default;
-    let is_error = |s: Status| match s {
-        Status::Code(c) => c >= 400,
-        Status::Range(r) => r >= 4,
-        Status::Default => !only_default,
+    let listed = error_statuses(doc, p, diags);
+    let is_error = |s: Status| match (&listed, s) {
+        (None, Status::Code(c)) => c >= 400,
+        (None, Status::Range(r)) => r >= 4,
+        (None, Status::Default) => !only_default,
+        (Some(set), Status::Code(c)) => set.iter().any(|e| *e == ErrorStatus::Code(c) || *e == ErrorStatus::Range(c / 100)),
+        (Some(set), Status::Range(r)) => set.contains(&ErrorStatus::Range(r)),
+        (Some(set), Status::Default) => set.contains(&ErrorStatus::Default),
     };
     let success_count = entries.iter().filter(|(s, ..)| !is_error(*s)).count();
     let mut variants_ok = Namespace::default();
@@ -761,9 +799,22 @@ fn lower_responses<'a>(
                 None if !error && success_count == 1 => format!("{prefix}Response"),
                 None => format!("{prefix}{variant}"),
             };
-            let ty = media_type_ref(types, encoding, media, &schema_at, &hint);
-            ResponseBody { media_type: mt.to_string(), encoding, ty }
+            let sse = !error && mt.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream");
+            let ty = match (&media.schema, sse) {
+                // Each event's type, decoded from the event (data as JSON when it is JSON).
+                (Some(schema), true) => types.lower(SchemaRef::from(schema), &schema_at, &hint),
+                (None, true) => TypeRef::Json,
+                _ => media_type_ref(types, encoding, media, &schema_at, &hint),
+            };
+            let event_stream = sse.then(|| EventStreamInfo {
+                sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string),
+            });
+            (ResponseBody { media_type: mt.to_string(), encoding, ty }, event_stream)
         });
+        let (body, event_stream) = match body {
+            Some((b, e)) => (Some(b), e),
+            None => (None, None),
+        };
         out.push(Response {
             status,
             is_error: error,
@@ -772,6 +823,7 @@ fn lower_responses<'a>(
             body,
             shared: resolved.name.clone(),
             message_field: None,
+            event_stream,
         });
     }
     let successes: Vec<&Response> = out.iter().filter(|r| !r.is_error).collect();

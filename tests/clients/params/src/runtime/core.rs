@@ -135,6 +135,14 @@ impl fmt::Debug for Core {
     }
 }
 
+/// A response to a streaming call.
+pub(crate) enum Opened {
+    /// A success, its body not read yet.
+    Streaming(reqwest::Response),
+    /// Anything else, read whole.
+    Read(RawResponse),
+}
+
 /// Reads a whole response.
 async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
@@ -203,6 +211,23 @@ impl Core {
             }
         }
         Ok(response)
+    }
+
+    /// Sends a call whose success is a stream (server-sent events): a success is returned
+    /// unread, anything else read whole. Signed like any call; not retried, as a stream may
+    /// already have been consumed in part.
+    pub(crate) async fn open<E>(&self, mut call: Call) -> Result<Opened, Error<E>> {
+        if let Some(reason) = call.invalid.take() {
+            return Err(Error::InvalidRequest(reason));
+        }
+        let session = self.session.as_ref().filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
+        let token = session.and_then(Session::tokens).map(|t| t.access_token);
+        let response = self.build(&call, token.as_deref())?.send().await?;
+        if response.status().is_success() {
+            Ok(Opened::Streaming(response))
+        } else {
+            Ok(Opened::Read(read(response).await?))
+        }
     }
 
     /// Renews the session whose access token is `stale`; one refresh at a time, and none when
