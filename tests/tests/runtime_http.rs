@@ -112,3 +112,68 @@ async fn events_arrive_before_the_response_ends() {
     assert!(stream.next().await.is_none());
     server.await.unwrap();
 }
+
+mod oauth2 {
+    use super::*;
+    use fixture_runtime::RequestOptions;
+    use wiremock::matchers::{body_string, header, method};
+
+    fn token_endpoint(token: &str, expires_in: u64) -> Mock {
+        // base64("app-id:s3cret") = YXBwLWlkOnMzY3JldA==
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(header("authorization", "Basic YXBwLWlkOnMzY3JldA=="))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string("grant_type=client_credentials&scope=reports%3Aread"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in})))
+    }
+
+    fn reports(token: &str) -> Mock {
+        Mock::given(path("/reports")).and(header("authorization", format!("Bearer {token}").as_str())).respond_with(ResponseTemplate::new(200).set_body_json(["r1"]))
+    }
+
+    /// The token is fetched once (relative token URL, basic client auth, the scopes operations
+    /// require), cached, and shared by concurrent calls.
+    #[tokio::test]
+    async fn client_credentials_are_exchanged_once_and_cached() {
+        let server = MockServer::start().await;
+        token_endpoint("tok-1", 3600).expect(1).mount(&server).await;
+        reports("tok-1").expect(6).mount(&server).await;
+        let c = Client::builder().base_url(server.uri()).client_credentials("app-id", "s3cret").build().unwrap();
+        let calls: Vec<_> = (0..5).map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.list_reports().send().await })
+        }).collect();
+        for call in calls {
+            assert_eq!(call.await.unwrap().unwrap(), ["r1"]);
+        }
+        c.list_reports().send().await.unwrap();
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    /// A token about to expire is fetched again.
+    #[tokio::test]
+    async fn an_expiring_token_is_renewed() {
+        let server = MockServer::start().await;
+        token_endpoint("short", 5).expect(2).mount(&server).await;
+        reports("short").expect(2).mount(&server).await;
+        let c = Client::builder().base_url(server.uri()).client_credentials("app-id", "s3cret").build().unwrap();
+        c.list_reports().send().await.unwrap();
+        c.list_reports().send().await.unwrap();
+    }
+
+    /// A refused exchange is `Error::Authentication` with the server's reason, never the secret;
+    /// a token given directly (per call) needs no exchange.
+    #[tokio::test]
+    async fn refused_credentials_and_given_tokens() {
+        let server = MockServer::start().await;
+        Mock::given(path("/oauth/token")).respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"}))).mount(&server).await;
+        reports("given").expect(1).mount(&server).await;
+        let c = Client::builder().base_url(server.uri()).client_credentials("app-id", "s3cret").build().unwrap();
+        let err = c.list_reports().send().await.unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Authentication(_)), "{err:?}");
+        assert!(text.contains("invalid_client") && text.contains("401") && !text.contains("s3cret"), "{text}");
+        c.list_reports().options(RequestOptions::new().bearer_token("given")).send().await.expect("a given token is used as is");
+    }
+}

@@ -10,8 +10,10 @@ use quote::{format_ident, quote};
 pub fn client_file(api: &Api) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_const);
     let server = server_enum(&api.servers);
-    let setters = api.security_schemes.iter().map(|s| scheme_setter(s, true));
-    let option_setters: Vec<TokenStream> = api.security_schemes.iter().map(|s| scheme_setter(s, false)).collect();
+    let setters: Vec<TokenStream> =
+        api.security_schemes.iter().flat_map(|s| [Some(scheme_setter(s, true)), client_credentials_setter(s, true)]).flatten().collect();
+    let option_setters: Vec<TokenStream> =
+        api.security_schemes.iter().flat_map(|s| [Some(scheme_setter(s, false)), client_credentials_setter(s, false)]).flatten().collect();
     let option_impl = (!option_setters.is_empty()).then(|| {
         quote! {
             /// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
@@ -156,6 +158,7 @@ fn scheme_const(s: &SecurityScheme) -> TokenStream {
     let value = match &s.kind {
         SecurityKind::Bearer => quote!(Scheme::Bearer { id: #id }),
         SecurityKind::Basic => quote!(Scheme::Basic { id: #id }),
+        SecurityKind::OAuth2 { token_url, scopes } => quote!(Scheme::OAuth2 { id: #id, token_url: #token_url, scopes: &[#(#scopes),*] }),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
                 ApiKeyLocation::Header => quote!(KeyLocation::Header),
@@ -242,6 +245,34 @@ fn session(api: &Api) -> Option<(TokenStream, TokenStream, TokenStream, TokenStr
     Some((constant, setup, builder, client))
 }
 
+/// The client credentials setter of an OAuth2 scheme with that flow.
+fn client_credentials_setter(s: &SecurityScheme, on_builder: bool) -> Option<TokenStream> {
+    let setter = ident(s.client_credentials_setter.as_deref()?);
+    let SecurityKind::OAuth2 { token_url, .. } = &s.kind else { return None };
+    let id = &s.wire_name;
+    let doc = docs(Some(&format!(
+        "The client id and secret for the `{id}` OAuth2 scheme: the client exchanges them at `{token_url}` for an access token (client credentials flow), caches it, and fetches a new one before it expires."
+    )));
+    let args = quote!(client_id: impl ::std::convert::Into<::std::string::String>, client_secret: impl ::std::convert::Into<::std::string::String>);
+    let secret = quote!(crate::runtime::Secret::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
+    Some(if on_builder {
+        quote! {
+            #doc
+            pub fn #setter(mut self, #args) -> Self {
+                self.core.credential(#id, #secret);
+                self
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn #setter(self, #args) -> Self {
+                self.credential(#id, #secret)
+            }
+        }
+    })
+}
+
 /// The credential setter of a scheme, on the `ClientBuilder` or on `RequestOptions`.
 fn scheme_setter(s: &SecurityScheme, on_builder: bool) -> TokenStream {
     let setter = ident(&s.setter);
@@ -249,6 +280,7 @@ fn scheme_setter(s: &SecurityScheme, on_builder: bool) -> TokenStream {
     let what = match &s.kind {
         SecurityKind::Bearer => format!("The bearer token for the `{id}` scheme (sent as `Authorization: Bearer <token>`)."),
         SecurityKind::Basic => format!("The user name and password for the `{id}` scheme (HTTP basic auth)."),
+        SecurityKind::OAuth2 { .. } => format!("An access token for the `{id}` OAuth2 scheme (sent as `Authorization: Bearer <token>`), instead of client credentials."),
         SecurityKind::ApiKey { location, name } => {
             let place = match location {
                 ApiKeyLocation::Header => "header",

@@ -21,6 +21,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/oauth.rs", include_str!("../runtime/oauth.rs")),
     ("src/runtime/options.rs", include_str!("../runtime/options.rs")),
     ("src/runtime/paging.rs", include_str!("../runtime/paging.rs")),
     ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),

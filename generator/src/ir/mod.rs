@@ -105,6 +105,10 @@ pub struct SecurityScheme {
     pub const_name: String,
     /// Name of the `ClientBuilder` method that sets its credential (`api_key`).
     pub setter: String,
+    /// For OAuth2 with a client credentials flow: the method that sets the client id and
+    /// secret (`client_credentials`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_credentials_setter: Option<String>,
     /// How the credential is sent.
     pub kind: SecurityKind,
     /// `description`.
@@ -119,6 +123,15 @@ pub enum SecurityKind {
     Bearer,
     /// `Authorization: Basic base64(user:password)`.
     Basic,
+    /// OAuth2 with a client credentials flow: a bearer token, given or fetched from the token
+    /// URL with a client id and secret.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// `flows.clientCredentials.tokenUrl`.
+        token_url: String,
+        /// Scopes the operations require of this scheme, sorted.
+        scopes: Vec<String>,
+    },
     /// An API key in a header, query parameter or cookie.
     ApiKey {
         /// Where it goes.

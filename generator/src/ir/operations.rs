@@ -925,13 +925,17 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
                 };
                 (SecurityKind::ApiKey { location, name: name.clone() }, description)
             }
+            S::OAuth2 { flows: openapiv3::OAuth2Flows { client_credentials: Some(cc), .. }, description, .. } => {
+                (SecurityKind::OAuth2 { token_url: cc.token_url.clone(), scopes: required_scopes(doc, wire) }, description)
+            }
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description),
         };
         lowered.push((wire.clone(), const_name.clone(), kind, description.clone()));
     }
     // Setter names: the plain name when a kind is used by one scheme only, else per scheme.
     let count = |pred: &dyn Fn(&SecurityKind) -> bool| lowered.iter().filter(|(_, _, k, _)| pred(k)).count();
-    let bearers = count(&|k| matches!(k, SecurityKind::Bearer));
+    let bearers = count(&|k| matches!(k, SecurityKind::Bearer | SecurityKind::OAuth2 { .. }));
+    let oauths = count(&|k| matches!(k, SecurityKind::OAuth2 { .. }));
     let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
     let basics = count(&|k| matches!(k, SecurityKind::Basic));
     let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens"]);
@@ -939,17 +943,29 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
         .into_iter()
         .map(|(wire_name, const_name, kind, description)| {
             let plain = naming::snake(&wire_name, "scheme");
+            let client_credentials_setter = match &kind {
+                SecurityKind::OAuth2 { .. } if oauths == 1 => Some(setters.claim("client_credentials")),
+                SecurityKind::OAuth2 { .. } => Some(setters.claim(&format!("{}_client_credentials", naming::unraw(&plain)))),
+                _ => None,
+            };
             let setter = match &kind {
-                SecurityKind::Bearer if bearers == 1 => "bearer_token".to_string(),
-                SecurityKind::Bearer => format!("{}_token", naming::unraw(&plain)),
+                SecurityKind::Bearer | SecurityKind::OAuth2 { .. } if bearers == 1 => "bearer_token".to_string(),
+                SecurityKind::Bearer | SecurityKind::OAuth2 { .. } => format!("{}_token", naming::unraw(&plain)),
                 SecurityKind::ApiKey { .. } if keys == 1 => "api_key".to_string(),
                 SecurityKind::ApiKey { .. } => plain,
                 SecurityKind::Basic if basics == 1 => "basic_auth".to_string(),
                 SecurityKind::Basic => format!("{}_basic_auth", naming::unraw(&plain)),
             };
-            SecurityScheme { setter: setters.claim(&setter), wire_name, const_name, kind, description }
+            SecurityScheme { setter: setters.claim(&setter), client_credentials_setter, wire_name, const_name, kind, description }
         })
         .collect()
+}
+
+/// The scopes operations (and the document's default) require of a scheme, sorted and unique.
+fn required_scopes(doc: &OpenAPI, scheme: &str) -> Vec<String> {
+    let reqs = doc.security.iter().flatten().chain(doc.operations().flat_map(|(_, _, op)| op.security.iter().flatten()));
+    let scopes: std::collections::BTreeSet<String> = reqs.filter_map(|r| r.get(scheme)).flatten().cloned().collect();
+    scopes.into_iter().collect()
 }
 
 fn lower_servers(doc: &OpenAPI) -> Vec<Server> {

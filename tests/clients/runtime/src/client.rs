@@ -6,6 +6,12 @@ use crate::runtime::{BuildError, Core, CoreBuilder};
 #[allow(unused_imports)]
 use crate::runtime::{KeyLocation, Scheme};
 use ::std::sync::Arc;
+/// The `oauth` security scheme.
+pub(crate) const OAUTH: Scheme = Scheme::OAuth2 {
+    id: "oauth",
+    token_url: "/oauth/token",
+    scopes: &["reports:read"],
+};
 /// The servers of the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Server {
@@ -26,6 +32,30 @@ impl ::std::default::Default for Server {
     /// The first server of the document, with its variables' defaults.
     fn default() -> Self {
         Self::Server1
+    }
+}
+/// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+impl crate::RequestOptions {
+    /// An access token for the `oauth` OAuth2 scheme (sent as `Authorization: Bearer <token>`), instead of client credentials.
+    pub fn bearer_token(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential("oauth", crate::runtime::Secret::Token(value.into()))
+    }
+    /// The client id and secret for the `oauth` OAuth2 scheme: the client exchanges them at `/oauth/token` for an access token (client credentials flow), caches it, and fetches a new one before it expires.
+    pub fn client_credentials(
+        self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential(
+            "oauth",
+            crate::runtime::Secret::ClientCredentials {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            },
+        )
     }
 }
 /// A client of the Runtime fixture.
@@ -117,6 +147,18 @@ impl Client {
             options: ::std::default::Default::default(),
         }
     }
+    /// Needs an OAuth2 token with the `reports:read` scope
+    ///
+    /// `GET /reports` (operation `listReports`).
+    ///
+    /// Returns:
+    /// - 200: ok
+    pub fn list_reports(&self) -> crate::client::ListReportsRequest {
+        crate::client::ListReportsRequest {
+            client: self.client(),
+            options: ::std::default::Default::default(),
+        }
+    }
 }
 /// Configures a [`Client`]. Credentials are optional; each call sends the ones its
 /// operation requires.
@@ -139,6 +181,30 @@ impl ClientBuilder {
         url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.core.base_url(url.into());
+        self
+    }
+    /// An access token for the `oauth` OAuth2 scheme (sent as `Authorization: Bearer <token>`), instead of client credentials.
+    pub fn bearer_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.credential("oauth", crate::runtime::Secret::Token(value.into()));
+        self
+    }
+    /// The client id and secret for the `oauth` OAuth2 scheme: the client exchanges them at `/oauth/token` for an access token (client credentials flow), caches it, and fetches a new one before it expires.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core
+            .credential(
+                "oauth",
+                crate::runtime::Secret::ClientCredentials {
+                    client_id: client_id.into(),
+                    client_secret: client_secret.into(),
+                },
+            );
         self
     }
     /// Uses this `reqwest` client (for proxies, custom TLS or connection settings).
@@ -541,6 +607,79 @@ impl ::std::future::IntoFuture for OtherRequest {
     type Output = ::std::result::Result<
         crate::types::OtherResponse,
         crate::Error<crate::errors::OtherError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `GET /reports` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct ListReportsRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
+}
+impl ListReportsRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        crate::Error<crate::errors::ListReportsError>,
+    > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::Error<crate::errors::ListReportsError>,
+    > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(::reqwest::Method::GET, "/reports")
+            .security(&[&[crate::client::OAUTH]]);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::Error<crate::errors::ListReportsError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            crate::Error<crate::errors::ListReportsError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for ListReportsRequest {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        crate::Error<crate::errors::ListReportsError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

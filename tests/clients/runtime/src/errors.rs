@@ -55,3 +55,11 @@ impl crate::runtime::ErrorBody for OtherError {
         }
     }
 }
+/// The documented error responses of `listReports` (`GET /reports`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListReportsError {}
+impl crate::runtime::ErrorBody for ListReportsError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}

@@ -109,6 +109,7 @@ impl CoreBuilder {
             timeout: self.timeout,
             retries: !self.no_retries,
             session,
+            oauth: super::oauth::TokenCache::default(),
         })
     }
 }
@@ -121,6 +122,7 @@ pub(crate) struct Core {
     timeout: Option<Duration>,
     retries: bool,
     session: Option<Session>,
+    oauth: super::oauth::TokenCache,
 }
 
 impl fmt::Debug for Core {
@@ -222,7 +224,8 @@ impl Core {
         }
         let session = self.session.as_ref().filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
         let token = session.and_then(Session::tokens).map(|t| t.access_token);
-        let response = self.build(&call, token.as_deref())?.send().await?;
+        let credentials = self.credentials(&call, token.as_deref()).await?;
+        let response = self.build(&call, &credentials)?.send().await?;
         if response.status().is_success() {
             Ok(Opened::Streaming(response))
         } else {
@@ -252,8 +255,31 @@ impl Core {
         }
     }
 
+    /// The credentials of a call: the client's, the session's token over them, the call's over
+    /// both; client credentials of the chosen OAuth2 scheme exchanged for an access token.
+    async fn credentials<E>(&self, call: &Call, session_token: Option<&str>) -> Result<super::auth::Credentials, Error<E>> {
+        let mut c = self.credentials.clone();
+        if let (Some(s), Some(t)) = (&self.session, session_token) {
+            c.set(s.spec.scheme, Secret::Token(t.to_string()));
+        }
+        c.extend(&call.options.credentials);
+        let chosen: Vec<Scheme> = c.choose(call.security).map(<[Scheme]>::to_vec).unwrap_or_default();
+        for scheme in chosen {
+            let Scheme::OAuth2 { id, token_url, scopes } = scheme else { continue };
+            let Some(Secret::ClientCredentials { client_id, client_secret }) = c.get(id).cloned() else { continue };
+            // A relative token URL is taken from the API's base URL.
+            let url = reqwest::Url::parse(&format!("{}/", self.base_url))
+                .and_then(|base| base.join(token_url))
+                .map_err(|e| Error::Authentication(format!("invalid token URL `{token_url}`: {e}")))?;
+            let token = self.oauth.token(&self.http, url.as_str(), scopes, &client_id, &client_secret).await?;
+            c.replace(id, Secret::Token(token));
+        }
+        Ok(c)
+    }
+
     /// Sends a call, retrying as its policy says, and reads the whole response.
     async fn exchange<E>(&self, call: &Call, session_token: Option<&str>) -> Result<RawResponse, Error<E>> {
+        let credentials = self.credentials(call, session_token).await?;
         let policy = match call.options.retries {
             Some(Retries::Off) => None,
             Some(Retries::With(backoff)) => Some(backoff.policy(call.retry)),
@@ -262,7 +288,7 @@ impl Core {
         let started = std::time::Instant::now();
         let mut attempt = 0u32;
         loop {
-            let result = self.build(call, session_token)?.send().await;
+            let result = self.build(call, &credentials)?.send().await;
             let Some(policy) = policy else { return Ok(read(result?).await?) };
             let elapsed = started.elapsed();
             let budget = Duration::from_millis(policy.max_elapsed_ms);
@@ -288,7 +314,7 @@ impl Core {
 
     /// One attempt's request. Built anew for every attempt, from owned parts, so a retried
     /// request carries the same body.
-    fn build<E>(&self, call: &Call, session_token: Option<&str>) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn build<E>(&self, call: &Call, credentials: &super::auth::Credentials) -> Result<reqwest::RequestBuilder, Error<E>> {
         let mut query = call.query.clone();
         let mut cookies = call.cookies.clone();
         let mut headers = HeaderMap::new();
@@ -296,20 +322,6 @@ impl Core {
             let (n, v) = header_pair(name, value)?;
             headers.append(n, v);
         }
-        // The client's credentials, the session's token over them, the call's over both.
-        let overridden;
-        let credentials = match (&self.session, session_token) {
-            (None, _) | (_, None) if call.options.credentials.is_empty() => &self.credentials,
-            (session, token) => {
-                let mut c = self.credentials.clone();
-                if let (Some(s), Some(t)) = (session, token) {
-                    c.set(s.spec.scheme, Secret::Token(t.to_string()));
-                }
-                c.extend(&call.options.credentials);
-                overridden = c;
-                &overridden
-            }
-        };
         // A next-page URL the server gave replaces base URL, path and query; credentials are
         // only sent when it stays on the API's origin.
         let (mut url, same_origin) = match &call.url {
@@ -332,7 +344,7 @@ impl Core {
             for scheme in schemes {
                 let Some(secret) = credentials.get(scheme.id()) else { continue };
                 match (scheme, secret) {
-                    (Scheme::Bearer { .. }, Secret::Token(t)) => {
+                    (Scheme::Bearer { .. } | Scheme::OAuth2 { .. }, Secret::Token(t)) => {
                         let (n, mut v) = header_pair("authorization", &format!("Bearer {t}"))?;
                         v.set_sensitive(true);
                         headers.insert(n, v);

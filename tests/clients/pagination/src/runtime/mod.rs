@@ -13,6 +13,7 @@ mod auth;
 mod call;
 mod core;
 mod error;
+mod oauth;
 mod options;
 mod paging;
 mod retry;
