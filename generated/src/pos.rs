@@ -188,6 +188,7 @@ impl LoginWithEmailRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/email",
             )
+            .operation("login-pos-device-with-email")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
@@ -284,6 +285,7 @@ impl LoginWithPhoneRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/phone",
             )
+            .operation("login-pos-device-with-phone")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
@@ -380,6 +382,7 @@ impl LoginWithWhatsappRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/login/whatsapp",
             )
+            .operation("login-pos-device-with-whatsapp")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
@@ -473,6 +476,7 @@ impl VerifyOtpRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/verify-otp",
             )
+            .operation("verify-pos-login-otp")
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
@@ -562,6 +566,7 @@ impl RefreshAccessTokenRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/refresh-token",
             )
+            .operation("refresh-pos-access-token")
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
@@ -647,6 +652,7 @@ impl PairDeviceRequest {
                 ::reqwest::Method::POST,
                 "/pos/auth/pair-device",
             )
+            .operation("pair-pos-device")
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
         call.options(self.options)
@@ -736,6 +742,7 @@ impl LogoutRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pos/auth/logout")
+            .operation("logout-from-pos-device")
             .security(&[&[crate::client::AUTHORIZATION]]);
         let call = call.session(crate::runtime::SessionRole::Ends);
         call.options(self.options)

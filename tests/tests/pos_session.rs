@@ -316,3 +316,33 @@ async fn timeouts_per_call_and_per_client() {
     // The per-call value wins over the client's, both ways.
     hasty.pos().logout().options(RequestOptions::new().timeout(Duration::from_secs(5))).await.expect("the call may wait");
 }
+
+/// Hooks see every attempt (and may change it) and every response; no secret in their context.
+#[derive(Default)]
+struct Recording(Mutex<Vec<String>>);
+
+impl commerce_engine_pos::Hooks for Recording {
+    fn before_request(&self, ctx: &commerce_engine_pos::HookContext, request: &mut commerce_engine_pos::reqwest::Request) {
+        self.0.lock().unwrap().push(format!("before {} {} #{}", ctx.operation_id, ctx.path_template, ctx.attempt));
+        request.headers_mut().insert("x-signed-by", "hook".parse().unwrap());
+    }
+    fn after_response(&self, ctx: &commerce_engine_pos::HookContext, response: &commerce_engine_pos::RawResponse) {
+        self.0.lock().unwrap().push(format!("after {} {}", ctx.operation_id, response.status().as_u16()));
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_and_change_each_request() {
+    let server = MockServer::start().await;
+    Mock::given(path(at("/pos/auth/logout")))
+        .and(header("x-signed-by", "hook"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(logged_out()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rec = Arc::new(Recording::default());
+    let client = client_builder(&server).bearer_token("t").hook(rec.clone()).build().unwrap();
+    client.pos().logout().await.expect("the hook's header was sent");
+    assert_eq!(*rec.0.lock().unwrap(), ["before logout-from-pos-device /pos/auth/logout #1", "after logout-from-pos-device 200"]);
+}
+

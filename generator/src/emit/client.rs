@@ -125,6 +125,13 @@ pub fn client_file(api: &Api) -> TokenStream {
                 self
             }
 
+            #[doc = " Runs this hook around every request (after those added before): it may change each"]
+            #[doc = " request before it is sent and sees each response before it is interpreted."]
+            pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+                self.core.hook(::std::sync::Arc::new(hook));
+                self
+            }
+
             #[doc = " Never retry, whatever `x-speakeasy-retries` says."]
             pub fn no_retries(mut self) -> Self {
                 self.core.no_retries();

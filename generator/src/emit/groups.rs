@@ -350,6 +350,7 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
     });
     let security = security_tokens(&op.security);
+    let op_id = &op.id;
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
     let format = event_format(api, op);
@@ -397,6 +398,7 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         #[doc = " The call as the runtime sends it."]
         fn into_call(self) -> crate::runtime::Call {
             let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
+                .operation(#op_id)
                 #(#params)*
                 .security(#security);
             #retry

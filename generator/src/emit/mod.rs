@@ -21,6 +21,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
     ("src/runtime/oauth.rs", include_str!("../runtime/oauth.rs")),
     ("src/runtime/options.rs", include_str!("../runtime/options.rs")),
     ("src/runtime/paging.rs", include_str!("../runtime/paging.rs")),
@@ -105,6 +106,7 @@ fn cargo_toml(api: &Api) -> String {
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n\
+         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
@@ -201,7 +203,7 @@ fn lib_file(api: &Api) -> TokenStream {
         mod runtime;
 
         pub use client::{Client, ClientBuilder, Server};
-        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, RawResponse, RequestOptions, Response};
+        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, RawResponse, RequestOptions, Response};
         #session_exports
         #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]

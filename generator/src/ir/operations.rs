@@ -938,7 +938,7 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
     let oauths = count(&|k| matches!(k, SecurityKind::OAuth2 { .. }));
     let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
     let basics = count(&|k| matches!(k, SecurityKind::Basic));
-    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens"]);
+    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens", "hook"]);
     lowered
         .into_iter()
         .map(|(wire_name, const_name, kind, description)| {

@@ -194,6 +194,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -250,6 +256,7 @@ impl EchoRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
+            .operation("echo")
             .security(&[&[crate::client::BASIC_AUTH]]);
         call.options(self.options)
     }
@@ -318,6 +325,7 @@ impl FlakyRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/flaky")
+            .operation("flaky")
             .security(&[&[crate::client::BASIC_AUTH]]);
         const RETRY: crate::runtime::Retry = crate::runtime::Retry {
             initial_interval_ms: 5u64,
@@ -400,6 +408,7 @@ impl PingRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
+            .operation("ping")
             .security(&[&[crate::client::BASIC_AUTH]]);
         call.options(self.options)
     }
@@ -461,6 +470,7 @@ impl HealthCheckRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/health")
+            .operation("health-check")
             .security(&[&[crate::client::BASIC_AUTH]]);
         call.options(self.options)
     }

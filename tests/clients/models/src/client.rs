@@ -151,6 +151,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -208,6 +214,7 @@ impl DeleteResultRequest {
                 ::reqwest::Method::DELETE,
                 "/results/{group}/{id}",
             )
+            .operation("deleteResult")
             .path("group", &self.group, crate::runtime::Style::Simple, false)
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
@@ -309,6 +316,7 @@ impl PatchResultRequest {
                 ::reqwest::Method::PATCH,
                 "/results/{group}/{id}",
             )
+            .operation("patchResult")
             .path("group", &self.group, crate::runtime::Style::Simple, false)
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .query("dryRun", &self.dry_run, crate::runtime::Style::Form, true)
@@ -403,6 +411,7 @@ impl PutResultRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/results")
+            .operation("putResult")
             .security(&[]);
         let call = call.json(&self.body);
         call.options(self.options)
@@ -478,6 +487,7 @@ impl PostErrorRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/errors")
+            .operation("postError")
             .security(&[]);
         let call = call.json(&self.body);
         call.options(self.options)

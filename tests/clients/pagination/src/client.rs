@@ -162,6 +162,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -288,6 +294,7 @@ impl ListOrdersRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/orders")
+            .operation("listOrders")
             .query("page", &self.page, crate::runtime::Style::Form, true)
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .query("status", &self.status, crate::runtime::Style::Form, true)
@@ -410,6 +417,7 @@ impl SearchOrdersRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/orders/search")
+            .operation("searchOrders")
             .security(&[]);
         let call = call.timeout_ms(5000u64);
         let call = call.json(&self.body);
@@ -537,6 +545,7 @@ impl ListEventsRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/events")
+            .operation("listEvents")
             .query(
                 "startingAfter",
                 &self.starting_after,
@@ -657,6 +666,7 @@ impl ListLogsRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/logs")
+            .operation("listLogs")
             .security(&[]);
         let call = call.timeout_ms(150u64);
         call.options(self.options)
@@ -737,6 +747,7 @@ impl ListBrokenRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/broken")
+            .operation("listBroken")
             .query("p", &self.p, crate::runtime::Style::Form, true)
             .security(&[]);
         let call = call.timeout_ms(30000u64);

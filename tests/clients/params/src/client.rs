@@ -157,6 +157,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -268,6 +274,7 @@ impl SearchRequest {
                 ::reqwest::Method::GET,
                 "/search/{ids}/{label}/{matrix}",
             )
+            .operation("search")
             .path("ids", &self.ids, crate::runtime::Style::Simple, false)
             .path("label", &self.label, crate::runtime::Style::Label, true)
             .path("matrix", &self.matrix, crate::runtime::Style::Matrix, false)
@@ -348,6 +355,7 @@ impl PostFormRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/forms")
+            .operation("postForm")
             .security(&[]);
         let call = call.form(&self.body);
         call.options(self.options)
@@ -420,6 +428,7 @@ impl UploadRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/upload")
+            .operation("upload")
             .security(&[]);
         let call = call
             .bytes(::std::clone::Clone::clone(&self.body), "application/octet-stream");
@@ -498,6 +507,7 @@ impl PostNoteRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/notes")
+            .operation("postNote")
             .security(&[]);
         let call = match &self.body {
             ::std::option::Option::Some(body) => {
@@ -572,6 +582,7 @@ impl UploadPhotoRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/photos")
+            .operation("uploadPhoto")
             .security(&[]);
         let call = {
             let fields = &self.body;

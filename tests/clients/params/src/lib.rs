@@ -34,8 +34,8 @@ pub mod types;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{
-    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, RawResponse,
-    RequestOptions, Response,
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
 };
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

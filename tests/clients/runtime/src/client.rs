@@ -212,6 +212,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -292,6 +298,7 @@ impl StreamTicksRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/ticks")
+            .operation("streamTicks")
             .security(&[]);
         call.options(self.options)
     }
@@ -409,6 +416,7 @@ impl StreamLinesRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/lines")
+            .operation("streamLines")
             .security(&[]);
         call.options(self.options)
     }
@@ -495,6 +503,7 @@ impl LookupRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/lookup/{key}")
+            .operation("lookup")
             .path("key", &self.key, crate::runtime::Style::Simple, false)
             .security(&[]);
         call.options(self.options)
@@ -574,6 +583,7 @@ impl OtherRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/other")
+            .operation("other")
             .security(&[]);
         call.options(self.options)
     }
@@ -651,6 +661,7 @@ impl ListReportsRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/reports")
+            .operation("listReports")
             .security(&[&[crate::client::OAUTH]]);
         call.options(self.options)
     }

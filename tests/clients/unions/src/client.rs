@@ -104,6 +104,12 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
@@ -159,6 +165,7 @@ impl CreatePetRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
+            .operation("createPet")
             .security(&[]);
         let call = call.json(&self.body);
         call.options(self.options)
@@ -233,6 +240,7 @@ impl GetValueRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/values")
+            .operation("getValue")
             .security(&[]);
         call.options(self.options)
     }

@@ -109,6 +109,7 @@ impl ListRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets")
+            .operation("listPets")
             .query("kind", &self.kind, crate::runtime::Style::Form, true)
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .cookie("session", &self.session, true)
@@ -195,6 +196,7 @@ impl CreateRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
+            .operation("createPet")
             .security(&[]);
         let call = call.json(&self.body);
         call.options(self.options)
@@ -268,6 +270,7 @@ impl MultiTaggedRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
+            .operation("multiTagged")
             .security(&[&[crate::client::BASIC_AUTH]]);
         call.options(self.options)
     }

@@ -66,6 +66,7 @@ impl GetPetsPetIdRequest {
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
+            .operation("get /pets/{petId}")
             .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
         call.options(self.options)

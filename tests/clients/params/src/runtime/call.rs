@@ -220,14 +220,20 @@ pub(crate) struct Call {
     pub(crate) options: super::options::RequestOptions,
     /// A whole URL that replaces the base URL, path and query (a next page's URL).
     pub(crate) url: Option<String>,
+    /// The operation's `operationId`, for hooks and traces.
+    pub(crate) operation_id: &'static str,
+    /// The path template, for hooks and traces (never the filled-in path).
+    pub(crate) template: &'static str,
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
 }
 
 impl Call {
     /// A call of `method` on a path template (`/pets/{id}`).
-    pub(crate) fn new(method: reqwest::Method, template: &str) -> Self {
+    pub(crate) fn new(method: reqwest::Method, template: &'static str) -> Self {
         Self {
+            operation_id: "",
+            template,
             method,
             path: template.to_string(),
             query: Vec::new(),
@@ -352,6 +358,12 @@ impl Call {
     /// What a success does to the session.
     pub(crate) fn session(mut self, role: super::session::SessionRole) -> Self {
         self.session = Some(role);
+        self
+    }
+
+    /// The operation's `operationId`.
+    pub(crate) fn operation(mut self, id: &'static str) -> Self {
+        self.operation_id = id;
         self
     }
 

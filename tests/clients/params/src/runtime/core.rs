@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use tracing::Instrument;
 
 /// Configuration collected by the generated `ClientBuilder`.
 #[derive(Clone, Default)]
@@ -25,6 +26,7 @@ pub(crate) struct CoreBuilder {
     session: Option<&'static SessionSpec>,
     token_store: Option<Arc<dyn TokenStore>>,
     tokens: Option<SessionTokens>,
+    hooks: Vec<Arc<dyn super::hooks::Hooks>>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -75,6 +77,10 @@ impl CoreBuilder {
         self.tokens = Some(tokens);
     }
 
+    pub(crate) fn hook(&mut self, hook: Arc<dyn super::hooks::Hooks>) {
+        self.hooks.push(hook);
+    }
+
     /// Builds the core; `default_url` is used when no base URL was set.
     pub(crate) fn build(self, default_url: Option<String>) -> Result<Core, BuildError> {
         let url = self
@@ -110,6 +116,7 @@ impl CoreBuilder {
             retries: !self.no_retries,
             session,
             oauth: super::oauth::TokenCache::default(),
+            hooks: self.hooks,
         })
     }
 }
@@ -123,6 +130,7 @@ pub(crate) struct Core {
     retries: bool,
     session: Option<Session>,
     oauth: super::oauth::TokenCache,
+    hooks: Vec<Arc<dyn super::hooks::Hooks>>,
 }
 
 impl fmt::Debug for Core {
@@ -225,7 +233,9 @@ impl Core {
         let session = self.session.as_ref().filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
         let token = session.and_then(Session::tokens).map(|t| t.access_token);
         let credentials = self.credentials(&call, token.as_deref()).await?;
-        let response = self.build(&call, &credentials)?.send().await?;
+        let span = tracing::debug_span!("request", operation = call.operation_id, method = %call.method, path = call.template, attempt = 1u32, status = tracing::field::Empty);
+        let response = self.attempt(&call, &credentials, 1).instrument(span.clone()).await??;
+        span.record("status", response.status().as_u16());
         if response.status().is_success() {
             Ok(Opened::Streaming(response))
         } else {
@@ -288,8 +298,17 @@ impl Core {
         let started = std::time::Instant::now();
         let mut attempt = 0u32;
         loop {
-            let result = self.build(call, &credentials)?.send().await;
-            let Some(policy) = policy else { return Ok(read(result?).await?) };
+            let span = tracing::debug_span!("request", operation = call.operation_id, method = %call.method, path = call.template, attempt = attempt + 1, status = tracing::field::Empty);
+            let result = self.attempt(call, &credentials, attempt + 1).instrument(span.clone()).await?;
+            if let Ok(r) = &result {
+                span.record("status", r.status().as_u16());
+            }
+            let read = |result: Result<reqwest::Response, reqwest::Error>| async {
+                let raw = read(result?).instrument(span.clone()).await?;
+                self.after(call, attempt + 1, &raw);
+                Ok::<RawResponse, Error<E>>(raw)
+            };
+            let Some(policy) = policy else { return read(result).await };
             let elapsed = started.elapsed();
             let budget = Duration::from_millis(policy.max_elapsed_ms);
             let wait = match &result {
@@ -301,14 +320,44 @@ impl Core {
                     .and_then(|v| super::retry::retry_after(v, std::time::SystemTime::now()))
                     .filter(|w| elapsed + *w <= budget)
                     .unwrap_or_else(|| policy.backoff(attempt)),
-                _ => return Ok(read(result?).await?),
+                _ => return read(result).await,
             };
             if elapsed + wait > budget {
                 // Out of time: the last answer is returned as it is (a connection error is raised).
-                return Ok(read(result?).await?);
+                return read(result).await;
+            }
+            match &result {
+                Ok(r) => tracing::info!(parent: &span, status = r.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                Err(_) => tracing::info!(parent: &span, wait_ms = wait.as_millis() as u64, "retrying after a connection error"),
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// Builds and sends one attempt, through the hooks.
+    /// The outer error is a request that could not be built; the inner one, a failed exchange.
+    async fn attempt<E>(&self, call: &Call, credentials: &super::auth::Credentials, attempt: u32) -> Result<Result<reqwest::Response, reqwest::Error>, Error<E>> {
+        let builder = self.build(call, credentials)?;
+        if self.hooks.is_empty() {
+            return Ok(builder.send().await);
+        }
+        let mut request = builder.build()?;
+        let context = super::hooks::HookContext { operation_id: call.operation_id, path_template: call.template, attempt };
+        for hook in &self.hooks {
+            hook.before_request(&context, &mut request);
+        }
+        Ok(self.http.execute(request).await)
+    }
+
+    /// Shows a response read whole to the hooks.
+    fn after(&self, call: &Call, attempt: u32, response: &RawResponse) {
+        if self.hooks.is_empty() {
+            return;
+        }
+        let context = super::hooks::HookContext { operation_id: call.operation_id, path_template: call.template, attempt };
+        for hook in &self.hooks {
+            hook.after_response(&context, response);
         }
     }
 
