@@ -22,6 +22,34 @@ pub fn client_file(api: &Api) -> TokenStream {
             }
         }
     });
+    let global_setters = api.globals.iter().map(|g| {
+        let setter = ident(&g.setter);
+        let key = g.key();
+        let place = match g.location {
+            crate::ir::ParamLocation::Query => "query parameter",
+            crate::ir::ParamLocation::Header => "header",
+            _ => "path parameter",
+        };
+        let mut text = format!("Sends the `{}` {place} on every call that takes it (a call's own value wins).", g.wire_name);
+        if let Some(d) = &g.doc {
+            text.push_str("\n\n");
+            text.push_str(d);
+        }
+        let doc = docs(Some(&text));
+        let (arg, value) = if g.ty == crate::ir::TypeRef::String {
+            (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(::serde_json::Value::String(value.into())))
+        } else {
+            let t = super::util::type_tokens(&g.ty);
+            (quote!(value: #t), quote!(::serde_json::to_value(value).unwrap_or(::serde_json::Value::Null)))
+        };
+        quote! {
+            #doc
+            pub fn #setter(mut self, #arg) -> Self {
+                self.core.global(#key, #value);
+                self
+            }
+        }
+    });
     let session = session(api);
     let (session_const, session_setup, session_builder, session_client) =
         session.map_or((None, None, None, None), |(a, b, c, d)| (Some(a), Some(b), Some(c), Some(d)));
@@ -118,6 +146,8 @@ pub fn client_file(api: &Api) -> TokenStream {
             }
 
             #(#setters)*
+
+            #(#global_setters)*
 
             #[doc = " Uses this `reqwest` client (for proxies, custom TLS or connection settings)."]
             pub fn http_client(mut self, client: ::reqwest::Client) -> Self {

@@ -210,7 +210,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
         None => quote!(),
     };
-    let setters = op.params.iter().filter(|p| !is_arg(p)).map(|p| {
+    let setters = op.params.iter().filter(|p| !is_arg(p) && !p.hidden).map(|p| {
         let d = docs_or(p.doc.as_deref(), &format!("Sets the `{}` parameter.", p.wire_name));
         super::util::option_setter(&d, &super::types::setter_name(&p.rust_name), &p.rust_name, &p.ty)
     });
@@ -326,11 +326,16 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             ParamStyle::PipeDelimited => quote!(PipeDelimited),
             ParamStyle::DeepObject => quote!(DeepObject),
         };
+        let value = match &p.global {
+            // The call's value, else the client's (`x-speakeasy-globals`).
+            Some(key) => quote!(&crate::runtime::or_global(&self.#n, self.client.core().global(#key))),
+            None => quote!(&self.#n),
+        };
         match p.location {
-            ParamLocation::Path => quote!(.path(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
-            ParamLocation::Query => quote!(.query(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
-            ParamLocation::Header => quote!(.header(#wire, &self.#n, #explode)),
-            ParamLocation::Cookie => quote!(.cookie(#wire, &self.#n, #explode)),
+            ParamLocation::Path => quote!(.path(#wire, #value, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Query => quote!(.query(#wire, #value, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Header => quote!(.header(#wire, #value, #explode)),
+            ParamLocation::Cookie => quote!(.cookie(#wire, #value, #explode)),
         }
     });
     let body = op.body.as_ref().map(|b| {

@@ -6,6 +6,7 @@
 //! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
 //! collision-free identifier, and every wire name is kept beside it.
 
+pub mod globals;
 pub mod jsonpath;
 pub mod naming;
 mod operations;
@@ -52,6 +53,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Parameters set once on the client (`x-speakeasy-globals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub globals: Vec<globals::Global>,
     /// Tokens the API issues itself (`x-sdkforge-session`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<session::Session>,
@@ -263,6 +267,13 @@ pub struct Param {
     pub style: ParamStyle,
     /// `explode`, with the style's default (true for `form`) when absent.
     pub explode: bool,
+    /// The key of the global (`x-speakeasy-globals`) whose client value fills it when a call
+    /// sets none (`header:HTTP-Referer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<String>,
+    /// Filled from a hidden global only: no setter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// How a parameter value is serialised (OpenAPI `style`).

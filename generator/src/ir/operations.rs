@@ -27,6 +27,9 @@ pub struct CrateNames {
 /// Module names a group may not take at the crate root (the generated crate's own modules).
 const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
 
+/// Methods of every `ClientBuilder`, which credential and global setters may not be named.
+const BUILDER_SETTERS: &[&str] = &["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens", "hook"];
+
 /// Methods of every request builder, which parameters may not be named.
 const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body", "options", "send_with_response", "send_with_headers", "into_call", "decode"];
 
@@ -70,6 +73,11 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         }
     }
     let security_schemes = lower_security_schemes(doc, &schemes_used, &mut diags);
+    let mut builder_methods: Vec<&str> = BUILDER_SETTERS.to_vec();
+    builder_methods.extend(security_schemes.iter().map(|s| s.setter.as_str()));
+    builder_methods.extend(security_schemes.iter().filter_map(|s| s.client_credentials_setter.as_deref()));
+    let globals = super::globals::lower(doc, &mut types, &builder_methods, &mut diags);
+    super::globals::apply(&globals, &mut operations, &mut diags);
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
@@ -102,6 +110,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         root,
         operations,
         types: type_defs,
+        globals,
         session,
     };
     Ok((api, diags))
@@ -573,6 +582,8 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             doc: data.description.clone(),
             style,
             explode,
+            global: None,
+            hidden: false,
         });
     }
     let template = path_template_names(p.path);
@@ -938,7 +949,7 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
     let oauths = count(&|k| matches!(k, SecurityKind::OAuth2 { .. }));
     let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
     let basics = count(&|k| matches!(k, SecurityKind::Basic));
-    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens", "hook"]);
+    let mut setters = Namespace::with_reserved(BUILDER_SETTERS);
     lowered
         .into_iter()
         .map(|(wire_name, const_name, kind, description)| {

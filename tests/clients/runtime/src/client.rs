@@ -159,6 +159,21 @@ impl Client {
             options: ::std::default::Default::default(),
         }
     }
+    /// Filled from the globals (the app name header, the hidden tenant path parameter)
+    ///
+    /// `GET /tenants/{tenant}/apps` (operation `listApps`).
+    ///
+    /// Returns:
+    /// - 200: ok
+    pub fn list_apps(&self) -> crate::client::ListAppsRequest {
+        crate::client::ListAppsRequest {
+            client: self.client(),
+            x_app_name: ::std::option::Option::None,
+            tenant: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
+        }
+    }
 }
 /// Configures a [`Client`]. Credentials are optional; each call sends the ones its
 /// operation requires.
@@ -205,6 +220,24 @@ impl ClientBuilder {
                     client_secret: client_secret.into(),
                 },
             );
+        self
+    }
+    /// Sends the `X-App-Name` header on every call that takes it (a call's own value wins).
+    ///
+    /// The name of the calling application.
+    pub fn x_app_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.global("header:X-App-Name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Sends the `tenant` path parameter on every call that takes it (a call's own value wins).
+    pub fn tenant(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.global("path:tenant", ::serde_json::Value::String(value.into()));
         self
     }
     /// Uses this `reqwest` client (for proxies, custom TLS or connection settings).
@@ -691,6 +724,117 @@ impl ::std::future::IntoFuture for ListReportsRequest {
     type Output = ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         crate::Error<crate::errors::ListReportsError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `GET /tenants/{tenant}/apps` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct ListAppsRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) x_app_name: ::std::option::Option<::std::string::String>,
+    pub(crate) tenant: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) options: crate::RequestOptions,
+}
+impl ListAppsRequest {
+    /// The name of the calling application.
+    pub fn x_app_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_app_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the `limit` parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        crate::Error<crate::errors::ListAppsError>,
+    > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::Error<crate::errors::ListAppsError>,
+    > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(
+                ::reqwest::Method::GET,
+                "/tenants/{tenant}/apps",
+            )
+            .operation("listApps")
+            .header(
+                "X-App-Name",
+                &crate::runtime::or_global(
+                    &self.x_app_name,
+                    self.client.core().global("header:X-App-Name"),
+                ),
+                false,
+            )
+            .path(
+                "tenant",
+                &crate::runtime::or_global(
+                    &self.tenant,
+                    self.client.core().global("path:tenant"),
+                ),
+                crate::runtime::Style::Simple,
+                false,
+            )
+            .query("limit", &self.limit, crate::runtime::Style::Form, true)
+            .security(&[]);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::Error<crate::errors::ListAppsError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            crate::Error<crate::errors::ListAppsError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for ListAppsRequest {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        crate::Error<crate::errors::ListAppsError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

@@ -63,3 +63,11 @@ impl crate::runtime::ErrorBody for ListReportsError {
         match *self {}
     }
 }
+/// The documented error responses of `listApps` (`GET /tenants/{tenant}/apps`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListAppsError {}
+impl crate::runtime::ErrorBody for ListAppsError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}

@@ -253,6 +253,7 @@ impl Call {
     /// Fills `{name}` in the path with the encoded value.
     pub(crate) fn path(mut self, name: &str, value: &impl serde::Serialize, style: Style, explode: bool) -> Self {
         match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => self.invalid = Some(format!("path parameter `{name}` has no value")),
             Ok(v) => {
                 let text = joined(name, &v, style, explode, encode_segment).unwrap_or_default();
                 self.path = self.path.replace(&format!("{{{name}}}"), &text);

@@ -27,6 +27,7 @@ pub(crate) struct CoreBuilder {
     token_store: Option<Arc<dyn TokenStore>>,
     tokens: Option<SessionTokens>,
     hooks: Vec<Arc<dyn super::hooks::Hooks>>,
+    globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -77,6 +78,11 @@ impl CoreBuilder {
         self.tokens = Some(tokens);
     }
 
+    /// A global parameter's value (`x-speakeasy-globals`), by `place:name`.
+    pub(crate) fn global(&mut self, key: &'static str, value: serde_json::Value) {
+        self.globals.insert(key, value);
+    }
+
     pub(crate) fn hook(&mut self, hook: Arc<dyn super::hooks::Hooks>) {
         self.hooks.push(hook);
     }
@@ -117,6 +123,7 @@ impl CoreBuilder {
             session,
             oauth: super::oauth::TokenCache::default(),
             hooks: self.hooks,
+            globals: self.globals,
         })
     }
 }
@@ -131,6 +138,7 @@ pub(crate) struct Core {
     session: Option<Session>,
     oauth: super::oauth::TokenCache,
     hooks: Vec<Arc<dyn super::hooks::Hooks>>,
+    globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl fmt::Debug for Core {
@@ -142,6 +150,14 @@ impl fmt::Debug for Core {
             .field("timeout", &self.timeout)
             .field("session", &self.session)
             .finish_non_exhaustive()
+    }
+}
+
+/// A parameter's value: the call's when set, else the client's global, else none.
+pub(crate) fn or_global<T: serde::Serialize>(own: &Option<T>, global: Option<&serde_json::Value>) -> serde_json::Value {
+    match own {
+        Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+        None => global.cloned().unwrap_or(serde_json::Value::Null),
     }
 }
 
@@ -173,6 +189,11 @@ impl Core {
     /// The base URL every path is appended to.
     pub(crate) fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// A global parameter's value, by `place:name`.
+    pub(crate) fn global(&self, key: &str) -> Option<&serde_json::Value> {
+        self.globals.get(key)
     }
 
     /// The session, when the API has one.
