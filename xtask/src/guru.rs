@@ -22,8 +22,10 @@ pub struct GuruArgs {
     /// Documents generated at once.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
-    /// Seconds a document may take before it is killed and counted as a timeout.
-    #[arg(long, default_value_t = 60)]
+    /// Seconds a document may take before it is killed and counted as a timeout. The largest
+    /// documents (Microsoft Graph: 20 and 47 MB, millions of lines of Rust) need about a minute
+    /// each on an idle core.
+    #[arg(long, default_value_t = 300)]
     timeout: u64,
     /// Only documents whose path contains this.
     #[arg(long)]
