@@ -1,7 +1,7 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
 use super::util::{docs, docs_or, ident, type_tokens};
-use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Field, Fixed, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -140,6 +140,9 @@ fn field_doc(f: &Field) -> TokenStream {
     if f.write_only {
         text.push_str("\n\nWrite-only: sent to the server, never returned.");
     }
+    if f.fixed.is_some() && !f.is_optional() {
+        text.push_str("\n\nThe only value allowed (`const`); `new()` sets it.");
+    }
     docs(Some(&text))
 }
 
@@ -187,7 +190,8 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
 /// `new(required...)` plus one setter per optional field (so callers never spell optional
 /// fields), when there are few enough required ones for a readable argument list.
 fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    // A `const` field has one value: `new()` sets it rather than asking for it.
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional() && f.fixed.is_none()).collect();
     let optional: Vec<&Field> = fields.iter().filter(|f| f.is_optional()).collect();
     if required.len() > MAX_NEW_ARGS {
         return quote!();
@@ -206,6 +210,15 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
         let n = ident(&f.rust_name);
         if f.is_optional() {
             quote!(#n: ::std::option::Option::None)
+        } else if let Some(fixed) = &f.fixed {
+            let value = match fixed {
+                Fixed::Bool(b) => quote!(#b),
+                Fixed::Variant(v) => {
+                    let (t, v) = (type_tokens(&f.ty), ident(v));
+                    quote!(#t::#v)
+                }
+            };
+            quote!(#n: #value)
         } else if f.ty == TypeRef::String {
             quote!(#n: #n.into())
         } else {
@@ -392,6 +405,7 @@ mod tests {
             error_message: false,
             default: None,
             doc: None,
+            fixed: None,
         }
     }
 
