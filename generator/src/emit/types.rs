@@ -229,11 +229,23 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
         let doc = format!(" Sets `{}`.", f.wire_name);
         super::util::option_setter(&quote!(#[doc = #doc]), &setter_name(&f.rust_name), &f.rust_name, &f.ty)
     });
-    let new_doc = if required.is_empty() {
-        " A value with every optional field unset.".to_string()
-    } else {
-        " A value with the required fields set and every optional field unset.".to_string()
+    let has_fixed = fields.iter().any(|f| !f.is_optional() && f.fixed.is_some());
+    let new_doc = match (required.is_empty(), has_fixed) {
+        (true, false) => " A value with every optional field unset.",
+        (true, true) => " A value with its one-value (`const`) fields set and every optional field unset.",
+        (false, _) => " A value with the required fields set and every optional field unset.",
     };
+    // No arguments, yet no derived `Default` (a `const` field's type has no default of its
+    // own): `new()` is the default value.
+    let default_impl = (required.is_empty() && has_fixed).then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     let must_use = quote!(#[must_use]);
     quote! {
         impl #name {
@@ -244,6 +256,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
             }
             #(#must_use #setters)*
         }
+        #default_impl
     }
 }
 
