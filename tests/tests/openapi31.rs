@@ -3,7 +3,7 @@
 //! encoded as the document says.
 
 use fixture_openapi31::types::{
-    Address, Customer, FixedAmount, FixedAmountKind, Line, ListOrdersResponse, Order, OrderCreate, OrderDiscount, OrderQuantity, Percent,
+    Address, Customer, Deleted, FixedAmount, FixedAmountKind, Line, ListOrdersResponse, Order, OrderCreate, OrderDiscount, OrderQuantity, Percent,
     PutAvatarBody, Status, TaxIdFormat,
 };
 use serde_json::json;
@@ -68,11 +68,14 @@ async fn operations_from_a_path_item_reference_and_a_binary_part() {
     Mock::given(method("GET")).and(path("/orders")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [], "next": null}))).mount(&server).await;
     Mock::given(method("POST")).and(path("/orders")).respond_with(ResponseTemplate::new(201).set_body_json(order_json())).mount(&server).await;
     Mock::given(method("PUT")).and(path("/customers/c1/avatar")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("DELETE")).and(path("/orders/o1")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"deleted": true}))).mount(&server).await;
     let client = fixture_openapi31::Client::builder().base_url(server.uri()).build().unwrap();
     assert_eq!(client.list_orders().await.unwrap(), ListOrdersResponse::new(vec![]));
     let created = client.create_order(OrderCreate::new(5)).await.unwrap();
     assert_eq!(created.id, "ord_1");
     client.put_avatar("c1", PutAvatarBody::new(vec![0x89, b'P', b'N', b'G'])).await.unwrap();
+    assert_eq!(client.delete_order("o1").await.unwrap(), Deleted::new());
+    assert_eq!(Deleted::default(), Deleted::new(), "a struct of const fields only is its own default");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&requests[1].body).unwrap(), json!({"amount": 5, "source": "api", "priority": 1}));
     let multipart = String::from_utf8_lossy(&requests[2].body);

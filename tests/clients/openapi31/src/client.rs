@@ -96,6 +96,19 @@ impl Client {
             version: ::std::option::Option::None,
         }
     }
+    /// `DELETE /orders/{id}` (operation `deleteOrder`).
+    ///
+    /// Returns:
+    /// - 200: Deleted.
+    pub fn delete_order(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::client::DeleteOrderRequest {
+        crate::client::DeleteOrderRequest {
+            client: self.client(),
+            id: id.into(),
+        }
+    }
     /// `PUT /customers/{id}/avatar` (operation `putAvatar`).
     ///
     /// Returns:
@@ -325,6 +338,61 @@ impl ::std::future::IntoFuture for GetOrderRequest {
     type Output = ::std::result::Result<
         crate::types::Order,
         crate::Error<crate::errors::GetOrderError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `DELETE /orders/{id}` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct DeleteOrderRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) id: ::std::string::String,
+}
+impl DeleteOrderRequest {
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::Deleted,
+        crate::Error<crate::errors::DeleteOrderError>,
+    > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Deleted>,
+        crate::Error<crate::errors::DeleteOrderError>,
+    > {
+        let call = crate::runtime::Call::new(::reqwest::Method::DELETE, "/orders/{id}")
+            .path("id", &self.id, crate::runtime::Style::Simple, false)
+            .security(&[]);
+        let response = self.client.core().send(call).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::Deleted,
+            crate::Error<crate::errors::DeleteOrderError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for DeleteOrderRequest {
+    type Output = ::std::result::Result<
+        crate::types::Deleted,
+        crate::Error<crate::errors::DeleteOrderError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

@@ -35,6 +35,14 @@ impl crate::runtime::ErrorBody for GetOrderError {
         }
     }
 }
+/// The documented error responses of `deleteOrder` (`DELETE /orders/{id}`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeleteOrderError {}
+impl crate::runtime::ErrorBody for DeleteOrderError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
 /// The documented error responses of `putAvatar` (`PUT /customers/{id}/avatar`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PutAvatarError {}

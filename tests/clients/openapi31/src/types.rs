@@ -58,6 +58,26 @@ impl Customer {
         self
     }
 }
+/// `Deleted` (from `#/paths/~1orders~1{id}/delete/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Deleted {
+    /// `deleted`.
+    ///
+    /// The only value allowed (`const`); `new()` sets it.
+    pub deleted: bool,
+}
+impl Deleted {
+    /// A value with its one-value (`const`) fields set and every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self { deleted: true }
+    }
+}
+impl ::std::default::Default for Deleted {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// `FixedAmount` (from `#/components/schemas/FixedAmount`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FixedAmount {
