@@ -178,8 +178,7 @@ fn document_fields(cx: &mut schema::Cx<'_>, root: &mut Map<String, Value>) {
 fn inline_path_item(cx: &mut schema::Cx<'_>, item: &mut Value, at: &str, path_items: &Map<String, Value>) {
     let mut target_pointer = None;
     let mut seen = Vec::new();
-    loop {
-        let Some(reference) = item.get("$ref").and_then(Value::as_str).map(str::to_string) else { break };
+    while let Some(reference) = item.get("$ref").and_then(Value::as_str).map(str::to_string) {
         let segs = pointer_segments(&reference);
         let name = match (reference.starts_with("#/"), segs.as_slice()) {
             (true, [c, p, name]) if c == "components" && p == "pathItems" => name.clone(),
