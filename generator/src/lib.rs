@@ -1,6 +1,6 @@
 //! # sdkforge
 //!
-//! sdkforge turns an OpenAPI 3.0 document, plus optional OpenAPI Overlays, into a typed Rust
+//! sdkforge turns an OpenAPI 3.0 or 3.1 document, plus optional OpenAPI Overlays, into a typed Rust
 //! client crate (reqwest + serde), faithful to Speakeasy's `x-speakeasy-*` extensions.
 //!
 //! ```no_run
