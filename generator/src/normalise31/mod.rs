@@ -29,6 +29,11 @@ use std::collections::BTreeMap;
 /// The dialect a 3.1 document's schemas use when it says nothing else.
 pub const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
+/// How many JSON nodes copying referenced path items may add in all: a few large documents
+/// worth. Without a bound, many references to one large path item would make a small file
+/// expand without limit (like a YAML alias bomb).
+const COPY_BUDGET: usize = 2_000_000;
+
 /// The OpenAPI version written into a normalised document.
 const NORMALISED_VERSION: &str = "3.0.3";
 
@@ -98,7 +103,7 @@ pub fn normalise(doc: &mut Value) -> Normalised {
         return out;
     }
     out.rewritten = true;
-    let mut cx = schema::Cx { diags: &mut out.diagnostics, map: &mut out.pointers, defs: Vec::new() };
+    let mut cx = schema::Cx { diags: &mut out.diagnostics, map: &mut out.pointers, defs: Vec::new(), copied: 0 };
     root.insert("openapi".into(), Value::String(NORMALISED_VERSION.into()));
     document_fields(&mut cx, root);
     let path_items = root
@@ -197,6 +202,15 @@ fn inline_path_item(cx: &mut schema::Cx<'_>, item: &mut Value, at: &str, path_it
             );
             return;
         };
+        cx.copied += node_count(target, COPY_BUDGET);
+        if cx.copied > COPY_BUDGET {
+            cx.diags.push(
+                Diagnostic::error(format!("path item references expand the document beyond {COPY_BUDGET} JSON nodes"))
+                    .pointer(format!("{at}/$ref"))
+                    .help("write the operations under `paths` directly"),
+            );
+            return;
+        }
         let mut copy = target.clone();
         if let (Value::Object(copy), Value::Object(siblings)) = (&mut copy, &*item) {
             for (k, v) in siblings.iter().filter(|(k, _)| k.as_str() != "$ref") {
@@ -209,6 +223,24 @@ fn inline_path_item(cx: &mut schema::Cx<'_>, item: &mut Value, at: &str, path_it
     if let Some(original) = target_pointer {
         cx.map.moved(at, &original);
     }
+}
+
+/// The nodes in `v`, counting no further than `limit`.
+fn node_count(v: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        if count > limit {
+            break;
+        }
+        match v {
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    count
 }
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -380,6 +412,17 @@ mod tests {
         assert_eq!(n.pointers.original("#/paths/~1b"), "#/paths/~1b");
         let errors: Vec<String> = n.diagnostics.iter().map(|d| format!("{} @ {}", d.message, d.pointer.as_deref().unwrap_or(""))).collect();
         assert_eq!(errors, ["`$ref` target `#/components/pathItems/Missing` does not exist @ #/paths/~1b/$ref"]);
+    }
+
+    #[test]
+    fn many_references_to_a_large_path_item_are_refused_not_expanded() {
+        let big: Vec<Value> = (0..100_000).map(|i| json!(i)).collect();
+        let paths: Map<String, Value> = (0..50).map(|i| (format!("/p{i}"), json!({"$ref": "#/components/pathItems/Big"}))).collect();
+        let mut doc = json!({"openapi": "3.1.0", "paths": paths, "components": {"pathItems": {"Big": {"x-big": big}}}});
+        let n = normalise(&mut doc);
+        let errors: Vec<&str> = n.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(errors.iter().all(|e| *e == "path item references expand the document beyond 2000000 JSON nodes"), "{errors:?}");
+        assert!(!errors.is_empty() && errors.len() < 50, "the first references are copied, the rest refused: {}", errors.len());
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub(super) struct Cx<'a> {
     pub map: &'a mut PointerMap,
     /// `$defs` entries taken out of schemas, hoisted into `components.schemas` at the end.
     pub defs: Vec<Def>,
+    /// JSON nodes copied so far (path items referenced from several paths), against
+    /// [`super::COPY_BUDGET`].
+    pub copied: usize,
 }
 
 /// A `$defs` entry waiting to be hoisted.
@@ -587,7 +590,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         let mut map = PointerMap::default();
         let mut doc = json!({ "s": v });
-        let mut cx = Cx { diags: &mut diags, map: &mut map, defs: Vec::new() };
+        let mut cx = Cx { diags: &mut diags, map: &mut map, defs: Vec::new(), copied: 0 };
         schema(&mut cx, &mut doc["s"], "#/s", 0);
         let defs = std::mem::take(&mut cx.defs);
         hoist_defs(&mut cx, &mut doc, defs);
