@@ -129,6 +129,7 @@ pub fn normalise(doc: &mut Value) -> Normalised {
     if let Some(Value::Object(components)) = root.get_mut("components") {
         components_fields(&mut cx, components);
     }
+    mutual_tls(&mut cx, root);
     let defs = std::mem::take(&mut cx.defs);
     schema::hoist_defs(&mut cx, doc, defs);
     out
@@ -241,6 +242,39 @@ fn node_count(v: &Value, limit: usize) -> usize {
         }
     }
     count
+}
+
+/// `mutualTLS` security schemes (new in 3.1): the client certificate belongs to the HTTP client,
+/// not to the generated code. The schemes are dropped with a warning, and so are their entries
+/// in security requirements (a requirement left empty needs nothing the generated code sends).
+fn mutual_tls(cx: &mut schema::Cx<'_>, root: &mut Map<String, Value>) {
+    let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) else { return };
+    let names: Vec<String> =
+        schemes.iter().filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS")).map(|(k, _)| k.clone()).collect();
+    if names.is_empty() {
+        return;
+    }
+    for name in &names {
+        schemes.remove(name);
+        cx.diags.push(
+            Diagnostic::warning(format!("security scheme `{name}` is `mutualTLS`: the client certificate is not part of the generated code"))
+                .pointer(format!("#/components/securitySchemes/{}", escape_pointer_segment(name)))
+                .help("give `ClientBuilder::http_client` a `reqwest::Client` built with the client's identity"),
+        );
+    }
+    let strip = |security: Option<&mut Value>| {
+        for requirement in security.and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(requirement) = requirement.as_object_mut() {
+                requirement.retain(|k, _| !names.contains(k));
+            }
+        }
+    };
+    strip(root.get_mut("security"));
+    for item in root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+        for method in METHODS {
+            strip(item.get_mut(*method).and_then(|op| op.get_mut("security")));
+        }
+    }
 }
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -423,6 +457,21 @@ mod tests {
         let errors: Vec<&str> = n.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(errors.iter().all(|e| *e == "path item references expand the document beyond 2000000 JSON nodes"), "{errors:?}");
         assert!(!errors.is_empty() && errors.len() < 50, "the first references are copied, the rest refused: {}", errors.len());
+    }
+
+    #[test]
+    fn mutual_tls_schemes_are_dropped_with_their_requirements() {
+        let mut doc = json!({
+            "openapi": "3.1.0", "security": [{"mtls": [], "key": []}],
+            "paths": {"/a": {"get": {"security": [{"mtls": []}]}}},
+            "components": {"securitySchemes": {"mtls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "k"}}}
+        });
+        let n = normalise(&mut doc);
+        assert_eq!(doc["security"], json!([{"key": []}]));
+        assert_eq!(doc["paths"]["/a"]["get"]["security"], json!([{}]), "nothing left to send for that alternative");
+        assert_eq!(doc["components"]["securitySchemes"].as_object().map(|m| m.len()), Some(1));
+        let d: Vec<String> = n.diagnostics.iter().map(|d| format!("{} @ {}", d.message, d.pointer.as_deref().unwrap_or(""))).collect();
+        assert_eq!(d, ["security scheme `mtls` is `mutualTLS`: the client certificate is not part of the generated code @ #/components/securitySchemes/mtls"]);
     }
 
     #[test]
