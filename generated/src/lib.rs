@@ -39,6 +39,10 @@ pub mod types;
 pub mod pos;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub use runtime::{
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
+};
+pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

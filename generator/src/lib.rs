@@ -126,7 +126,7 @@ impl Generator {
     /// Generates and replaces the output folder (only when everything succeeded).
     pub fn write(&self) -> Result<Generated, Diagnostics> {
         let generated = self.generate()?;
-        generated.files.write_to(&self.config.out).map_err(Diagnostics::from)?;
+        generated.files.write_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
         Ok(generated)
     }
 
@@ -134,7 +134,7 @@ impl Generator {
     /// `Ok(Some(diff))` when not.
     pub fn check(&self) -> Result<(Option<String>, Diagnostics), Diagnostics> {
         let generated = self.generate()?;
-        let diff = generated.files.diff_against(&self.config.out).map_err(Diagnostics::from)?;
+        let diff = generated.files.diff_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
         Ok((diff, generated.warnings))
     }
 }

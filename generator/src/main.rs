@@ -132,6 +132,10 @@ struct Inputs {
     /// sdkforge.toml).
     #[arg(long)]
     strict: bool,
+    /// A hand-written file or folder inside the output folder that `generate` keeps and `check`
+    /// ignores (repeatable; also `keep` in sdkforge.toml).
+    #[arg(long = "keep")]
+    keep: Vec<String>,
 }
 
 impl Inputs {
@@ -145,6 +149,8 @@ impl Inputs {
             _ => Config::from_file(&self.config).map_err(Diagnostics::from)?,
         };
         c.strict_overlays |= self.strict;
+        c.keep.extend(self.keep.iter().cloned());
+        c.check().map_err(Diagnostics::from)?;
         Ok(c)
     }
 
@@ -185,12 +191,13 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
         Command::Generate(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
+            let keep = config.keep.clone();
             let generator = Generator::new(config);
             // Generated in memory first: with --deny-warnings a warning stops the run before
             // anything is written.
             let done = generator.generate()?;
             reporting.warnings(done.warnings.clone())?;
-            done.files.write_to(&out).map_err(Diagnostics::from)?;
+            done.files.write_keeping(&out, &keep).map_err(Diagnostics::from)?;
             eprintln!("generated {} files in {}", done.files.files().len(), out.display());
             Ok(ExitCode::SUCCESS)
         }

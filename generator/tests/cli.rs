@@ -268,3 +268,37 @@ paths:
     assert!(group.contains("/// */ fn injected() {} /*"), "{group}");
     assert!(!group.contains("\nfn injected"), "{group}");
 }
+
+#[test]
+fn a_wrong_session_declaration_is_reported_in_full_and_nothing_is_written() {
+    let text = "openapi: 3.0.3
+info: {title: t, version: '1'}
+x-sdkforge-session:
+  scheme: basic
+  access-token: $..token
+  issued-by: [login, nope]
+  refresh: {operation: login}
+  colour: blue
+paths:
+  /login:
+    post:
+      operationId: login
+      security: [{basic: []}]
+      responses:
+        '204': {description: ok}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+";
+    let err = rejected("a.yaml", text.as_bytes());
+    for expected in [
+        "error: a.yaml:8:3: `x-sdkforge-session`: unknown key `colour`\n  at: #/x-sdkforge-session/colour\n",
+        "error: a.yaml:4:3: `x-sdkforge-session`: `scheme: basic` is HTTP basic auth; a session token needs a bearer or API key scheme\n",
+        "error: a.yaml:5:3: `x-sdkforge-session`: `$..token`: descendant search (`..`) can match many values; name one value\n",
+        "error: a.yaml:6:22: `x-sdkforge-session`: no generated operation has operationId `nope`\n  at: #/x-sdkforge-session/issued-by/1\n  help: check the spelling, and that the operation is not `x-speakeasy-ignore`d\n",
+        "error: a.yaml:7:3: `x-sdkforge-session`: `refresh.field` is required: the JSON body property the refresh token is sent in\n",
+    ] {
+        assert!(err.contains(expected), "missing:\n{expected}\nin:\n{err}");
+    }
+    assert!(err.ends_with("5 errors\n"), "{err}");
+}

@@ -21,7 +21,13 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
+    ("src/runtime/oauth.rs", include_str!("../runtime/oauth.rs")),
+    ("src/runtime/options.rs", include_str!("../runtime/options.rs")),
+    ("src/runtime/paging.rs", include_str!("../runtime/paging.rs")),
     ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
+    ("src/runtime/session.rs", include_str!("../runtime/session.rs")),
+    ("src/runtime/sse.rs", include_str!("../runtime/sse.rs")),
 ];
 
 /// The first lines of every generated Rust file. No version or date, so output only changes
@@ -94,11 +100,16 @@ fn cargo_toml(api: &Api) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
+         futures-util = {{ version = \"0.3\", default-features = false, features = [\"alloc\"] }}\n\
          percent-encoding = \"2\"\n\
-         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
+         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\", \"stream\"] }}\n\
          serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
-         tokio = {{ version = \"1\", default-features = false, features = [\"time\"] }}\n",
+         tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n\
+         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
+         \n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         source = api.source_name,
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
@@ -165,6 +176,17 @@ fn lib_file(api: &Api) -> TokenStream {
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A status the document does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received.\n");
     let docs = util::trusted_inner_docs(&text);
+    let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
+        quote! {
+            #[doc = " Streams of pages and items; `StreamExt::next` takes the next one."]
+            pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+        }
+    });
+    let session_exports = api.session.as_ref().map(|_| {
+        quote! {
+            pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
+        }
+    });
     let mods = api.root.groups.iter().map(|g| {
         let m = ident(&g.module);
         let d = util::docs_or(g.doc.as_deref(), &format!("Operations of the `{}` group.", g.wire_name));
@@ -186,7 +208,9 @@ fn lib_file(api: &Api) -> TokenStream {
         mod runtime;
 
         pub use client::{Client, ClientBuilder, Server};
-        pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, RawResponse, RequestOptions, Response};
+        #session_exports
+        #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
     }

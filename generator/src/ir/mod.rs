@@ -6,8 +6,12 @@
 //! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
 //! collision-free identifier, and every wire name is kept beside it.
 
+pub mod globals;
+pub mod jsonpath;
 pub mod naming;
 mod operations;
+pub mod pagination;
+pub mod session;
 pub mod speakeasy;
 mod types;
 
@@ -49,6 +53,12 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Parameters set once on the client (`x-speakeasy-globals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub globals: Vec<globals::Global>,
+    /// Tokens the API issues itself (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::Session>,
 }
 
 impl Api {
@@ -115,6 +125,10 @@ pub struct SecurityScheme {
     pub const_name: String,
     /// Name of the `ClientBuilder` method that sets its credential (`api_key`).
     pub setter: String,
+    /// For OAuth2 with a client credentials flow: the method that sets the client id and
+    /// secret (`client_credentials`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_credentials_setter: Option<String>,
     /// How the credential is sent.
     pub kind: SecurityKind,
     /// `description`.
@@ -129,6 +143,15 @@ pub enum SecurityKind {
     Bearer,
     /// `Authorization: Basic base64(user:password)`.
     Basic,
+    /// OAuth2 with a client credentials flow: a bearer token, given or fetched from the token
+    /// URL with a client id and secret.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// `flows.clientCredentials.tokenUrl`.
+        token_url: String,
+        /// Scopes the operations require of this scheme, sorted.
+        scopes: Vec<String>,
+    },
     /// An API key in a header, query parameter or cookie.
     ApiKey {
         /// Where it goes.
@@ -220,6 +243,16 @@ pub struct Operation {
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,
+    /// What a success does to the session (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::SessionRole>,
+    /// Request timeout in milliseconds (`x-speakeasy-timeout` of the operation, else of the
+    /// document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// How its pages follow each other (`x-speakeasy-pagination`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<pagination::Pagination>,
 }
 
 /// A link to documentation elsewhere.
@@ -250,6 +283,13 @@ pub struct Param {
     pub style: ParamStyle,
     /// `explode`, with the style's default (true for `form`) when absent.
     pub explode: bool,
+    /// The key of the global (`x-speakeasy-globals`) whose client value fills it when a call
+    /// sets none (`header:HTTP-Referer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<String>,
+    /// Filled from a hidden global only: no setter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// How a parameter value is serialised (OpenAPI `style`).
@@ -334,6 +374,16 @@ pub struct Response {
     pub shared: Option<String>,
     /// For errors: the body field shown by `Display` (`message`).
     pub message_field: Option<MessageField>,
+    /// For a `text/event-stream` success: events, typed by the body's type, read as they arrive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_stream: Option<EventStreamInfo>,
+}
+
+/// How a `text/event-stream` response's events end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventStreamInfo {
+    /// `x-speakeasy-sse-sentinel`: an event whose data is this ends the stream.
+    pub sentinel: Option<String>,
 }
 
 /// A response body.

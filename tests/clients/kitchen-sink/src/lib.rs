@@ -44,6 +44,9 @@ pub mod pets;
 pub mod store;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub use runtime::{
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
+};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

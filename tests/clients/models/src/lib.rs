@@ -32,6 +32,9 @@ pub mod errors;
 pub mod types;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub use runtime::{
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
+};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

@@ -57,6 +57,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -67,6 +71,7 @@ impl Client {
     pub fn list_orders(&self) -> crate::client::ListOrdersRequest {
         crate::client::ListOrdersRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /orders` (operation `createOrder`).
@@ -80,6 +85,7 @@ impl Client {
         crate::client::CreateOrderRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /orders/{id}` (operation `getOrder`).
@@ -94,6 +100,7 @@ impl Client {
             client: self.client(),
             id: id.into(),
             version: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `DELETE /orders/{id}` (operation `deleteOrder`).
@@ -107,6 +114,7 @@ impl Client {
         crate::client::DeleteOrderRequest {
             client: self.client(),
             id: id.into(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `PUT /customers/{id}/avatar` (operation `putAvatar`).
@@ -122,6 +130,7 @@ impl Client {
             client: self.client(),
             id: id.into(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -153,12 +162,19 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -177,8 +193,14 @@ impl ClientBuilder {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct ListOrdersRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl ListOrdersRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -195,9 +217,24 @@ impl ListOrdersRequest {
         crate::Response<crate::types::ListOrdersResponse>,
         crate::Error<crate::errors::ListOrdersError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/orders")
+            .operation("listOrders")
             .security(&[]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::ListOrdersResponse>,
+        crate::Error<crate::errors::ListOrdersError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::ListOrdersResponse,
@@ -231,8 +268,14 @@ impl ::std::future::IntoFuture for ListOrdersRequest {
 pub struct CreateOrderRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::OrderCreate,
+    pub(crate) options: crate::RequestOptions,
 }
 impl CreateOrderRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -249,10 +292,25 @@ impl CreateOrderRequest {
         crate::Response<crate::types::Order>,
         crate::Error<crate::errors::CreateOrderError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/orders")
+            .operation("createOrder")
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Order>,
+        crate::Error<crate::errors::CreateOrderError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Order,
@@ -287,11 +345,17 @@ pub struct GetOrderRequest {
     pub(crate) client: crate::Client,
     pub(crate) id: ::std::string::String,
     pub(crate) version: ::std::option::Option<i64>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl GetOrderRequest {
     /// Sets the `version` parameter.
     pub fn version(mut self, value: i64) -> Self {
         self.version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -310,11 +374,26 @@ impl GetOrderRequest {
         crate::Response<crate::types::Order>,
         crate::Error<crate::errors::GetOrderError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/orders/{id}")
+            .operation("getOrder")
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .query("version", &self.version, crate::runtime::Style::Form, true)
             .security(&[]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Order>,
+        crate::Error<crate::errors::GetOrderError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Order,
@@ -352,8 +431,14 @@ impl ::std::future::IntoFuture for GetOrderRequest {
 pub struct DeleteOrderRequest {
     pub(crate) client: crate::Client,
     pub(crate) id: ::std::string::String,
+    pub(crate) options: crate::RequestOptions,
 }
 impl DeleteOrderRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -370,10 +455,25 @@ impl DeleteOrderRequest {
         crate::Response<crate::types::Deleted>,
         crate::Error<crate::errors::DeleteOrderError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::DELETE, "/orders/{id}")
+            .operation("deleteOrder")
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Deleted>,
+        crate::Error<crate::errors::DeleteOrderError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Deleted,
@@ -408,8 +508,14 @@ pub struct PutAvatarRequest {
     pub(crate) client: crate::Client,
     pub(crate) id: ::std::string::String,
     pub(crate) body: crate::types::PutAvatarBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PutAvatarRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -423,10 +529,17 @@ impl PutAvatarRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PutAvatarError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::PUT,
                 "/customers/{id}/avatar",
             )
+            .operation("putAvatar")
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
         let call = {
@@ -436,7 +549,15 @@ impl PutAvatarRequest {
             parts.field("caption", &fields.caption);
             call.multipart(parts)
         };
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PutAvatarError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
