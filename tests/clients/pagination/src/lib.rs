@@ -28,7 +28,8 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::large_enum_variant
+    clippy::large_enum_variant,
+    clippy::result_large_err
 )]
 pub mod client;
 pub mod errors;
