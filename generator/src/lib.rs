@@ -1,6 +1,6 @@
 //! # sdkforge
 //!
-//! sdkforge turns an OpenAPI 3.0 document, plus optional OpenAPI Overlays, into a typed Rust
+//! sdkforge turns an OpenAPI 3.0 or 3.1 document, plus optional OpenAPI Overlays, into a typed Rust
 //! client crate (reqwest + serde), faithful to Speakeasy's `x-speakeasy-*` extensions.
 //!
 //! ```no_run
@@ -16,8 +16,8 @@
 //! ```
 //!
 //! The pipeline, one module per stage, plain data in between:
-//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`resolve`]
-//! (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
+//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`normalise31`]
+//! (OpenAPI 3.1 rewritten into the 3.0 shape) → [`resolve`] (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
 //! prettyplease) → [`write`] (atomic replace, or a diff for `check`). Every problem is a
 //! [`Diagnostic`] with the file, line:column and JSON pointer.
 
@@ -30,6 +30,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod normalise31;
 pub mod overlay;
 pub mod resolve;
 pub mod write;
@@ -83,18 +84,31 @@ impl Generator {
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
         let (spec, mut doc, mut warnings) = self.load()?;
-        resolve::hoist_deep_schema_refs(&mut doc);
-        let result = resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
-            let names = ir::operations_names(&self.config, &spec);
-            ir::lower(&openapi, &names)
-        });
+        let normalised = normalise31::normalise(&mut doc);
+        // Its diagnostics already point into the original document.
+        warnings.extend(normalised.diagnostics);
+        let result = if warnings.has_errors() {
+            Err(Diagnostics::default())
+        } else {
+            resolve::hoist_deep_schema_refs(&mut doc);
+            resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
+                let names = ir::operations_names(&self.config, &spec);
+                ir::lower(&openapi, &names)
+            })
+        };
+        let pointers = &normalised.pointers;
         match result {
-            Ok((api, w)) => {
+            Ok((mut api, mut w)) => {
+                original_pointers(&mut w, pointers);
+                if !pointers.is_empty() {
+                    api.map_pointers(|p| pointers.original(p));
+                }
                 warnings.extend(w);
                 locate(&mut warnings, &spec);
                 Ok((api, warnings))
             }
             Err(mut errors) => {
+                original_pointers(&mut errors, pointers);
                 errors.extend(warnings);
                 locate(&mut errors, &spec);
                 Err(errors)
@@ -149,10 +163,28 @@ pub fn apply_overlays(doc: &mut Value, paths: &[std::path::PathBuf], spec: Optio
     Ok(warnings)
 }
 
-/// Gives diagnostics that only have a pointer the spec's file name and line:column.
+/// Points diagnostics of the stages after [`normalise31`] at the original document's places.
+fn original_pointers(diags: &mut Diagnostics, map: &normalise31::PointerMap) {
+    if map.is_empty() {
+        return;
+    }
+    for d in diags.iter_mut() {
+        if let Some(p) = &d.pointer {
+            d.pointer = Some(map.original(p));
+        }
+    }
+}
+
+/// Gives diagnostics that only have a pointer the spec's file name and line:column. A pointer
+/// that is not in the file (a node a rewrite made, such as a `oneOf` member split from a `type`
+/// list) is shown at its nearest ancestor that is.
 fn locate(diags: &mut Diagnostics, spec: &Source) {
-    let pointers: Vec<String> =
-        diags.iter().filter(|d| d.file.is_none()).filter_map(|d| d.pointer.clone()).collect();
+    let pointers: Vec<String> = diags
+        .iter()
+        .filter(|d| d.file.is_none())
+        .filter_map(|d| d.pointer.as_deref())
+        .flat_map(|p| ancestors(p).map(str::to_string).collect::<Vec<_>>())
+        .collect();
     if pointers.is_empty() {
         return;
     }
@@ -161,7 +193,13 @@ fn locate(diags: &mut Diagnostics, spec: &Source) {
     for d in diags.iter_mut().filter(|d| d.file.is_none()) {
         d.file = Some(spec.path.clone());
         if d.location.is_none() {
-            d.location = d.pointer.as_ref().and_then(|p| found.get(p).copied());
+            d.location = d.pointer.as_deref().and_then(|p| ancestors(p).find_map(|a| found.get(a).copied()));
         }
     }
+}
+
+/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first (the root only for `#`
+/// itself: line 1 says nothing).
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
 }

@@ -132,11 +132,11 @@ fn bad_inputs_are_clear_errors_with_exit_2_and_nothing_written() {
     assert_eq!(rejected("a.json", b"{\"openapi\": \"3.0.3\",\n  \"info\": }"),
         "error: a.json:2:11: invalid JSON: expected value\n1 error\n");
     assert_eq!(rejected("a.yaml", b"swagger: '2.0'\ninfo: {title: t, version: '1'}\n"),
-        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
+        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
     assert_eq!(rejected("a.yaml", b"info: {title: t, version: '1'}\npaths: {}\n"),
         "error: a.yaml:1:1: not an OpenAPI document: there is no `openapi` key\n  at: #\n  help: an OpenAPI 3.0 document starts with `openapi: 3.0.3`\n1 error\n");
-    assert_eq!(rejected("a.yaml", b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
-        "error: a.yaml:1:1: OpenAPI 3.1.0 is not supported yet; sdkforge reads OpenAPI 3.0.x\n  at: #/openapi\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+        "error: a.yaml:1:1: unsupported OpenAPI version `3.2.0`; sdkforge reads OpenAPI 3.0.x and 3.1.x\n  at: #/openapi\n  help: an OpenAPI document starts with `openapi: 3.1.0` or `openapi: 3.0.3`\n1 error\n");
     assert_eq!(rejected("a.yaml", b""), "error: a.yaml: invalid YAML: the file is empty\n1 error\n");
     assert_eq!(rejected("a.yaml", b"openapi: 3.0.3\n\xff\xfe\n"),
         "error: a.yaml:2:1: the file is not valid UTF-8 text\n  help: OpenAPI documents must be UTF-8 encoded YAML or JSON\n1 error\n");

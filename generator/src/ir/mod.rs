@@ -61,6 +61,19 @@ pub struct Api {
     pub session: Option<session::Session>,
 }
 
+impl Api {
+    /// Rewrites every JSON pointer in the IR (types' and operations' places), e.g. back to the
+    /// original document after [`crate::normalise31`] moved nodes.
+    pub fn map_pointers(&mut self, map: impl Fn(&str) -> String) {
+        for t in &mut self.types {
+            t.pointer = map(&t.pointer);
+        }
+        for op in &mut self.operations {
+            op.pointer = map(&op.pointer);
+        }
+    }
+}
+
 /// `info` of the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Info {
@@ -70,6 +83,9 @@ pub struct Info {
     pub version: String,
     /// API description (Markdown).
     pub description: Option<String>,
+    /// A one-line summary of the API (OpenAPI 3.1 `info.summary`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// One entry of `servers`, as a variant of the generated `Server` enum.
@@ -448,6 +464,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, to break recursion.
     Box(Box<TypeRef>),
+    /// `(A, B)`: an array with one item of each type, in order (OpenAPI 3.1 `prefixItems`).
+    Tuple(Vec<TypeRef>),
 }
 
 /// A named type in the generated `types` module.
@@ -541,6 +559,20 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     /// `description`.
     pub doc: Option<String>,
+    /// `const` (OpenAPI 3.1): the only value the field can hold, so `new()` sets it instead of
+    /// taking it as an argument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Fixed>,
+}
+
+/// The one value of a `const` field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fixed {
+    /// A boolean.
+    Bool(bool),
+    /// The only variant of the field's enum type (its Rust name).
+    Variant(String),
 }
 
 impl Field {

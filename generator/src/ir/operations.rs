@@ -104,6 +104,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
             description: doc.info.description.clone(),
+            summary: doc.info.extensions.get("x-sdkforge-summary").and_then(serde_json::Value::as_str).map(str::to_string),
         },
         servers: lower_servers(doc),
         security_schemes,
@@ -429,6 +430,7 @@ fn headers_struct<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &m
                 error_message: false,
                 default: None,
                 doc: header.item.description.clone(),
+                fixed: None,
             });
         }
     }
@@ -481,6 +483,7 @@ fn params_struct(
         error_message: false,
         default: None,
         doc,
+        fixed: None,
     };
     let mut fields: Vec<Field> = required.iter().map(|x| field(&x.wire_name, &x.rust_name, &x.ty, x.doc.clone())).collect();
     if let Some(b) = body {
