@@ -23,7 +23,7 @@ mod ops {
         #[tokio::test]
         async fn login_with_email() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .login_with_email(
                     crate::mock::value(
@@ -35,13 +35,28 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .login_with_email(
+                        crate::mock::value(
+                            ::serde_json::from_str(
+                                    "{\"location_id\":\"string\",\"email\":\"string\"}",
+                                )
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("login-pos-device-with-email", false, result);
         }
         /// `POST /pos/auth/login/phone` (operation `login-pos-device-with-phone`).
         #[tokio::test]
         async fn login_with_phone() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .login_with_phone(
                     crate::mock::value(
@@ -53,13 +68,28 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .login_with_phone(
+                        crate::mock::value(
+                            ::serde_json::from_str(
+                                    "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
+                                )
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("login-pos-device-with-phone", false, result);
         }
         /// `POST /pos/auth/login/whatsapp` (operation `login-pos-device-with-whatsapp`).
         #[tokio::test]
         async fn login_with_whatsapp() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .login_with_whatsapp(
                     crate::mock::value(
@@ -71,13 +101,28 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .login_with_whatsapp(
+                        crate::mock::value(
+                            ::serde_json::from_str(
+                                    "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
+                                )
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("login-pos-device-with-whatsapp", false, result);
         }
         /// `POST /pos/auth/verify-otp` (operation `verify-pos-login-otp`).
         #[tokio::test]
         async fn verify_otp() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .verify_otp(
                     crate::mock::value(
@@ -89,13 +134,28 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .verify_otp(
+                        crate::mock::value(
+                            ::serde_json::from_str(
+                                    "{\"otp\":\"string\",\"otp_token\":\"string\",\"otp_action\":\"login\"}",
+                                )
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("verify-pos-login-otp", false, result);
         }
         /// `POST /pos/auth/refresh-token` (operation `refresh-pos-access-token`).
         #[tokio::test]
         async fn refresh_access_token() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .refresh_access_token(
                     crate::mock::value(
@@ -105,13 +165,26 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .refresh_access_token(
+                        crate::mock::value(
+                            ::serde_json::from_str("{\"refresh_token\":\"string\"}")
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("refresh-pos-access-token", false, result);
         }
         /// `POST /pos/auth/pair-device` (operation `pair-pos-device`).
         #[tokio::test]
         async fn pair_device() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server)
+            let mut result = crate::client(&server)
                 .pos()
                 .pair_device(
                     crate::mock::value(
@@ -121,13 +194,34 @@ mod ops {
                 )
                 .send()
                 .await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .pair_device(
+                        crate::mock::value(
+                            ::serde_json::from_str("{\"pairing_code\":\"string\"}")
+                                .expect("valid JSON"),
+                        ),
+                    )
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("pair-pos-device", false, result);
         }
         /// `POST /pos/auth/logout` (operation `logout-from-pos-device`).
         #[tokio::test]
         async fn logout() {
             let Some(server) = crate::mock::server() else { return };
-            let result = crate::client(&server).pos().logout().send().await;
+            let mut result = crate::client(&server).pos().logout().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = crate::client(&server)
+                    .pos()
+                    .logout()
+                    .options(crate::mock::generated_response())
+                    .send()
+                    .await;
+            }
             crate::mock::check("logout-from-pos-device", false, result);
         }
     }

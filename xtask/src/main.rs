@@ -4,11 +4,13 @@
 //! cargo run -p xtask -- corpus                       # every document under ../shared/specs
 //! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
+//! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! ```
 //!
 //! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
+mod contract;
 mod corpus;
 
 use clap::{Parser, Subcommand};
@@ -27,12 +29,16 @@ enum Command {
     /// and print a Markdown report (exit 1 unless every generated crate is clean and nothing
     /// panicked).
     Corpus(corpus::CorpusArgs),
+    /// Generate each document's crate with its contract tests and run them against Prism; print
+    /// per document the operations exercised, failed and left out (exit 1 when one failed).
+    Contract(contract::ContractArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
+        Command::Contract(args) => contract::run(&args),
     };
     match result {
         Ok(code) => code,

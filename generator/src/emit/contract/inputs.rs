@@ -149,24 +149,49 @@ impl<'a> Inputs<'a> {
     }
 
     fn all_of(&self, s: &'a Value, members: &'a [Value], depth: usize) -> Result<Value, Unbuildable> {
+        // Object members (and `properties`/`required` beside `allOf`) make one object schema.
         let mut merged = Map::new();
-        let mut scalar = None;
-        for m in members {
-            match self.value(m, depth + 1)? {
-                Value::Object(o) => merged.extend(o),
-                other => scalar = Some(other),
+        let (mut properties, mut required) = (Map::new(), Vec::new());
+        self.flatten(s, &mut properties, &mut required, 0)?;
+        if properties.is_empty() && required.is_empty() {
+            // Scalar members: the first one's value.
+            return match members.first() {
+                Some(m) => self.value(m, depth + 1),
+                None => Ok(json!({})),
+            };
+        }
+        for name in required.iter().filter_map(Value::as_str) {
+            let Some(prop) = properties.get(name) else {
+                merged.insert(name.to_string(), json!("string"));
+                continue;
+            };
+            if self.deref(prop)?.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let v = self.value(prop, depth + 1).map_err(|e| format!("property `{name}`: {e}"))?;
+            merged.insert(name.to_string(), v);
+        }
+        Ok(Value::Object(merged))
+    }
+
+    /// The properties and required names of a schema and, through `allOf`, of its members.
+    fn flatten(&self, s: &'a Value, properties: &mut Map<String, Value>, required: &mut Vec<Value>, depth: usize) -> Result<(), Unbuildable> {
+        if depth > MAX_DEPTH {
+            return Err("`allOf` nested too deep".to_string());
+        }
+        let s = self.deref(s)?;
+        for (k, v) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            properties.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if !required.contains(r) {
+                required.push(r.clone());
             }
         }
-        // Properties beside `allOf` belong to the same object.
-        if s.get("properties").is_some()
-            && let Value::Object(o) = self.object(s, depth)?
-        {
-            merged.extend(o);
+        for m in s.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.flatten(m, properties, required, depth + 1)?;
         }
-        Ok(match scalar {
-            Some(v) if merged.is_empty() => v,
-            _ => Value::Object(merged),
-        })
+        Ok(())
     }
 
     /// Sets the discriminator property of a union's chosen member to the value that selects it.

@@ -148,6 +148,23 @@ pub fn value<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> T {
     }
 }
 
+/// Whether Prism refused to send its response because the document's example for it does not
+/// match the document's own schema (500, every violation in the response). Worth one more call
+/// with [`generated_response`]: that tests the client, not the document's examples.
+pub fn example_is_invalid<T, E>(result: &Result<T, crate::api::Error<E>>) -> bool {
+    let Err(crate::api::Error::UnexpectedStatus(r) | crate::api::Error::Api(crate::api::ApiError { response: r, .. })) = result else {
+        return false;
+    };
+    let violations = r.headers().get("sl-violations").and_then(|v| serde_json::from_slice::<serde_json::Value>(v.as_bytes()).ok());
+    let in_response = |v: &serde_json::Value| v.pointer("/location/0").and_then(serde_json::Value::as_str) == Some("response");
+    r.status().as_u16() == 500 && violations.as_ref().and_then(serde_json::Value::as_array).is_some_and(|v| !v.is_empty() && v.iter().all(in_response))
+}
+
+/// Options asking Prism for a response generated from the schema (`Prefer: dynamic=true`).
+pub fn generated_response() -> crate::api::RequestOptions {
+    crate::api::RequestOptions::new().header("Prefer", "dynamic=true")
+}
+
 /// Passes when the call succeeded with a body that decoded into its typed model or, when the
 /// operation documents no success (`error_expected`), with one of its typed errors. Fails
 /// otherwise, showing the status, Prism's validation reasons (`sl-violations`) and the body.
