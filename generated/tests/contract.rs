@@ -23,29 +23,21 @@ mod ops {
         #[tokio::test]
         async fn login_with_email() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .login_with_email(
-                    crate::mock::value(
-                        ::serde_json::from_str(
-                                "{\"location_id\":\"string\",\"email\":\"string\"}",
-                            )
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .login_with_email(
                         crate::mock::value(
                             ::serde_json::from_str(
-                                    "{\"location_id\":\"string\",\"email\":\"string\"}",
+                                    r#"{"location_id":"string","email":"string"}"#,
                                 )
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -56,29 +48,21 @@ mod ops {
         #[tokio::test]
         async fn login_with_phone() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .login_with_phone(
-                    crate::mock::value(
-                        ::serde_json::from_str(
-                                "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
-                            )
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .login_with_phone(
                         crate::mock::value(
                             ::serde_json::from_str(
-                                    "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
+                                    r#"{"location_id":"string","phone":"0000000000"}"#,
                                 )
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -89,29 +73,21 @@ mod ops {
         #[tokio::test]
         async fn login_with_whatsapp() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .login_with_whatsapp(
-                    crate::mock::value(
-                        ::serde_json::from_str(
-                                "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
-                            )
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .login_with_whatsapp(
                         crate::mock::value(
                             ::serde_json::from_str(
-                                    "{\"location_id\":\"string\",\"phone\":\"0000000000\"}",
+                                    r#"{"location_id":"string","phone":"0000000000"}"#,
                                 )
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -122,29 +98,21 @@ mod ops {
         #[tokio::test]
         async fn verify_otp() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .verify_otp(
-                    crate::mock::value(
-                        ::serde_json::from_str(
-                                "{\"otp\":\"string\",\"otp_token\":\"string\",\"otp_action\":\"login\"}",
-                            )
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .verify_otp(
                         crate::mock::value(
                             ::serde_json::from_str(
-                                    "{\"otp\":\"string\",\"otp_token\":\"string\",\"otp_action\":\"login\"}",
+                                    r#"{"otp":"string","otp_token":"string","otp_action":"login"}"#,
                                 )
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -155,25 +123,19 @@ mod ops {
         #[tokio::test]
         async fn refresh_access_token() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .refresh_access_token(
-                    crate::mock::value(
-                        ::serde_json::from_str("{\"refresh_token\":\"string\"}")
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .refresh_access_token(
                         crate::mock::value(
-                            ::serde_json::from_str("{\"refresh_token\":\"string\"}")
+                            ::serde_json::from_str(r#"{"refresh_token":"string"}"#)
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -184,25 +146,19 @@ mod ops {
         #[tokio::test]
         async fn pair_device() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server)
-                .pos()
-                .pair_device(
-                    crate::mock::value(
-                        ::serde_json::from_str("{\"pairing_code\":\"string\"}")
-                            .expect("valid JSON"),
-                    ),
-                )
-                .send()
-                .await;
-            if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
+            let request = || {
+                crate::client(&server)
                     .pos()
                     .pair_device(
                         crate::mock::value(
-                            ::serde_json::from_str("{\"pairing_code\":\"string\"}")
+                            ::serde_json::from_str(r#"{"pairing_code":"string"}"#)
                                 .expect("valid JSON"),
                         ),
                     )
+            };
+            let mut result = request().send().await;
+            if crate::mock::example_is_invalid(&result) {
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;
@@ -213,11 +169,10 @@ mod ops {
         #[tokio::test]
         async fn logout() {
             let Some(server) = crate::mock::server() else { return };
-            let mut result = crate::client(&server).pos().logout().send().await;
+            let request = || crate::client(&server).pos().logout();
+            let mut result = request().send().await;
             if crate::mock::example_is_invalid(&result) {
-                result = crate::client(&server)
-                    .pos()
-                    .logout()
+                result = request()
                     .options(crate::mock::generated_response())
                     .send()
                     .await;

@@ -63,7 +63,7 @@ impl<'a> Inputs<'a> {
         if let Some(v) = param.get("example").filter(|v| is_scalar(v)) {
             return Ok(v.clone());
         }
-        if let Some(v) = first_example(param.get("examples")).filter(|v| is_scalar(v)) {
+        if let Some(v) = first_example(param.get("examples")).filter(is_scalar) {
             return Ok(v);
         }
         match param.get("schema") {
