@@ -8,6 +8,7 @@
 //! # crate-version = "0.1.0"
 //! # strict-overlays = true   # an overlay target that matches nothing is an error
 //! # keep = ["examples"]       # hand-written files inside `out` that sdkforge keeps
+//! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
 //! ```
 //! Paths in the file are relative to the file's folder.
 
@@ -33,6 +34,10 @@ pub struct Config {
     /// Hand-written files or folders inside `out` (`examples`, `tests/smoke.rs`), as
     /// `/`-separated relative paths: `generate` keeps them and `check` ignores them.
     pub keep: Vec<String>,
+    /// Whether to emit the contract tests into the crate: `tests/contract.rs`, one test per
+    /// operation against a mock server (Prism) serving `tests/contract/openapi.json`, the document
+    /// after overlays.
+    pub with_tests: bool,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +53,8 @@ struct File {
     strict_overlays: bool,
     #[serde(default)]
     keep: Vec<String>,
+    #[serde(default)]
+    with_tests: bool,
 }
 
 /// The default crate version when none is configured.
@@ -64,6 +71,7 @@ impl Config {
             crate_version: DEFAULT_CRATE_VERSION.to_string(),
             strict_overlays: false,
             keep: Vec::new(),
+            with_tests: false,
         }
     }
 
@@ -94,6 +102,7 @@ impl Config {
             crate_version: file.crate_version.unwrap_or_else(|| DEFAULT_CRATE_VERSION.to_string()),
             strict_overlays: file.strict_overlays,
             keep: file.keep,
+            with_tests: file.with_tests,
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

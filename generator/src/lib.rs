@@ -83,7 +83,14 @@ impl Generator {
 
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
+        self.ir_and_document().map(|(api, _, warnings)| (api, warnings))
+    }
+
+    /// [`Self::ir`], and with `with_tests` the document after overlays (what the contract tests'
+    /// mock server serves; only then is it copied).
+    fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let (spec, mut doc, mut warnings) = self.load()?;
+        let overlaid = self.config.with_tests.then(|| doc.clone());
         let normalised = normalise31::normalise(&mut doc);
         // Its diagnostics already point into the original document.
         warnings.extend(normalised.diagnostics);
@@ -105,7 +112,7 @@ impl Generator {
                 }
                 warnings.extend(w);
                 locate(&mut warnings, &spec);
-                Ok((api, warnings))
+                Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
                 original_pointers(&mut errors, pointers);
@@ -118,8 +125,11 @@ impl Generator {
 
     /// Generates the files in memory.
     pub fn generate(&self) -> Result<Generated, Diagnostics> {
-        let (api, warnings) = self.ir()?;
-        let files = emit::emit(&api).map_err(Diagnostics::from)?;
+        let (api, doc, warnings) = self.ir_and_document()?;
+        let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
+        if let Some(doc) = &doc {
+            emit::contract::emit(&api, doc, &mut files).map_err(Diagnostics::from)?;
+        }
         Ok(Generated { api, files, warnings })
     }
 

@@ -136,6 +136,10 @@ struct Inputs {
     /// ignores (repeatable; also `keep` in sdkforge.toml).
     #[arg(long = "keep")]
     keep: Vec<String>,
+    /// Also emit the contract tests: `tests/contract.rs`, one test per operation against a mock
+    /// server (Prism) serving the document after overlays (also `with-tests` in sdkforge.toml).
+    #[arg(long)]
+    with_tests: bool,
 }
 
 impl Inputs {
@@ -150,6 +154,7 @@ impl Inputs {
         };
         c.strict_overlays |= self.strict;
         c.keep.extend(self.keep.iter().cloned());
+        c.with_tests |= self.with_tests;
         c.check().map_err(Diagnostics::from)?;
         Ok(c)
     }
@@ -163,6 +168,9 @@ impl Inputs {
                     s.push_str(&format!(" --overlay {}", o.display()));
                 }
                 s.push_str(&format!(" --out {} --crate-name {name}", out.display()));
+                if self.with_tests {
+                    s.push_str(" --with-tests");
+                }
                 s
             }
             _ if self.config == std::path::Path::new("sdkforge.toml") => "sdkforge generate".to_string(),

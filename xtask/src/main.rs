@@ -5,11 +5,13 @@
 //! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
 //! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
+//! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! ```
 //!
 //! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
+mod contract;
 mod corpus;
 mod guru;
 
@@ -34,6 +36,9 @@ enum Command {
     /// limit, and report successes, diagnostics, panics and timeouts (exit 1 on any panic or
     /// timeout).
     Guru(guru::GuruArgs),
+    /// Generate each document's crate with its contract tests and run them against Prism; print
+    /// per document the operations exercised, failed and left out (exit 1 when one failed).
+    Contract(contract::ContractArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
         Command::Guru(args) => guru::run(&args),
+        Command::Contract(args) => contract::run(&args),
     };
     match result {
         Ok(code) => code,

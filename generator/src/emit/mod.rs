@@ -2,6 +2,7 @@
 //! `Cargo.toml`, `README.md` and the embedded runtime.
 
 mod client;
+pub mod contract;
 mod errors;
 mod groups;
 mod types;
