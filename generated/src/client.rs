@@ -16,6 +16,26 @@ pub(crate) const X_API_KEY: Scheme = Scheme::ApiKey {
     location: KeyLocation::Header,
     name: "X-Api-Key",
 };
+/// How this API's sessions work (`x-sdkforge-session`).
+pub(crate) static SESSION: crate::runtime::SessionSpec = crate::runtime::SessionSpec {
+    scheme: "Authorization",
+    access_token: &[
+        crate::runtime::Step::Key("content"),
+        crate::runtime::Step::Key("access_token"),
+    ],
+    refresh_token: ::std::option::Option::Some(
+        &[
+            crate::runtime::Step::Key("content"),
+            crate::runtime::Step::Key("refresh_token"),
+        ],
+    ),
+    refresh: ::std::option::Option::Some(crate::runtime::RefreshSpec {
+        method: "POST",
+        path: "/pos/auth/refresh-token",
+        security: &[&[crate::client::X_API_KEY]],
+        field: "refresh_token",
+    }),
+};
 /// The servers of the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Server {
@@ -65,6 +85,27 @@ impl ::std::default::Default for Server {
         }
     }
 }
+/// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+impl crate::RequestOptions {
+    /// The bearer token for the `Authorization` scheme (sent as `Authorization: Bearer <token>`).
+    ///
+    /// JWT access token issued by the POS login flow (verify-otp or refresh-token), sent as a bearer token.
+    pub fn bearer_token(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential("Authorization", crate::runtime::Secret::Token(value.into()))
+    }
+    /// The API key for the `X-Api-Key` scheme (sent in the `X-Api-Key` header).
+    ///
+    /// API key with scope `storefront`.
+    pub fn api_key(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential("X-Api-Key", crate::runtime::Secret::Token(value.into()))
+    }
+}
 /// A client of the Commerce Engine Storefront API - POS.
 ///
 ///  Cheap to clone: clones share one connection pool and configuration.
@@ -82,6 +123,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         let mut core = CoreBuilder::default();
         core.user_agent("commerce-engine-pos/0.1.0".to_string());
+        core.session(&SESSION);
         ClientBuilder {
             core,
             server: ::std::option::Option::None,
@@ -94,8 +136,26 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
+    }
+    /// The tokens of the current session, if one is open: calls that need it are signed with
+    /// tokens sent as the `Authorization` scheme.
+    pub fn session_tokens(&self) -> ::std::option::Option<crate::SessionTokens> {
+        self.core.session().and_then(|s| s.tokens())
+    }
+    /// Replaces the session's tokens (`None` ends the session on this client without a call).
+    pub fn set_session_tokens(
+        &self,
+        tokens: ::std::option::Option<crate::SessionTokens>,
+    ) {
+        if let ::std::option::Option::Some(s) = self.core.session() {
+            s.set_tokens(tokens);
+        }
     }
     /// Authentication and device pairing for point-of-sale (POS) devices.
     #[cfg(feature = "pos")]
@@ -152,14 +212,32 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
+        self
+    }
+    /// Keeps the session's tokens in this store (memory by default), so an application can
+    /// persist them and stay logged in across restarts.
+    pub fn token_store(mut self, store: impl crate::TokenStore) -> Self {
+        self.core.token_store(::std::sync::Arc::new(store));
+        self
+    }
+    /// Starts with these session tokens (for example ones saved by an earlier run).
+    pub fn session_tokens(mut self, tokens: crate::SessionTokens) -> Self {
+        self.core.session_tokens(tokens);
         self
     }
     /// Builds the client. Fails when the base URL is not a valid http(s) URL.

@@ -30,7 +30,8 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::large_enum_variant
+    clippy::large_enum_variant,
+    clippy::result_large_err
 )]
 #![cfg_attr(not(all(feature = "pos")), allow(dead_code))]
 pub mod client;
@@ -41,6 +42,10 @@ pub mod types;
 pub mod pos;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub use runtime::{
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
+};
+pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

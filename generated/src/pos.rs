@@ -30,6 +30,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Login with phone
@@ -48,6 +49,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Login with whatsapp
@@ -66,6 +68,7 @@ impl Pos {
             client: self.client(),
             x_debug_mode: ::std::option::Option::None,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Verify OTP
@@ -83,6 +86,7 @@ impl Pos {
         crate::pos::VerifyOtpRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Refresh POS access token
@@ -100,6 +104,7 @@ impl Pos {
         crate::pos::RefreshAccessTokenRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Pair POS device
@@ -117,6 +122,7 @@ impl Pos {
         crate::pos::PairDeviceRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// Logout
@@ -132,6 +138,7 @@ impl Pos {
     pub fn logout(&self) -> crate::pos::LogoutRequest {
         crate::pos::LogoutRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -142,11 +149,17 @@ pub struct LoginWithEmailRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithEmailBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithEmailRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -165,14 +178,29 @@ impl LoginWithEmailRequest {
         crate::Response<crate::types::PosLoginWithEmailResponse>,
         crate::Error<crate::errors::PosLoginWithEmailError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/email",
             )
+            .operation("login-pos-device-with-email")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithEmailResponse>,
+        crate::Error<crate::errors::PosLoginWithEmailError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithEmailResponse,
@@ -218,11 +246,17 @@ pub struct LoginWithPhoneRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithPhoneBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithPhoneRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -241,14 +275,29 @@ impl LoginWithPhoneRequest {
         crate::Response<crate::types::PosLoginWithPhoneResponse>,
         crate::Error<crate::errors::PosLoginWithPhoneError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/phone",
             )
+            .operation("login-pos-device-with-phone")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithPhoneResponse>,
+        crate::Error<crate::errors::PosLoginWithPhoneError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithPhoneResponse,
@@ -294,11 +343,17 @@ pub struct LoginWithWhatsappRequest {
     pub(crate) client: crate::Client,
     pub(crate) x_debug_mode: ::std::option::Option<bool>,
     pub(crate) body: crate::types::PosLoginWithWhatsappBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LoginWithWhatsappRequest {
     /// If debug mode is enabled, the API will return OTP as well. This is only for development and testing purposes.
     pub fn x_debug_mode(mut self, value: bool) -> Self {
         self.x_debug_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -317,14 +372,29 @@ impl LoginWithWhatsappRequest {
         crate::Response<crate::types::PosLoginWithWhatsappResponse>,
         crate::Error<crate::errors::PosLoginWithWhatsappError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/login/whatsapp",
             )
+            .operation("login-pos-device-with-whatsapp")
             .header("x-debug-mode", &self.x_debug_mode, false)
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLoginWithWhatsappResponse>,
+        crate::Error<crate::errors::PosLoginWithWhatsappError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLoginWithWhatsappResponse,
@@ -372,8 +442,14 @@ impl ::std::future::IntoFuture for LoginWithWhatsappRequest {
 pub struct VerifyOtpRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosVerifyOtpBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl VerifyOtpRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -390,13 +466,29 @@ impl VerifyOtpRequest {
         crate::Response<crate::types::PosVerifyOtpResponse>,
         crate::Error<crate::errors::PosVerifyOtpError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/verify-otp",
             )
+            .operation("verify-pos-login-otp")
             .security(&[&[crate::client::X_API_KEY]]);
+        let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosVerifyOtpResponse>,
+        crate::Error<crate::errors::PosVerifyOtpError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosVerifyOtpResponse,
@@ -440,8 +532,14 @@ impl ::std::future::IntoFuture for VerifyOtpRequest {
 pub struct RefreshAccessTokenRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosRefreshAccessTokenBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl RefreshAccessTokenRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -458,13 +556,29 @@ impl RefreshAccessTokenRequest {
         crate::Response<crate::types::PosRefreshAccessTokenResponse>,
         crate::Error<crate::errors::PosRefreshAccessTokenError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/refresh-token",
             )
+            .operation("refresh-pos-access-token")
             .security(&[&[crate::client::X_API_KEY]]);
+        let call = call.session(crate::runtime::SessionRole::Issues);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosRefreshAccessTokenResponse>,
+        crate::Error<crate::errors::PosRefreshAccessTokenError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosRefreshAccessTokenResponse,
@@ -504,8 +618,14 @@ impl ::std::future::IntoFuture for RefreshAccessTokenRequest {
 pub struct PairDeviceRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PosPairDeviceBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PairDeviceRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -522,13 +642,28 @@ impl PairDeviceRequest {
         crate::Response<crate::types::PosPairDeviceResponse>,
         crate::Error<crate::errors::PosPairDeviceError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::POST,
                 "/pos/auth/pair-device",
             )
+            .operation("pair-pos-device")
             .security(&[&[crate::client::X_API_KEY]]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosPairDeviceResponse>,
+        crate::Error<crate::errors::PosPairDeviceError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosPairDeviceResponse,
@@ -576,8 +711,14 @@ impl ::std::future::IntoFuture for PairDeviceRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct LogoutRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl LogoutRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -594,9 +735,25 @@ impl LogoutRequest {
         crate::Response<crate::types::PosLogoutResponse>,
         crate::Error<crate::errors::PosLogoutError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pos/auth/logout")
+            .operation("logout-from-pos-device")
             .security(&[&[crate::client::AUTHORIZATION]]);
-        let response = self.client.core().send(call).await?;
+        let call = call.session(crate::runtime::SessionRole::Ends);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PosLogoutResponse>,
+        crate::Error<crate::errors::PosLogoutError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PosLogoutResponse,

@@ -1,6 +1,6 @@
 //! # sdkforge
 //!
-//! sdkforge turns an OpenAPI 3.0 document, plus optional OpenAPI Overlays, into a typed Rust
+//! sdkforge turns an OpenAPI 3.0 or 3.1 document, plus optional OpenAPI Overlays, into a typed Rust
 //! client crate (reqwest + serde), faithful to Speakeasy's `x-speakeasy-*` extensions.
 //!
 //! ```no_run
@@ -16,8 +16,8 @@
 //! ```
 //!
 //! The pipeline, one module per stage, plain data in between:
-//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`resolve`]
-//! (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
+//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`normalise31`]
+//! (OpenAPI 3.1 rewritten into the 3.0 shape) → [`resolve`] (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
 //! prettyplease) → [`write`] (atomic replace, or a diff for `check`). Every problem is a
 //! [`Diagnostic`] with the file, line:column and JSON pointer.
 
@@ -30,6 +30,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod normalise31;
 pub mod overlay;
 pub mod resolve;
 pub mod write;
@@ -82,33 +83,55 @@ impl Generator {
         Ok((spec, doc, warnings))
     }
 
-    /// Loads, applies overlays and resolves into the typed document. A JSON document without
-    /// overlays is read straight into the typed document when [`resolve::from_json_text`] can
-    /// ([`Source::value`] stays `Null` then); any other, or one it refuses, takes the general
-    /// path ([`Generator::load`] then [`resolve::document`]), which also reports problems.
-    pub fn typed(&self) -> Result<(Source, Result<openapiv3::OpenAPI, Diagnostic>, Diagnostics), Diagnostics> {
-        if !self.config.overlays.is_empty() {
-            let (spec, doc, warnings) = self.load()?;
-            return Ok((spec, resolve::document(doc), warnings));
-        }
-        self.config.check().map_err(Diagnostics::from)?;
-        let path = &self.config.spec;
-        let (text, format) = load::read_text(path)?;
-        if format == load::Format::Json {
-            if let Some(openapi) = resolve::from_json_text(&text) {
-                let spec = Source { path: path.clone(), text, format, value: Value::Null };
-                return Ok((spec, Ok(openapi), Diagnostics::default()));
-            }
-        }
-        let mut spec = load::parse_source(path, text, format)?;
-        let doc = std::mem::take(&mut spec.value);
-        Ok((spec, resolve::document(doc), Diagnostics::default()))
-    }
-
     /// Loads, applies overlays, resolves and lowers into the IR.
     pub fn ir(&self) -> Result<(Api, Diagnostics), Diagnostics> {
-        let (spec, openapi, mut warnings) = self.typed()?;
-        let result = openapi.map_err(Diagnostics::from).and_then(|mut openapi| {
+        self.ir_and_document().map(|(api, _, warnings)| (api, warnings))
+    }
+
+    /// [`Self::ir`], and with `with_tests` the document after overlays (what the contract tests'
+    /// mock server serves; only then is it copied).
+    ///
+    /// A JSON document without overlays or contract tests is read straight into the typed
+    /// document when [`resolve::from_json_text`] can (an OpenAPI 3.0 document with nothing to
+    /// hoist; [`Source::value`] stays `Null` then). Any other, or one it refuses, takes the
+    /// general path: the value, overlays, [`normalise31`], then [`resolve::document`], which also
+    /// reports problems.
+    fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let (spec, mut doc, mut warnings) = if self.config.overlays.is_empty() && !self.config.with_tests {
+            self.config.check().map_err(Diagnostics::from)?;
+            let path = &self.config.spec;
+            let (text, format) = load::read_text(path)?;
+            if format == load::Format::Json {
+                if let Some(openapi) = resolve::from_json_text(&text) {
+                    let spec = Source { path: path.clone(), text, format, value: Value::Null };
+                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None);
+                }
+            }
+            let mut spec = load::parse_source(path, text, format)?;
+            let doc = std::mem::take(&mut spec.value);
+            (spec, doc, Diagnostics::default())
+        } else {
+            self.load()?
+        };
+        let overlaid = self.config.with_tests.then(|| doc.clone());
+        let normalised = normalise31::normalise(&mut doc);
+        // Its diagnostics already point into the original document.
+        warnings.extend(normalised.diagnostics);
+        let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
+        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid)
+    }
+
+    /// Lowers the typed document into the IR; diagnostics are pointed back at the original
+    /// document's places and located in its text.
+    fn lower(
+        &self,
+        spec: &Source,
+        openapi: Result<openapiv3::OpenAPI, Diagnostics>,
+        mut warnings: Diagnostics,
+        pointers: &normalise31::PointerMap,
+        overlaid: Option<Value>,
+    ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let result = openapi.and_then(|mut openapi| {
             // Example objects are data for readers, never read by lowering; a large document
             // has many (a fifth of GitHub's components), and lowering is where memory peaks.
             if let Some(components) = &mut openapi.components {
@@ -118,14 +141,19 @@ impl Generator {
             ir::lower(&openapi, &names)
         });
         match result {
-            Ok((api, w)) => {
+            Ok((mut api, mut w)) => {
+                original_pointers(&mut w, pointers);
+                if !pointers.is_empty() {
+                    api.map_pointers(|p| pointers.original(p));
+                }
                 warnings.extend(w);
-                locate(&mut warnings, &spec);
-                Ok((api, warnings))
+                locate(&mut warnings, spec);
+                Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
+                original_pointers(&mut errors, pointers);
                 errors.extend(warnings);
-                locate(&mut errors, &spec);
+                locate(&mut errors, spec);
                 Err(errors)
             }
         }
@@ -133,15 +161,25 @@ impl Generator {
 
     /// Generates the files in memory.
     pub fn generate(&self) -> Result<Generated, Diagnostics> {
-        let (api, warnings) = self.ir()?;
-        let files = emit::emit(&api).map_err(Diagnostics::from)?;
+        self.generate_then(|| {})
+    }
+
+    /// [`Self::generate`], calling `between` after lowering and before emitting: the typed
+    /// document has just been dropped then (the binary hands its memory back to the system).
+    pub fn generate_then(&self, between: impl FnOnce()) -> Result<Generated, Diagnostics> {
+        let (api, doc, warnings) = self.ir_and_document()?;
+        between();
+        let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
+        if let Some(doc) = &doc {
+            emit::contract::emit(&api, doc, &mut files).map_err(Diagnostics::from)?;
+        }
         Ok(Generated { api, files, warnings })
     }
 
     /// Generates and replaces the output folder (only when everything succeeded).
     pub fn write(&self) -> Result<Generated, Diagnostics> {
         let generated = self.generate()?;
-        generated.files.write_to(&self.config.out).map_err(Diagnostics::from)?;
+        generated.files.write_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
         Ok(generated)
     }
 
@@ -149,7 +187,7 @@ impl Generator {
     /// `Ok(Some(diff))` when not.
     pub fn check(&self) -> Result<(Option<String>, Diagnostics), Diagnostics> {
         let generated = self.generate()?;
-        let diff = generated.files.diff_against(&self.config.out).map_err(Diagnostics::from)?;
+        let diff = generated.files.diff_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
         Ok((diff, generated.warnings))
     }
 }
@@ -178,10 +216,28 @@ pub fn apply_overlays(doc: &mut Value, paths: &[std::path::PathBuf], spec: Optio
     Ok(warnings)
 }
 
-/// Gives diagnostics that only have a pointer the spec's file name and line:column.
+/// Points diagnostics of the stages after [`normalise31`] at the original document's places.
+fn original_pointers(diags: &mut Diagnostics, map: &normalise31::PointerMap) {
+    if map.is_empty() {
+        return;
+    }
+    for d in diags.iter_mut() {
+        if let Some(p) = &d.pointer {
+            d.pointer = Some(map.original(p));
+        }
+    }
+}
+
+/// Gives diagnostics that only have a pointer the spec's file name and line:column. A pointer
+/// that is not in the file (a node a rewrite made, such as a `oneOf` member split from a `type`
+/// list) is shown at its nearest ancestor that is.
 fn locate(diags: &mut Diagnostics, spec: &Source) {
-    let pointers: Vec<String> =
-        diags.iter().filter(|d| d.file.is_none()).filter_map(|d| d.pointer.clone()).collect();
+    let pointers: Vec<String> = diags
+        .iter()
+        .filter(|d| d.file.is_none())
+        .filter_map(|d| d.pointer.as_deref())
+        .flat_map(|p| ancestors(p).map(str::to_string).collect::<Vec<_>>())
+        .collect();
     if pointers.is_empty() {
         return;
     }
@@ -190,7 +246,13 @@ fn locate(diags: &mut Diagnostics, spec: &Source) {
     for d in diags.iter_mut().filter(|d| d.file.is_none()) {
         d.file = Some(spec.path.clone());
         if d.location.is_none() {
-            d.location = d.pointer.as_ref().and_then(|p| found.get(p).copied());
+            d.location = d.pointer.as_deref().and_then(|p| ancestors(p).find_map(|a| found.get(a).copied()));
         }
     }
+}
+
+/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first (the root only for `#`
+/// itself: line 1 says nothing).
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
 }

@@ -132,6 +132,14 @@ struct Inputs {
     /// sdkforge.toml).
     #[arg(long)]
     strict: bool,
+    /// A hand-written file or folder inside the output folder that `generate` keeps and `check`
+    /// ignores (repeatable; also `keep` in sdkforge.toml).
+    #[arg(long = "keep")]
+    keep: Vec<String>,
+    /// Also emit the contract tests: `tests/contract.rs`, one test per operation against a mock
+    /// server (Prism) serving the document after overlays (also `with-tests` in sdkforge.toml).
+    #[arg(long)]
+    with_tests: bool,
 }
 
 impl Inputs {
@@ -145,6 +153,9 @@ impl Inputs {
             _ => Config::from_file(&self.config).map_err(Diagnostics::from)?,
         };
         c.strict_overlays |= self.strict;
+        c.keep.extend(self.keep.iter().cloned());
+        c.with_tests |= self.with_tests;
+        c.check().map_err(Diagnostics::from)?;
         Ok(c)
     }
 
@@ -157,6 +168,9 @@ impl Inputs {
                     s.push_str(&format!(" --overlay {}", o.display()));
                 }
                 s.push_str(&format!(" --out {} --crate-name {name}", out.display()));
+                if self.with_tests {
+                    s.push_str(" --with-tests");
+                }
                 s
             }
             _ if self.config == std::path::Path::new("sdkforge.toml") => "sdkforge generate".to_string(),
@@ -176,16 +190,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// the size of the text) has just been dropped; its memory is handed back to the system there,
 /// or the emitting threads would take fresh memory while it stayed resident (the difference
 /// between a peak of about 117 and 135 MB on GitHub's document).
-fn generate(generator: &Generator) -> Result<(sdkforge::OutputSpace, Diagnostics), Diagnostics> {
-    let (api, warnings) = generator.ir()?;
-    #[cfg(feature = "mimalloc")]
-    // SAFETY: `mi_collect` takes no pointers and may be called at any time; it only returns
-    // memory the allocator holds free.
-    unsafe {
-        libmimalloc_sys::mi_collect(true)
-    };
-    let files = sdkforge::emit::emit(&api).map_err(Diagnostics::from)?;
-    Ok((files, warnings))
+fn generate(generator: &Generator) -> Result<sdkforge::Generated, Diagnostics> {
+    generator.generate_then(|| {
+        #[cfg(feature = "mimalloc")]
+        // SAFETY: `mi_collect` takes no pointers and may be called at any time; it only returns
+        // memory the allocator holds free.
+        unsafe {
+            libmimalloc_sys::mi_collect(true)
+        };
+    })
 }
 
 fn main() -> ExitCode {
@@ -208,19 +221,23 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
         Command::Generate(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
+            let keep = config.keep.clone();
+            let generator = Generator::new(config);
             // Generated in memory first: with --deny-warnings a warning stops the run before
             // anything is written.
-            let (files, warnings) = generate(&Generator::new(config))?;
-            reporting.warnings(warnings)?;
-            files.write_to(&out).map_err(Diagnostics::from)?;
-            eprintln!("generated {} files in {}", files.files().len(), out.display());
+            let done = generate(&generator)?;
+            reporting.warnings(done.warnings.clone())?;
+            done.files.write_keeping(&out, &keep).map_err(Diagnostics::from)?;
+            eprintln!("generated {} files in {}", done.files.files().len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
-            let (files, warnings) = generate(&Generator::new(config))?;
-            let diff = files.diff_against(&out).map_err(Diagnostics::from)?;
+            let keep = config.keep.clone();
+            let done = generate(&Generator::new(config))?;
+            let diff = done.files.diff_keeping(&out, &keep).map_err(Diagnostics::from)?;
+            let warnings = done.warnings;
             reporting.warnings(warnings)?;
             match diff {
                 None => {

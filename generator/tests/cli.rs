@@ -132,11 +132,11 @@ fn bad_inputs_are_clear_errors_with_exit_2_and_nothing_written() {
     assert_eq!(rejected("a.json", b"{\"openapi\": \"3.0.3\",\n  \"info\": }"),
         "error: a.json:2:11: invalid JSON: expected value\n1 error\n");
     assert_eq!(rejected("a.yaml", b"swagger: '2.0'\ninfo: {title: t, version: '1'}\n"),
-        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
+        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
     assert_eq!(rejected("a.yaml", b"info: {title: t, version: '1'}\npaths: {}\n"),
         "error: a.yaml:1:1: not an OpenAPI document: there is no `openapi` key\n  at: #\n  help: an OpenAPI 3.0 document starts with `openapi: 3.0.3`\n1 error\n");
-    assert_eq!(rejected("a.yaml", b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
-        "error: a.yaml:1:1: OpenAPI 3.1.0 is not supported yet; sdkforge reads OpenAPI 3.0.x\n  at: #/openapi\n1 error\n");
+    assert_eq!(rejected("a.yaml", b"openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+        "error: a.yaml:1:1: unsupported OpenAPI version `3.2.0`; sdkforge reads OpenAPI 3.0.x and 3.1.x\n  at: #/openapi\n  help: an OpenAPI document starts with `openapi: 3.1.0` or `openapi: 3.0.3`\n1 error\n");
     assert_eq!(rejected("a.yaml", b""), "error: a.yaml: invalid YAML: the file is empty\n1 error\n");
     assert_eq!(rejected("a.yaml", b"openapi: 3.0.3\n\xff\xfe\n"),
         "error: a.yaml:2:1: the file is not valid UTF-8 text\n  help: OpenAPI documents must be UTF-8 encoded YAML or JSON\n1 error\n");
@@ -267,4 +267,38 @@ paths:
     let group = std::fs::read_to_string(dir.path().join("work/out/src/outside.rs")).unwrap();
     assert!(group.contains("/// */ fn injected() {} /*"), "{group}");
     assert!(!group.contains("\nfn injected"), "{group}");
+}
+
+#[test]
+fn a_wrong_session_declaration_is_reported_in_full_and_nothing_is_written() {
+    let text = "openapi: 3.0.3
+info: {title: t, version: '1'}
+x-sdkforge-session:
+  scheme: basic
+  access-token: $..token
+  issued-by: [login, nope]
+  refresh: {operation: login}
+  colour: blue
+paths:
+  /login:
+    post:
+      operationId: login
+      security: [{basic: []}]
+      responses:
+        '204': {description: ok}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+";
+    let err = rejected("a.yaml", text.as_bytes());
+    for expected in [
+        "error: a.yaml:8:3: `x-sdkforge-session`: unknown key `colour`\n  at: #/x-sdkforge-session/colour\n",
+        "error: a.yaml:4:3: `x-sdkforge-session`: `scheme: basic` is HTTP basic auth; a session token needs a bearer or API key scheme\n",
+        "error: a.yaml:5:3: `x-sdkforge-session`: `$..token`: descendant search (`..`) can match many values; name one value\n",
+        "error: a.yaml:6:22: `x-sdkforge-session`: no generated operation has operationId `nope`\n  at: #/x-sdkforge-session/issued-by/1\n  help: check the spelling, and that the operation is not `x-speakeasy-ignore`d\n",
+        "error: a.yaml:7:3: `x-sdkforge-session`: `refresh.field` is required: the JSON body property the refresh token is sent in\n",
+    ] {
+        assert!(err.contains(expected), "missing:\n{expected}\nin:\n{err}");
+    }
+    assert!(err.ends_with("5 errors\n"), "{err}");
 }

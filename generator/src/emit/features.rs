@@ -6,8 +6,8 @@
 //! operation in several groups has its builder in its first group's module). Operations without
 //! a group (methods on `Client` itself) are always compiled. An operation's error enum, and each
 //! type it uses (directly or through other types), carry the union of the gates of the modules
-//! that refer to it; a type that an always-compiled operation uses, or that no operation uses, is
-//! always compiled. Everything is computed from the IR, in a fixed order, so the gates are
+//! that refer to it; a type that an always-compiled operation or a global parameter (a
+//! `ClientBuilder` setter) uses, or that no operation uses, is always compiled. Everything is computed from the IR, in a fixed order, so the gates are
 //! deterministic.
 
 use crate::ir::{Api, Operation, Success, TypeDef, TypeKind, TypeRef};
@@ -103,6 +103,16 @@ impl Features {
         // `seen[t] == k + 1` once operation `k` has reached type `t`.
         let mut seen = vec![0usize; api.types.len()];
         let mut stack = Vec::new();
+        // The client's global parameters are set on `ClientBuilder`, which is always compiled.
+        let mut globals = Vec::new();
+        api.globals.iter().for_each(|g| named(&g.ty, &mut globals));
+        stack.extend(lookup(globals));
+        while let Some(t) = stack.pop() {
+            if gates[t].is_none() {
+                gates[t] = Some(Gate::Always);
+                stack.extend(refs[t].iter().copied());
+            }
+        }
         for (k, op) in api.operations.iter().enumerate() {
             let mut gate = Gate::Any(BTreeSet::new());
             if op.groups.is_empty() || op.groups.iter().any(|p| self.top(p).is_none()) {
@@ -204,6 +214,9 @@ fn operation_types(op: &Operation) -> Vec<String> {
         Success::Single { ty: None } => {}
         Success::Several { name } => out.push(name.clone()),
     }
+    if let Some(item) = op.pagination.as_ref().and_then(|p| p.item.as_ref()) {
+        named(item, &mut out);
+    }
     out.extend(op.params_struct.iter().cloned());
     out.extend(op.headers_struct.iter().cloned());
     out
@@ -233,5 +246,75 @@ fn named(t: &TypeRef, out: &mut Vec<String>) {
         TypeRef::Named(n) => out.push(n.clone()),
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner, out),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(yaml: &str) -> Api {
+        let value: serde_json::Value = serde_yaml::from_str(yaml).expect("test YAML");
+        let openapi = crate::resolve::parse_openapi(&value).expect("test document");
+        let names = crate::ir::CrateNames { crate_name: "t".into(), lib_name: "t".into(), crate_version: "0.1.0".into(), source_name: "t.yaml".into() };
+        crate::ir::lower(&openapi, &names).expect("lowers").0
+    }
+
+    const DOC: &str = r##"
+openapi: 3.0.3
+info: { title: t, version: "1" }
+x-speakeasy-globals:
+  parameters:
+    - $ref: "#/components/parameters/Region"
+paths:
+  /a:
+    get:
+      operationId: getA
+      tags: [alpha]
+      parameters: [{ $ref: "#/components/parameters/Region" }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/A" } } } }
+  /b:
+    get:
+      operationId: getB
+      tags: [beta]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Shared" } } } }
+  /c:
+    get:
+      operationId: getC
+      tags: [alpha]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Shared" } } } }
+components:
+  parameters:
+    Region: { name: region, in: query, schema: { type: string, enum: [eu, us] } }
+  schemas:
+    A: { type: object, properties: { inner: { $ref: "#/components/schemas/Inner" } } }
+    Inner: { type: object, properties: { x: { type: string } } }
+    Shared: { type: object, properties: { y: { type: string } } }
+    Unused: { type: object, properties: { z: { type: string } } }
+"##;
+
+    #[test]
+    fn types_are_gated_on_the_groups_that_use_them() {
+        let api = api(DOC);
+        let f = Features::new(&api);
+        assert_eq!(f.names, ["alpha", "beta"]);
+        let cfg = |name: &str| f.type_cfg(name).to_string().replace(' ', "");
+        assert_eq!(cfg("A"), r##"#[cfg(feature="alpha")]"##);
+        assert_eq!(cfg("Inner"), r##"#[cfg(feature="alpha")]"##, "reached through A");
+        assert_eq!(cfg("Shared"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##);
+        assert_eq!(cfg("Unused"), "", "a type no operation uses is always compiled");
+    }
+
+    #[test]
+    fn a_global_parameters_type_is_always_compiled() {
+        // `ClientBuilder::region(...)` takes the enum whatever the features, so gating it on
+        // `alpha` (its only operation) would break a build with `alpha` off.
+        let api = api(DOC);
+        let global = api.globals.first().expect("the global");
+        let TypeRef::Named(name) = &global.ty else { panic!("an enum type, not {:?}", global.ty) };
+        assert_eq!(Features::new(&api).type_cfg(name).to_string(), "");
     }
 }

@@ -2,7 +2,10 @@
 //! per operation that describes the call to the runtime.
 
 use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
-use crate::ir::{Api, BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
+use crate::ir::jsonpath::PathStep;
+use crate::ir::pagination::{InputPlace, PageInput, Pagination, PaginationKind};
+use crate::ir::session::SessionRole;
+use crate::ir::{Api, BodyEncoding, EventStreamInfo, Group, Operation, Param, ParamLocation, ParamStyle, Response, Status, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -23,6 +26,11 @@ fn module_path(path: &[String]) -> TokenStream {
 
 /// The Rust type of a successful call.
 pub fn ok_type(op: &Operation) -> TokenStream {
+    if let Some((_, ty)) = event_stream(op) {
+        let t = type_tokens(ty);
+        let err = ident(&op.error_enum);
+        return quote!(crate::EventStream<#t, crate::errors::#err>);
+    }
     match &op.success {
         Success::Single { ty: Some(t) } => type_tokens(t),
         Success::Single { ty: None } => quote!(()),
@@ -31,6 +39,34 @@ pub fn ok_type(op: &Operation) -> TokenStream {
             quote!(crate::types::#n)
         }
     }
+}
+
+/// The event stream an operation's one success response is, with the event type.
+pub(crate) fn event_stream(op: &Operation) -> Option<(&EventStreamInfo, &TypeRef)> {
+    let Success::Single { ty: Some(ty) } = &op.success else { return None };
+    let mut successes = op.responses.iter().filter(|r| !r.is_error);
+    let only = successes.next()?;
+    if successes.next().is_some() {
+        return None;
+    }
+    only.event_stream.as_ref().map(|e| (e, ty))
+}
+
+/// How the runtime turns events into values: the sentinel, and whether the event type is an
+/// envelope (a struct with a `data` field) or the data itself.
+fn event_format(api: &Api, op: &Operation) -> TokenStream {
+    let Some((info, ty)) = event_stream(op) else { return quote!() };
+    let sentinel = match &info.sentinel {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    };
+    let envelope = match ty {
+        TypeRef::Named(n) => api.types.iter().any(|d| {
+            &d.name == n && matches!(&d.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.wire_name == "data"))
+        }),
+        _ => false,
+    };
+    quote!(crate::runtime::EventFormat { sentinel: #sentinel, envelope: #envelope })
 }
 
 /// Whether a parameter is a method argument (required) rather than a builder setter.
@@ -139,6 +175,7 @@ fn method(op: &Operation) -> TokenStream {
                     client: self.client(),
                     #(#inits,)*
                     #body_init
+                    options: ::std::default::Default::default(),
                 }
             }
         };
@@ -152,6 +189,7 @@ fn method(op: &Operation) -> TokenStream {
                 client: self.client(),
                 #(#arg_inits,)*
                 #body_init
+                options: ::std::default::Default::default(),
             }
         }
     }
@@ -176,7 +214,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
         None => quote!(),
     };
-    let setters = op.params.iter().filter(|p| !is_arg(p)).map(|p| {
+    let setters = op.params.iter().filter(|p| !is_arg(p) && !p.hidden).map(|p| {
         let d = docs_or(p.doc.as_deref(), &format!("Sets the `{}` parameter.", p.wire_name));
         super::util::option_setter(&d, &super::types::setter_name(&p.rust_name), &p.rust_name, &p.ty)
     });
@@ -196,7 +234,28 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
-    let send_body = send_body(api, op);
+    let (into_call, decode) = send_body(api, op);
+    let send_with_response = if event_stream(op).is_some() {
+        let format = event_format(api, op);
+        quote! {
+            let client = self.client.clone();
+            match client.core().open(self.into_call()).await? {
+                crate::runtime::Opened::Streaming(response) => {
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let body = crate::runtime::EventStream::live(response, #format);
+                    ::std::result::Result::Ok(crate::Response { status, headers, body })
+                }
+                crate::runtime::Opened::Read(response) => Self::decode(response),
+            }
+        }
+    } else {
+        quote! {
+            let client = self.client.clone();
+            let response = client.core().send(self.into_call()).await?;
+            Self::decode(response)
+        }
+    };
+    let paging = op.pagination.as_ref().map(|p| paging(op, p));
     let with_headers = op.headers_struct.as_ref().map(|h| {
         let h = ident(h);
         quote! {
@@ -219,10 +278,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             pub(crate) client: crate::Client,
             #(#fields,)*
             #body_field
+            pub(crate) options: crate::RequestOptions,
         }
         impl #name {
             #(#setters)*
             #body_setter
+            #[doc = " Overrides the client's timeout, retries, credentials or headers for this call."]
+            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
             #[doc = " Sends the request and decodes the documented response."]
             pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
                 self.send_with_response().await.map(|response| response.body)
@@ -230,8 +295,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
             pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
-                #send_body
+                #send_with_response
             }
+            #paging
+            #into_call
+            #decode
         }
         impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#ok, crate::Error<crate::errors::#err>>;
@@ -243,7 +311,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+/// The `into_call` and `decode` functions of a request builder.
+fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let method = format_ident!("{}", op.method);
@@ -261,11 +330,16 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             ParamStyle::PipeDelimited => quote!(PipeDelimited),
             ParamStyle::DeepObject => quote!(DeepObject),
         };
+        let value = match &p.global {
+            // The call's value, else the client's (`x-speakeasy-globals`).
+            Some(key) => quote!(&crate::runtime::or_global(&self.#n, self.client.core().global(#key))),
+            None => quote!(&self.#n),
+        };
         match p.location {
-            ParamLocation::Path => quote!(.path(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
-            ParamLocation::Query => quote!(.query(#wire, &self.#n, crate::runtime::Style::#style, #explode)),
-            ParamLocation::Header => quote!(.header(#wire, &self.#n, #explode)),
-            ParamLocation::Cookie => quote!(.cookie(#wire, &self.#n, #explode)),
+            ParamLocation::Path => quote!(.path(#wire, #value, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Query => quote!(.query(#wire, #value, crate::runtime::Style::#style, #explode)),
+            ParamLocation::Header => quote!(.header(#wire, #value, #explode)),
+            ParamLocation::Cookie => quote!(.cookie(#wire, #value, #explode)),
         }
     });
     let body = op.body.as_ref().map(|b| {
@@ -284,16 +358,12 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             quote! { let call = match &self.body { ::std::option::Option::Some(body) => #set, ::std::option::Option::None => call }; }
         }
     });
-    let security = {
-        let alts = op.security.iter().map(|alt| {
-            let schemes = alt.iter().map(|c| format_ident!("{}", c));
-            quote!(&[#(crate::client::#schemes),*])
-        });
-        quote!(&[#(#alts),*])
-    };
+    let security = security_tokens(&op.security);
+    let op_id = &op.id;
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
-    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r)).collect();
+    let format = event_format(api, op);
+    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r, &format)).collect();
     if !op.responses.iter().any(|r| !r.is_error) {
         arms.push(quote!(200..=299 => ::std::result::Result::Ok(())));
     }
@@ -303,7 +373,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     // Only `default` documented: no status to tell apart, so no `match` at all; without a body
     // the response is not looked at either.
     let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
-        ([only], true) if only.status == Status::Default => single_response(op, only),
+        ([only], true) if only.status == Status::Default => single_response(op, only, &format),
         _ => quote! {
             match response.status().as_u16() {
                 #(#arms,)*
@@ -322,20 +392,117 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
                 statuses: &[#(#ranges),*],
                 connection_errors: #c,
             };
-            let call = call.retry(&RETRY);
+            let call = call.retry(RETRY);
         }
     });
+    let timeout = op.timeout_ms.map(|ms| quote!(let call = call.timeout_ms(#ms);));
+    let session = op.session.map(|role| {
+        let role = match role {
+            SessionRole::Issues => quote!(Issues),
+            SessionRole::Ends => quote!(Ends),
+        };
+        quote!(let call = call.session(crate::runtime::SessionRole::#role);)
+    });
+    let into_call = quote! {
+        #[doc = " The call as the runtime sends it."]
+        fn into_call(self) -> crate::runtime::Call {
+            let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
+                .operation(#op_id)
+                #(#params)*
+                .security(#security);
+            #retry
+            #timeout
+            #session
+            #body
+            call.options(self.options)
+        }
+    };
+    let decode = quote! {
+        #[doc = " The documented meaning of a response."]
+        fn decode(response: crate::runtime::RawResponse) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
+            body.map(|body| crate::Response { status, headers, body })
+        }
+    };
+    (into_call, decode)
+}
+
+/// `pages()` and `items()` of an operation with `x-speakeasy-pagination`.
+fn paging(op: &Operation, p: &Pagination) -> TokenStream {
+    let ok = ok_type(op);
+    let err = ident(&op.error_enum);
+    let steps = |path: &Option<Vec<PathStep>>| match path {
+        Some(path) => {
+            let steps = path.iter().map(|s| match s {
+                PathStep::Key(k) => quote!(crate::runtime::Step::Key(#k)),
+                PathStep::Index(i) => quote!(crate::runtime::Step::Index(#i)),
+            });
+            quote!(::std::option::Option::Some(&[#(#steps),*]))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let input = |i: &Option<PageInput>| match i {
+        Some(PageInput { name, place }) => {
+            let place = match place {
+                InputPlace::Query => quote!(Query),
+                InputPlace::Header => quote!(Header),
+                InputPlace::Body => quote!(Body),
+            };
+            quote!(::std::option::Option::Some(crate::runtime::Input { name: #name, place: crate::runtime::InputPlace::#place }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let kind = match p.kind {
+        PaginationKind::OffsetLimit => quote!(OffsetLimit),
+        PaginationKind::Cursor => quote!(Cursor),
+        PaginationKind::Url => quote!(Url),
+    };
+    let (page, offset, limit, cursor) = (input(&p.page), input(&p.offset), input(&p.limit), input(&p.cursor));
+    let (results, num_pages, next_cursor, next_url) = (steps(&p.results), steps(&p.num_pages), steps(&p.next_cursor), steps(&p.next_url));
+    let item = p.item.as_ref().map_or(quote!(::serde_json::Value), type_tokens);
+    let ends = match p.kind {
+        PaginationKind::OffsetLimit => "a page without items, a page shorter than the limit sent, or the last page number",
+        PaginationKind::Cursor => "a response without a next cursor (or with the same one)",
+        PaginationKind::Url => "a response without a next URL",
+    };
+    let pages_doc = format!(" Every page, starting with this request's, until {ends}. An error ends the stream after it is yielded.");
+    let items_doc = " Every item of every page, in order (see [`pages`](Self::pages) for where it stops).";
     quote! {
-        let call = crate::runtime::Call::new(::reqwest::Method::#method, #path)
-            #(#params)*
-            .security(#security);
-        #retry
-        #body
-        let response = self.client.core().send(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
-        body.map(|body| crate::Response { status, headers, body })
+        fn pager() -> &'static crate::runtime::Pager {
+            static PAGER: crate::runtime::Pager = crate::runtime::Pager {
+                kind: crate::runtime::PageKind::#kind,
+                page: #page,
+                offset: #offset,
+                limit: #limit,
+                cursor: #cursor,
+                results: #results,
+                num_pages: #num_pages,
+                next_cursor: #next_cursor,
+                next_url: #next_url,
+            };
+            &PAGER
+        }
+        #[doc = #pages_doc]
+        pub fn pages(self) -> impl crate::Stream<Item = ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>>> + Send + 'static {
+            let core = self.client.core_arc();
+            crate::runtime::pages(core, self.into_call(), Self::pager(), Self::decode)
+        }
+        #[doc = #items_doc]
+        pub fn items(self) -> impl crate::Stream<Item = ::std::result::Result<#item, crate::Error<crate::errors::#err>>> + Send + 'static {
+            let core = self.client.core_arc();
+            crate::runtime::items(core, self.into_call(), Self::pager(), Self::decode)
+        }
     }
+}
+
+/// Security alternatives as a static slice of the client's scheme constants.
+pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
+    let alts = security.iter().map(|alt| {
+        let schemes = alt.iter().map(|c| format_ident!("{}", c));
+        quote!(&[#(crate::client::#schemes),*])
+    });
+    quote!(&[#(#alts),*])
 }
 
 /// A multipart body: for a struct, one part per field (files for binary fields); otherwise
@@ -385,18 +552,18 @@ fn status_pattern(s: Status) -> TokenStream {
 }
 
 /// The expression for the one documented response, without a status match.
-fn single_response(op: &Operation, r: &Response) -> TokenStream {
-    response_expr(op, r)
+fn single_response(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
+    response_expr(op, r, format)
 }
 
-fn response_arm(op: &Operation, r: &Response) -> TokenStream {
+fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
     let pat = status_pattern(r.status);
-    let expr = response_expr(op, r);
+    let expr = response_expr(op, r, format);
     quote!(#pat => #expr)
 }
 
 /// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.
-fn response_expr(op: &Operation, r: &Response) -> TokenStream {
+fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
     let v = ident(&r.variant);
     if r.is_error {
         let e = ident(&op.error_enum);
@@ -410,6 +577,9 @@ fn response_expr(op: &Operation, r: &Response) -> TokenStream {
         return quote!(::std::result::Result::Err(#expr));
     }
     let decoded = match r.body.as_ref().map(|b| b.encoding) {
+        _ if r.event_stream.is_some() && event_stream(op).is_some() => {
+            quote!(::std::result::Result::Ok(crate::runtime::EventStream::from_raw(response, #format)))
+        }
         Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
         Some(BodyEncoding::Text) => quote!(response.into_text()),
         Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(::std::result::Result::Ok(response.into_body())),

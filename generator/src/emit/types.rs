@@ -1,7 +1,7 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
 use super::util::{docs, docs_or, ident, type_tokens};
-use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Field, Fixed, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -138,6 +138,9 @@ fn field_doc(f: &Field) -> TokenStream {
     if f.write_only {
         text.push_str("\n\nWrite-only: sent to the server, never returned.");
     }
+    if f.fixed.is_some() && !f.is_optional() {
+        text.push_str("\n\nThe only value allowed (`const`); `new()` sets it.");
+    }
     docs(Some(&text))
 }
 
@@ -185,7 +188,8 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
 /// `new(required...)` plus one setter per optional field (so callers never spell optional
 /// fields), when there are few enough required ones for a readable argument list.
 fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    // A `const` field has one value: `new()` sets it rather than asking for it.
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional() && f.fixed.is_none()).collect();
     let optional: Vec<&Field> = fields.iter().filter(|f| f.is_optional()).collect();
     if required.len() > MAX_NEW_ARGS {
         return quote!();
@@ -204,6 +208,15 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
         let n = ident(&f.rust_name);
         if f.is_optional() {
             quote!(#n: ::std::option::Option::None)
+        } else if let Some(fixed) = &f.fixed {
+            let value = match fixed {
+                Fixed::Bool(b) => quote!(#b),
+                Fixed::Variant(v) => {
+                    let (t, v) = (type_tokens(&f.ty), ident(v));
+                    quote!(#t::#v)
+                }
+            };
+            quote!(#n: #value)
         } else if f.ty == TypeRef::String {
             quote!(#n: #n.into())
         } else {
@@ -214,11 +227,23 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
         let doc = format!(" Sets `{}`.", f.wire_name);
         super::util::option_setter(&quote!(#[doc = #doc]), &setter_name(&f.rust_name), &f.rust_name, &f.ty)
     });
-    let new_doc = if required.is_empty() {
-        " A value with every optional field unset.".to_string()
-    } else {
-        " A value with the required fields set and every optional field unset.".to_string()
+    let has_fixed = fields.iter().any(|f| !f.is_optional() && f.fixed.is_some());
+    let new_doc = match (required.is_empty(), has_fixed) {
+        (true, false) => " A value with every optional field unset.",
+        (true, true) => " A value with its one-value (`const`) fields set and every optional field unset.",
+        (false, _) => " A value with the required fields set and every optional field unset.",
     };
+    // No arguments, yet no derived `Default` (a `const` field's type has no default of its
+    // own): `new()` is the default value.
+    let default_impl = (required.is_empty() && has_fixed).then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     let must_use = quote!(#[must_use]);
     quote! {
         impl #name {
@@ -229,6 +254,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: bool) ->
             }
             #(#must_use #setters)*
         }
+        #default_impl
     }
 }
 
@@ -390,6 +416,7 @@ mod tests {
             error_message: false,
             default: None,
             doc: None,
+            fixed: None,
         }
     }
 

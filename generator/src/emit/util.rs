@@ -162,6 +162,11 @@ pub fn type_tokens(t: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(::std::boxed::Box<#inner>)
         }
+        TypeRef::Tuple(members) => {
+            // The trailing comma keeps a one-member tuple a tuple.
+            let members = members.iter().map(type_tokens);
+            quote!((#(#members,)*))
+        }
     }
 }
 

@@ -6,8 +6,12 @@
 //! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
 //! collision-free identifier, and every wire name is kept beside it.
 
+pub mod globals;
+pub mod jsonpath;
 pub mod naming;
 mod operations;
+pub mod pagination;
+pub mod session;
 pub mod speakeasy;
 mod types;
 
@@ -49,6 +53,25 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Parameters set once on the client (`x-speakeasy-globals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub globals: Vec<globals::Global>,
+    /// Tokens the API issues itself (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::Session>,
+}
+
+impl Api {
+    /// Rewrites every JSON pointer in the IR (types' and operations' places), e.g. back to the
+    /// original document after [`crate::normalise31`] moved nodes.
+    pub fn map_pointers(&mut self, map: impl Fn(&str) -> String) {
+        for t in &mut self.types {
+            t.pointer = map(&t.pointer);
+        }
+        for op in &mut self.operations {
+            op.pointer = map(&op.pointer);
+        }
+    }
 }
 
 /// `info` of the document.
@@ -60,6 +83,9 @@ pub struct Info {
     pub version: String,
     /// API description (Markdown).
     pub description: Option<String>,
+    /// A one-line summary of the API (OpenAPI 3.1 `info.summary`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// One entry of `servers`, as a variant of the generated `Server` enum.
@@ -99,6 +125,10 @@ pub struct SecurityScheme {
     pub const_name: String,
     /// Name of the `ClientBuilder` method that sets its credential (`api_key`).
     pub setter: String,
+    /// For OAuth2 with a client credentials flow: the method that sets the client id and
+    /// secret (`client_credentials`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_credentials_setter: Option<String>,
     /// How the credential is sent.
     pub kind: SecurityKind,
     /// `description`.
@@ -113,6 +143,15 @@ pub enum SecurityKind {
     Bearer,
     /// `Authorization: Basic base64(user:password)`.
     Basic,
+    /// OAuth2 with a client credentials flow: a bearer token, given or fetched from the token
+    /// URL with a client id and secret.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// `flows.clientCredentials.tokenUrl`.
+        token_url: String,
+        /// Scopes the operations require of this scheme, sorted.
+        scopes: Vec<String>,
+    },
     /// An API key in a header, query parameter or cookie.
     ApiKey {
         /// Where it goes.
@@ -204,6 +243,16 @@ pub struct Operation {
     /// Alternatives of security requirements: each inner list names schemes (by constant name)
     /// that are all sent together; an empty inner list means "no credentials needed".
     pub security: Vec<Vec<String>>,
+    /// What a success does to the session (`x-sdkforge-session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<session::SessionRole>,
+    /// Request timeout in milliseconds (`x-speakeasy-timeout` of the operation, else of the
+    /// document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// How its pages follow each other (`x-speakeasy-pagination`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<pagination::Pagination>,
 }
 
 /// A link to documentation elsewhere.
@@ -234,6 +283,13 @@ pub struct Param {
     pub style: ParamStyle,
     /// `explode`, with the style's default (true for `form`) when absent.
     pub explode: bool,
+    /// The key of the global (`x-speakeasy-globals`) whose client value fills it when a call
+    /// sets none (`header:HTTP-Referer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<String>,
+    /// Filled from a hidden global only: no setter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// How a parameter value is serialised (OpenAPI `style`).
@@ -318,6 +374,16 @@ pub struct Response {
     pub shared: Option<String>,
     /// For errors: the body field shown by `Display` (`message`).
     pub message_field: Option<MessageField>,
+    /// For a `text/event-stream` success: events, typed by the body's type, read as they arrive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_stream: Option<EventStreamInfo>,
+}
+
+/// How a `text/event-stream` response's events end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventStreamInfo {
+    /// `x-speakeasy-sse-sentinel`: an event whose data is this ends the stream.
+    pub sentinel: Option<String>,
 }
 
 /// A response body.
@@ -398,6 +464,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, to break recursion.
     Box(Box<TypeRef>),
+    /// `(A, B)`: an array with one item of each type, in order (OpenAPI 3.1 `prefixItems`).
+    Tuple(Vec<TypeRef>),
 }
 
 /// A named type in the generated `types` module.
@@ -491,6 +559,20 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     /// `description`.
     pub doc: Option<String>,
+    /// `const` (OpenAPI 3.1): the only value the field can hold, so `new()` sets it instead of
+    /// taking it as an argument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Fixed>,
+}
+
+/// The one value of a `const` field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fixed {
+    /// A boolean.
+    Bool(bool),
+    /// The only variant of the field's enum type (its Rust name).
+    Variant(String),
 }
 
 impl Field {

@@ -2,6 +2,7 @@
 //! names (Speakeasy's duplicate-method rule).
 
 use super::naming::{self, Namespace, collision_key};
+use super::speakeasy::ErrorStatus;
 use super::speakeasy;
 use super::types::{SchemaRef, TypeSpace};
 use super::*;
@@ -26,8 +27,11 @@ pub struct CrateNames {
 /// Module names a group may not take at the crate root (the generated crate's own modules).
 const RESERVED_MODULES: &[&str] = &["client", "types", "errors", "runtime", "prelude", "std", "core", "alloc"];
 
+/// Methods of every `ClientBuilder`, which credential and global setters may not be named.
+const BUILDER_SETTERS: &[&str] = &["server", "base_url", "build", "http_client", "timeout", "user_agent", "no_retries", "token_store", "session_tokens", "hook"];
+
 /// Methods of every request builder, which parameters may not be named.
-const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body"];
+const BUILDER_METHODS: &[&str] = &["send", "into_future", "client", "body", "options", "send_with_response", "send_with_headers", "into_call", "decode"];
 
 /// An operation that survived `x-speakeasy-ignore`, before its details are lowered.
 struct Pending<'a> {
@@ -69,9 +73,23 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         }
     }
     let security_schemes = lower_security_schemes(doc, &schemes_used, &mut diags);
+    let mut builder_methods: Vec<&str> = BUILDER_SETTERS.to_vec();
+    builder_methods.extend(security_schemes.iter().map(|s| s.setter.as_str()));
+    builder_methods.extend(security_schemes.iter().filter_map(|s| s.client_credentials_setter.as_deref()));
+    let globals = super::globals::lower(doc, &mut types, &builder_methods, &mut diags);
+    super::globals::apply(&globals, &mut operations, &mut diags);
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
+    for (p, op) in pending.iter().zip(operations.iter_mut()) {
+        let mut pagination = super::pagination::lower(&p.op.extensions, op, &type_defs, &mut diags);
+        if let Some(pg) = &mut pagination {
+            let item = super::pagination::item_type(pg, op, &type_defs);
+            pg.item = item;
+        }
+        op.pagination = pagination;
+    }
+    let session = super::session::lower(&doc.extensions, &mut operations, &security_schemes, &type_defs, &mut diags);
     type_defs.sort_by(|a, b| a.name.cmp(&b.name));
 
     if diags.has_errors() {
@@ -86,12 +104,15 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
             description: doc.info.description.clone(),
+            summary: doc.info.extensions.get("x-sdkforge-summary").and_then(serde_json::Value::as_str).map(str::to_string),
         },
         servers: lower_servers(doc),
         security_schemes,
         root,
         operations,
         types: type_defs,
+        globals,
+        session,
     };
     Ok((api, diags))
 }
@@ -327,6 +348,14 @@ fn lower_operation<'a>(
             None
         }
     };
+    let timeout_ms = match speakeasy::timeout(&p.op.extensions, &p.pointer) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => speakeasy::timeout(&doc.extensions, "#").map_err(|d| diags.push(d)).ok().flatten(),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
     Operation {
         id: p.id.clone(),
         pointer: p.pointer.clone(),
@@ -349,6 +378,9 @@ fn lower_operation<'a>(
         retries,
         headers_struct,
         security,
+        session: None,
+        timeout_ms,
+        pagination: None,
     }
 }
 
@@ -398,6 +430,7 @@ fn headers_struct<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &m
                 error_message: false,
                 default: None,
                 doc: header.item.description.clone(),
+                fixed: None,
             });
         }
     }
@@ -450,6 +483,7 @@ fn params_struct(
         error_message: false,
         default: None,
         doc,
+        fixed: None,
     };
     let mut fields: Vec<Field> = required.iter().map(|x| field(&x.wire_name, &x.rust_name, &x.ty, x.doc.clone())).collect();
     if let Some(b) = body {
@@ -477,6 +511,11 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
     }
     let mut seen = Vec::new();
     let mut ns = Namespace::with_reserved(BUILDER_METHODS);
+    if p.op.extensions.contains_key("x-speakeasy-pagination") {
+        for name in ["pages", "items", "into_call", "decode", "pager"] {
+            ns.claim(name);
+        }
+    }
     let mut out: Vec<Param> = Vec::new();
     for (r, at) in all {
         let resolved = match resolve(doc, r, &at) {
@@ -546,6 +585,8 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             doc: data.description.clone(),
             style,
             explode,
+            global: None,
+            hidden: false,
         });
     }
     let template = path_template_names(p.path);
@@ -677,6 +718,39 @@ fn reason_variant(code: u16) -> String {
     reason.to_string()
 }
 
+/// The statuses `x-speakeasy-errors` makes errors for an operation: the paths object's, the
+/// path item's and the operation's lists, each added to the set it inherits (4XX and 5XX at
+/// the top) or replacing it with `override: true`. `None` when no level has the extension.
+fn error_statuses(doc: &OpenAPI, p: &Pending<'_>, diags: &mut Diagnostics) -> Option<Vec<ErrorStatus>> {
+    let item_ext = match doc.paths.paths.get(p.path) {
+        Some(ReferenceOr::Item(item)) => Some(&item.extensions),
+        _ => None,
+    };
+    let item_at = pointer_from(["paths", p.path]);
+    let levels = [(Some(&doc.paths.extensions), "#/paths".to_string()), (item_ext, item_at), (Some(&p.op.extensions), p.pointer.clone())];
+    let mut set: Option<Vec<ErrorStatus>> = None;
+    for (ext, at) in levels {
+        let Some(ext) = ext else { continue };
+        match speakeasy::errors(ext, &at) {
+            Ok(Some(level)) => {
+                let mut inherited = set.take().unwrap_or_else(|| vec![ErrorStatus::Range(4), ErrorStatus::Range(5)]);
+                if level.replace {
+                    inherited.clear();
+                }
+                for s in level.statuses {
+                    if !inherited.contains(&s) {
+                        inherited.push(s);
+                    }
+                }
+                set = Some(inherited);
+            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    set
+}
+
 fn lower_responses<'a>(
     doc: &'a OpenAPI,
     p: &Pending<'a>,
@@ -696,10 +770,14 @@ fn lower_responses<'a>(
         entries.push((Status::Default, "default".to_string(), d));
     }
     let only_default = entries.len() == 1 && entries[0].0 == Status::Default;
-    let is_error = |s: Status| match s {
-        Status::Code(c) => c >= 400,
-        Status::Range(r) => r >= 4,
-        Status::Default => !only_default,
+    let listed = error_statuses(doc, p, diags);
+    let is_error = |s: Status| match (&listed, s) {
+        (None, Status::Code(c)) => c >= 400,
+        (None, Status::Range(r)) => r >= 4,
+        (None, Status::Default) => !only_default,
+        (Some(set), Status::Code(c)) => set.iter().any(|e| *e == ErrorStatus::Code(c) || *e == ErrorStatus::Range(c / 100)),
+        (Some(set), Status::Range(r)) => set.contains(&ErrorStatus::Range(r)),
+        (Some(set), Status::Default) => set.contains(&ErrorStatus::Default),
     };
     let success_count = entries.iter().filter(|(s, ..)| !is_error(*s)).count();
     let mut variants_ok = Namespace::default();
@@ -735,9 +813,22 @@ fn lower_responses<'a>(
                 None if !error && success_count == 1 => format!("{prefix}Response"),
                 None => format!("{prefix}{variant}"),
             };
-            let ty = media_type_ref(types, encoding, media, &schema_at, &hint);
-            ResponseBody { media_type: mt.to_string(), encoding, ty }
+            let sse = !error && mt.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream");
+            let ty = match (&media.schema, sse) {
+                // Each event's type, decoded from the event (data as JSON when it is JSON).
+                (Some(schema), true) => types.lower(SchemaRef::from(schema), &schema_at, &hint),
+                (None, true) => TypeRef::Json,
+                _ => media_type_ref(types, encoding, media, &schema_at, &hint),
+            };
+            let event_stream = sse.then(|| EventStreamInfo {
+                sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string),
+            });
+            (ResponseBody { media_type: mt.to_string(), encoding, ty }, event_stream)
         });
+        let (body, event_stream) = match body {
+            Some((b, e)) => (Some(b), e),
+            None => (None, None),
+        };
         out.push(Response {
             status,
             is_error: error,
@@ -746,6 +837,7 @@ fn lower_responses<'a>(
             body,
             shared: resolved.name.clone(),
             message_field: None,
+            event_stream,
         });
     }
     let successes: Vec<&Response> = out.iter().filter(|r| !r.is_error).collect();
@@ -847,31 +939,47 @@ fn lower_security_schemes(doc: &OpenAPI, used: &BTreeMap<String, String>, diags:
                 };
                 (SecurityKind::ApiKey { location, name: name.clone() }, description)
             }
+            S::OAuth2 { flows: openapiv3::OAuth2Flows { client_credentials: Some(cc), .. }, description, .. } => {
+                (SecurityKind::OAuth2 { token_url: cc.token_url.clone(), scopes: required_scopes(doc, wire) }, description)
+            }
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description),
         };
         lowered.push((wire.clone(), const_name.clone(), kind, description.clone()));
     }
     // Setter names: the plain name when a kind is used by one scheme only, else per scheme.
     let count = |pred: &dyn Fn(&SecurityKind) -> bool| lowered.iter().filter(|(_, _, k, _)| pred(k)).count();
-    let bearers = count(&|k| matches!(k, SecurityKind::Bearer));
+    let bearers = count(&|k| matches!(k, SecurityKind::Bearer | SecurityKind::OAuth2 { .. }));
+    let oauths = count(&|k| matches!(k, SecurityKind::OAuth2 { .. }));
     let keys = count(&|k| matches!(k, SecurityKind::ApiKey { .. }));
     let basics = count(&|k| matches!(k, SecurityKind::Basic));
-    let mut setters = Namespace::with_reserved(&["server", "base_url", "build", "http_client", "timeout", "user_agent"]);
+    let mut setters = Namespace::with_reserved(BUILDER_SETTERS);
     lowered
         .into_iter()
         .map(|(wire_name, const_name, kind, description)| {
             let plain = naming::snake(&wire_name, "scheme");
+            let client_credentials_setter = match &kind {
+                SecurityKind::OAuth2 { .. } if oauths == 1 => Some(setters.claim("client_credentials")),
+                SecurityKind::OAuth2 { .. } => Some(setters.claim(&format!("{}_client_credentials", naming::unraw(&plain)))),
+                _ => None,
+            };
             let setter = match &kind {
-                SecurityKind::Bearer if bearers == 1 => "bearer_token".to_string(),
-                SecurityKind::Bearer => format!("{}_token", naming::unraw(&plain)),
+                SecurityKind::Bearer | SecurityKind::OAuth2 { .. } if bearers == 1 => "bearer_token".to_string(),
+                SecurityKind::Bearer | SecurityKind::OAuth2 { .. } => format!("{}_token", naming::unraw(&plain)),
                 SecurityKind::ApiKey { .. } if keys == 1 => "api_key".to_string(),
                 SecurityKind::ApiKey { .. } => plain,
                 SecurityKind::Basic if basics == 1 => "basic_auth".to_string(),
                 SecurityKind::Basic => format!("{}_basic_auth", naming::unraw(&plain)),
             };
-            SecurityScheme { setter: setters.claim(&setter), wire_name, const_name, kind, description }
+            SecurityScheme { setter: setters.claim(&setter), client_credentials_setter, wire_name, const_name, kind, description }
         })
         .collect()
+}
+
+/// The scopes operations (and the document's default) require of a scheme, sorted and unique.
+fn required_scopes(doc: &OpenAPI, scheme: &str) -> Vec<String> {
+    let reqs = doc.security.iter().flatten().chain(doc.operations().flat_map(|(_, _, op)| op.security.iter().flatten()));
+    let scopes: std::collections::BTreeSet<String> = reqs.filter_map(|r| r.get(scheme)).flatten().cloned().collect();
+    scopes.into_iter().collect()
 }
 
 fn lower_servers(doc: &OpenAPI) -> Vec<Server> {

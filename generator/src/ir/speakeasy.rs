@@ -188,6 +188,73 @@ pub fn retries(ext: &Extensions, pointer: &str) -> Result<Option<Retries>, Diagn
     }))
 }
 
+/// `x-speakeasy-timeout`: a request timeout in whole milliseconds, greater than zero.
+pub fn timeout(ext: &Extensions, pointer: &str) -> Result<Option<u64>, Diagnostic> {
+    match ext.get("x-speakeasy-timeout") {
+        None => Ok(None),
+        Some(v) => match v.as_u64().filter(|ms| *ms > 0) {
+            Some(ms) => Ok(Some(ms)),
+            None => Err(Diagnostic::error(format!("`x-speakeasy-timeout` must be a whole number of milliseconds above 0, not {v}"))
+                .pointer(format!("{pointer}/x-speakeasy-timeout"))),
+        },
+    }
+}
+
+/// A status in `x-speakeasy-errors.statusCodes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorStatus {
+    /// One code (`404`).
+    Code(u16),
+    /// A class (`4XX` is 4).
+    Range(u16),
+    /// The `default` response.
+    Default,
+}
+
+/// `x-speakeasy-errors` at one level (paths object, path item or operation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorStatuses {
+    /// `statusCodes`.
+    pub statuses: Vec<ErrorStatus>,
+    /// `override`: replace the inherited set instead of adding to it.
+    pub replace: bool,
+}
+
+/// `x-speakeasy-errors`: `{statusCodes: [...], override: bool}`.
+pub fn errors(ext: &Extensions, pointer: &str) -> Result<Option<ErrorStatuses>, Diagnostic> {
+    let Some(v) = ext.get("x-speakeasy-errors") else { return Ok(None) };
+    let at = format!("{pointer}/x-speakeasy-errors");
+    let bad = |what: String, sub: &str| Diagnostic::error(format!("`x-speakeasy-errors`: {what}")).pointer(format!("{at}{sub}"));
+    let Some(obj) = v.as_object() else { return Err(bad("must be an object with `statusCodes`".into(), "")) };
+    let Some(codes) = obj.get("statusCodes").and_then(Value::as_array) else {
+        return Err(bad("`statusCodes` is required (a list such as [\"4XX\", \"503\", \"default\"])".into(), ""));
+    };
+    let replace = match obj.get("override") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(bad("`override` must be true or false".into(), "/override")),
+    };
+    let mut statuses = Vec::new();
+    for (i, c) in codes.iter().enumerate() {
+        let text = match c {
+            Value::String(s) => s.trim().to_ascii_uppercase(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let status = if text == "DEFAULT" {
+            ErrorStatus::Default
+        } else if let Some(d) = text.strip_suffix("XX").and_then(|d| d.parse::<u16>().ok()).filter(|d| (1..=5).contains(d)) {
+            ErrorStatus::Range(d)
+        } else if let Some(code) = text.parse::<u16>().ok().filter(|c| (100..=599).contains(c)) {
+            ErrorStatus::Code(code)
+        } else {
+            return Err(bad(format!("`{c}` is not a status code, a class like 4XX, or `default`"), &format!("/statusCodes/{i}")));
+        };
+        statuses.push(status);
+    }
+    Ok(Some(ErrorStatuses { statuses, replace }))
+}
+
 /// `x-speakeasy-type-override: any`.
 pub fn type_override_any(ext: &Extensions) -> bool {
     ext.get("x-speakeasy-type-override").and_then(Value::as_str) == Some("any")

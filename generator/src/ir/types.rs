@@ -8,7 +8,7 @@
 
 use super::naming::{self, Namespace};
 use super::speakeasy;
-use super::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use super::{Field, Fixed, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_from};
 use crate::resolve::component_name;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
@@ -111,6 +111,10 @@ fn view(schema: &Schema) -> View<'_> {
         },
     }
 }
+
+/// Extensions the OpenAPI 3.1 normalisation ([`crate::normalise31`]) leaves for lowering.
+const CONST: &str = "x-sdkforge-const";
+const TUPLE: &str = "x-sdkforge-tuple";
 
 /// How deep inline schemas may nest before lowering gives up with a diagnostic (stack safety).
 const MAX_DEPTH: usize = 64;
@@ -315,7 +319,11 @@ impl<'a> TypeSpace<'a> {
             return n.to_string();
         }
         let over = speakeasy::name_override(&schema.schema_data.extensions, pointer).map_err(|d| self.diags.push(d)).ok().flatten();
-        let wanted = over.or_else(|| schema.schema_data.title.clone().filter(|t| t.len() <= 64)).unwrap_or_else(|| hint.to_string());
+        // A `const`'s title is at best its property's name (`Type`, once per tagged struct);
+        // the place (`OrderCreatedType`) names it uniquely.
+        let is_const = schema.schema_data.extensions.contains_key(CONST);
+        let title = schema.schema_data.title.clone().filter(|t| t.len() <= 64 && !is_const);
+        let wanted = over.or(title).unwrap_or_else(|| hint.to_string());
         self.names.claim(&naming::pascal(&wanted, "Type", "T"))
     }
 
@@ -359,6 +367,9 @@ impl<'a> TypeSpace<'a> {
             },
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
+                if let Some(t) = self.lower_tuple(v.items, pointer, hint) {
+                    return t;
+                }
                 let item = match v.items {
                     Some(items) => {
                         let t = self.lower(items, &format!("{pointer}/items"), &format!("{hint}Item"));
@@ -380,6 +391,42 @@ impl<'a> TypeSpace<'a> {
                 );
                 TypeRef::Json
             }
+        }
+    }
+
+    /// `prefixItems` of a fixed length, which the OpenAPI 3.1 normalisation leaves as `items:
+    /// {oneOf: [positions...], x-sdkforge-tuple: true}`: a tuple.
+    fn lower_tuple(&mut self, items: Option<SchemaRef<'a>>, pointer: &str, hint: &str) -> Option<TypeRef> {
+        let Some(SchemaRef::Item(items)) = items else { return None };
+        if items.schema_data.extensions.get(TUPLE) != Some(&Value::Bool(true)) {
+            return None;
+        }
+        let SchemaKind::OneOf { one_of } = &items.schema_kind else { return None };
+        let mut members = Vec::new();
+        for (i, member) in one_of.iter().enumerate() {
+            let at = format!("{pointer}/items/oneOf/{i}");
+            let t = self.lower(member.into(), &at, &format!("{hint}Item{}", i + 1));
+            members.push(self.nullable_in_container(member.into(), &at, t));
+        }
+        Some(TypeRef::Tuple(members))
+    }
+
+    /// The value of a required `const` field, when its type can hold that one value only.
+    fn fixed_value(&self, ty: &TypeRef, value: &Value) -> Option<Fixed> {
+        match ty {
+            TypeRef::Bool => value.as_bool().map(Fixed::Bool),
+            TypeRef::Named(n) => match &self.defs.get(n)?.kind {
+                TypeKind::Enum { variants, open: false } => match variants.as_slice() {
+                    [only] if value.as_str() == Some(only.wire_value.as_str()) => Some(Fixed::Variant(only.rust_name.clone())),
+                    _ => None,
+                },
+                TypeKind::IntEnum { variants, open: false } => match variants.as_slice() {
+                    [only] if value.as_i64() == Some(only.value) => Some(Fixed::Variant(only.rust_name.clone())),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -511,6 +558,7 @@ impl<'a> TypeSpace<'a> {
                 SchemaRef::Item(s) => s.schema_data.description.clone(),
                 SchemaRef::Ref(_) => None,
             };
+            let fixed = data.and_then(|d| d.extensions.get(CONST)).and_then(|c| self.fixed_value(&ty, c));
             fields.push(Field {
                 wire_name: wire.to_string(),
                 rust_name,
@@ -522,6 +570,7 @@ impl<'a> TypeSpace<'a> {
                 error_message: data.is_some_and(|d| d.extensions.get("x-speakeasy-error-message").and_then(serde_json::Value::as_bool) == Some(true)),
                 default: data.and_then(|d| d.default.clone()),
                 doc: inline_doc,
+                fixed,
             });
         }
         fields
@@ -663,6 +712,7 @@ fn variant_name_for(t: &TypeRef) -> String {
         TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner)),
         TypeRef::Option(inner) | TypeRef::Box(inner) => variant_name_for(inner),
+        TypeRef::Tuple(_) => "Tuple".into(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! From a loaded value to a typed OpenAPI 3.0 document, and `$ref` resolution inside it.
+//! From a loaded value (OpenAPI 3.0, or 3.1 after [`crate::normalise31`]) to a typed OpenAPI 3.0
+//! document, and `$ref` resolution inside it.
 
 use crate::diagnostics::{Diagnostic, pointer_segments};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
@@ -49,7 +50,7 @@ fn check_version(value: &Value) -> Result<(), Diagnostic> {
     };
     if let Some(v) = root.get("swagger") {
         let v = scalar_text(v);
-        return Err(Diagnostic::error(format!("Swagger {v} documents are not supported; sdkforge reads OpenAPI 3.0"))
+        return Err(Diagnostic::error(format!("Swagger {v} documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1"))
             .pointer("#/swagger")
             .help("convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`"));
     }
@@ -59,13 +60,16 @@ fn check_version(value: &Value) -> Result<(), Diagnostic> {
             .help("an OpenAPI 3.0 document starts with `openapi: 3.0.3`"));
     };
     let version = scalar_text(version);
-    if version.starts_with("3.1") {
-        return Err(Diagnostic::error(format!("OpenAPI {version} is not supported yet; sdkforge reads OpenAPI 3.0.x"))
-            .pointer("#/openapi"));
+    if crate::normalise31::is_openapi_31(&version) {
+        // The pipeline rewrites 3.1 documents first; a library caller may have skipped that.
+        return Err(Diagnostic::error(format!("OpenAPI {version} must be normalised first; this reader takes OpenAPI 3.0.x"))
+            .pointer("#/openapi")
+            .help("call `sdkforge::normalise31::normalise` on the document before parsing it"));
     }
     if !version.starts_with("3.0") {
-        return Err(Diagnostic::error(format!("unsupported OpenAPI version `{version}`; sdkforge reads OpenAPI 3.0.x"))
-            .pointer("#/openapi"));
+        return Err(Diagnostic::error(format!("unsupported OpenAPI version `{version}`; sdkforge reads OpenAPI 3.0.x and 3.1.x"))
+            .pointer("#/openapi")
+            .help("an OpenAPI document starts with `openapi: 3.1.0` or `openapi: 3.0.3`"));
     }
     Ok(())
 }
@@ -300,9 +304,10 @@ mod tests {
     #[test]
     fn versions_are_checked_with_clear_messages() {
         let msg = |v: Value| parse_openapi(&v).unwrap_err().message;
-        assert_eq!(msg(json!({"swagger": "2.0"})), "Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0");
+        assert_eq!(msg(json!({"swagger": "2.0"})), "Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1");
         assert_eq!(msg(json!({"info": {}})), "not an OpenAPI document: there is no `openapi` key");
-        assert_eq!(msg(json!({"openapi": "3.1.0"})), "OpenAPI 3.1.0 is not supported yet; sdkforge reads OpenAPI 3.0.x");
+        assert_eq!(msg(json!({"openapi": "3.1.0"})), "OpenAPI 3.1.0 must be normalised first; this reader takes OpenAPI 3.0.x");
+        assert_eq!(msg(json!({"openapi": "4.0.0"})), "unsupported OpenAPI version `4.0.0`; sdkforge reads OpenAPI 3.0.x and 3.1.x");
         assert_eq!(msg(json!([1])), "not an OpenAPI document: the top level is not a mapping");
     }
 

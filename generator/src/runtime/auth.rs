@@ -20,13 +20,16 @@ pub(crate) enum Scheme {
     Basic { id: &'static str },
     /// An API key in a header, query parameter or cookie.
     ApiKey { id: &'static str, location: KeyLocation, name: &'static str },
+    /// OAuth2 with a client credentials flow: sent as a bearer token, which the client fetches
+    /// from `token_url` when given a client id and secret (or takes as given).
+    OAuth2 { id: &'static str, token_url: &'static str, scopes: &'static [&'static str] },
 }
 
 impl Scheme {
     /// The scheme's name in the OpenAPI document.
     pub(crate) fn id(&self) -> &'static str {
         match self {
-            Scheme::Bearer { id } | Scheme::Basic { id } | Scheme::ApiKey { id, .. } => id,
+            Scheme::Bearer { id } | Scheme::Basic { id } | Scheme::ApiKey { id, .. } | Scheme::OAuth2 { id, .. } => id,
         }
     }
 }
@@ -38,6 +41,8 @@ pub(crate) enum Secret {
     Token(String),
     /// A user name and password.
     Basic { user: String, password: String },
+    /// OAuth2 client credentials, exchanged for an access token.
+    ClientCredentials { client_id: String, client_secret: String },
 }
 
 impl fmt::Debug for Secret {
@@ -57,6 +62,24 @@ impl Credentials {
 
     pub(crate) fn get(&self, id: &str) -> Option<&Secret> {
         self.0.get(id)
+    }
+
+    pub(crate) fn has(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Replaces a credential in place (an exchanged token for client credentials).
+    pub(crate) fn replace(&mut self, id: &'static str, secret: Secret) {
+        self.0.insert(id, secret);
+    }
+
+    /// Adds (replacing) every credential of `other`.
+    pub(crate) fn extend(&mut self, other: &Credentials) {
+        self.0.extend(other.0.iter().map(|(k, v)| (*k, v.clone())));
     }
 
     /// The first alternative whose schemes all have a credential. An empty list of

@@ -198,7 +198,7 @@ pub(crate) enum Body {
 }
 
 /// A call under construction.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Call {
     pub(crate) method: reqwest::Method,
     pub(crate) path: String,
@@ -208,15 +208,29 @@ pub(crate) struct Call {
     pub(crate) body: Option<(Body, String)>,
     pub(crate) security: &'static [&'static [Scheme]],
     /// How the call is retried, from `x-speakeasy-retries`.
-    pub(crate) retry: Option<&'static super::retry::Retry>,
+    pub(crate) retry: Option<super::retry::Retry>,
+    /// The operation's timeout, from `x-speakeasy-timeout`.
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// What a success does to the session.
+    pub(crate) session: Option<super::session::SessionRole>,
+    /// The caller's overrides.
+    pub(crate) options: super::options::RequestOptions,
+    /// A whole URL that replaces the base URL, path and query (a next page's URL).
+    pub(crate) url: Option<String>,
+    /// The operation's `operationId`, for hooks and traces.
+    pub(crate) operation_id: &'static str,
+    /// The path template, for hooks and traces (never the filled-in path).
+    pub(crate) template: &'static str,
     /// An input that could not be encoded; reported when the call is sent.
     pub(crate) invalid: Option<String>,
 }
 
 impl Call {
     /// A call of `method` on a path template (`/pets/{id}`).
-    pub(crate) fn new(method: reqwest::Method, template: &str) -> Self {
+    pub(crate) fn new(method: reqwest::Method, template: &'static str) -> Self {
         Self {
+            operation_id: "",
+            template,
             method,
             path: template.to_string(),
             query: Vec::new(),
@@ -225,6 +239,10 @@ impl Call {
             body: None,
             security: &[],
             retry: None,
+            timeout: None,
+            session: None,
+            options: super::options::RequestOptions::default(),
+            url: None,
             invalid: None,
         }
     }
@@ -232,6 +250,7 @@ impl Call {
     /// Fills `{name}` in the path with the encoded value.
     pub(crate) fn path(mut self, name: &str, value: &impl serde::Serialize, style: Style, explode: bool) -> Self {
         match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => self.invalid = Some(format!("path parameter `{name}` has no value")),
             Ok(v) => {
                 let text = joined(name, &v, style, explode, encode_segment).unwrap_or_default();
                 self.path = self.path.replace(&format!("{{{name}}}"), &text);
@@ -323,8 +342,32 @@ impl Call {
     }
 
     /// Retries the call as the operation's `x-speakeasy-retries` says.
-    pub(crate) fn retry(mut self, policy: &'static super::retry::Retry) -> Self {
+    pub(crate) fn retry(mut self, policy: super::retry::Retry) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The operation's timeout in milliseconds (`x-speakeasy-timeout`).
+    pub(crate) fn timeout_ms(mut self, ms: u64) -> Self {
+        self.timeout = Some(std::time::Duration::from_millis(ms));
+        self
+    }
+
+    /// What a success does to the session.
+    pub(crate) fn session(mut self, role: super::session::SessionRole) -> Self {
+        self.session = Some(role);
+        self
+    }
+
+    /// The operation's `operationId`.
+    pub(crate) fn operation(mut self, id: &'static str) -> Self {
+        self.operation_id = id;
+        self
+    }
+
+    /// The caller's overrides.
+    pub(crate) fn options(mut self, options: super::options::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 

@@ -47,6 +47,23 @@ impl ::std::default::Default for Server {
         }
     }
 }
+/// Credentials for one call, overriding the client's (see [`RequestOptions`](crate::RequestOptions)).
+impl crate::RequestOptions {
+    /// The user name and password for the `basicAuth` scheme (HTTP basic auth).
+    pub fn basic_auth(
+        self,
+        user: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential(
+            "basicAuth",
+            crate::runtime::Secret::Basic {
+                user: user.into(),
+                password: password.into(),
+            },
+        )
+    }
+}
 /// A client of the Kitchen Sink.
 ///
 ///  Cheap to clone: clones share one connection pool and configuration.
@@ -76,6 +93,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -96,6 +117,7 @@ impl Client {
     pub fn echo(&self) -> crate::client::EchoRequest {
         crate::client::EchoRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /flaky` (operation `flaky`).
@@ -106,6 +128,7 @@ impl Client {
         crate::client::FlakyRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /ping` (operation `ping`).
@@ -115,6 +138,7 @@ impl Client {
     pub fn ping(&self) -> crate::client::PingRequest {
         crate::client::PingRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /health` (operation `health-check`).
@@ -124,6 +148,7 @@ impl Client {
     pub fn health_check(&self) -> crate::client::HealthCheckRequest {
         crate::client::HealthCheckRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -171,12 +196,19 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -195,8 +227,14 @@ impl ClientBuilder {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct EchoRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl EchoRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -213,9 +251,24 @@ impl EchoRequest {
         crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
         crate::Error<crate::errors::EchoError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/echo")
+            .operation("echo")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
+        crate::Error<crate::errors::EchoError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::collections::BTreeMap<::std::string::String, i64>,
@@ -246,8 +299,14 @@ impl ::std::future::IntoFuture for EchoRequest {
 pub struct FlakyRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::FlakyBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl FlakyRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -261,7 +320,14 @@ impl FlakyRequest {
         crate::Response<()>,
         crate::Error<crate::errors::FlakyError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/flaky")
+            .operation("flaky")
             .security(&[&[crate::client::BASIC_AUTH]]);
         const RETRY: crate::runtime::Retry = crate::runtime::Retry {
             initial_interval_ms: 5u64,
@@ -271,9 +337,17 @@ impl FlakyRequest {
             statuses: &[(500u16, 599u16), (429u16, 429u16)],
             connection_errors: true,
         };
-        let call = call.retry(&RETRY);
+        let call = call.retry(RETRY);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::FlakyError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> = match response
             .status()
@@ -308,8 +382,14 @@ impl ::std::future::IntoFuture for FlakyRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PingRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PingRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -323,9 +403,24 @@ impl PingRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PingError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/ping")
+            .operation("ping")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PingError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::PingError>> = ::std::result::Result::Ok(());
         body.map(|body| crate::Response {
@@ -349,8 +444,14 @@ impl ::std::future::IntoFuture for PingRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct HealthCheckRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl HealthCheckRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -364,9 +465,24 @@ impl HealthCheckRequest {
         crate::Response<()>,
         crate::Error<crate::errors::HealthCheckError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/health")
+            .operation("health-check")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::HealthCheckError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),

@@ -21,6 +21,7 @@ impl Store {
     pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
         crate::pets::MultiTaggedRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }

@@ -44,6 +44,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -64,6 +68,7 @@ impl Client {
             group: group.into(),
             id,
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PATCH /results/{group}/{id}` (operation `patchResult`).
@@ -82,6 +87,7 @@ impl Client {
             id: params.id,
             dry_run: ::std::option::Option::None,
             body: params.body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PUT /results` (operation `putResult`).
@@ -97,6 +103,7 @@ impl Client {
         crate::client::PutResultRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /errors` (operation `postError`).
@@ -112,6 +119,7 @@ impl Client {
         crate::client::PostErrorRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -143,12 +151,19 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -168,8 +183,14 @@ pub struct DeleteResultRequest {
     pub(crate) group: ::std::string::String,
     pub(crate) id: i64,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl DeleteResultRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -183,15 +204,30 @@ impl DeleteResultRequest {
         crate::Response<()>,
         crate::Error<crate::errors::DeleteResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::DELETE,
                 "/results/{group}/{id}",
             )
+            .operation("deleteResult")
             .path("group", &self.group, crate::runtime::Style::Simple, false)
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::DeleteResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -228,11 +264,17 @@ pub struct PatchResultRequest {
     pub(crate) id: i64,
     pub(crate) dry_run: ::std::option::Option<bool>,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PatchResultRequest {
     /// Sets the `dryRun` parameter.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.dry_run = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -264,16 +306,31 @@ impl PatchResultRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PatchResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::PATCH,
                 "/results/{group}/{id}",
             )
+            .operation("patchResult")
             .path("group", &self.group, crate::runtime::Style::Simple, false)
             .path("id", &self.id, crate::runtime::Style::Simple, false)
             .query("dryRun", &self.dry_run, crate::runtime::Style::Form, true)
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PatchResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -307,8 +364,14 @@ impl ::std::future::IntoFuture for PatchResultRequest {
 pub struct PutResultRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PutResultRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -341,10 +404,25 @@ impl PutResultRequest {
         crate::Response<crate::types::Result>,
         crate::Error<crate::errors::PutResultError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/results")
+            .operation("putResult")
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Result>,
+        crate::Error<crate::errors::PutResultError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Result,
@@ -378,8 +456,14 @@ impl ::std::future::IntoFuture for PutResultRequest {
 pub struct PostErrorRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Result,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostErrorRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -396,10 +480,25 @@ impl PostErrorRequest {
         crate::Response<crate::types::ApiFailure>,
         crate::Error<crate::errors::PostErrorError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/errors")
+            .operation("postError")
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::ApiFailure>,
+        crate::Error<crate::errors::PostErrorError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::ApiFailure,

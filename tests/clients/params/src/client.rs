@@ -44,6 +44,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -71,6 +75,7 @@ impl Client {
             sort: ::std::option::Option::None,
             x_ids: ::std::option::Option::None,
             prefs: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /forms` (operation `postForm`).
@@ -84,6 +89,7 @@ impl Client {
         crate::client::PostFormRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `PUT /upload` (operation `upload`).
@@ -94,6 +100,7 @@ impl Client {
         crate::client::UploadRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /notes` (operation `postNote`).
@@ -104,6 +111,7 @@ impl Client {
         crate::client::PostNoteRequest {
             client: self.client(),
             body: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /photos` (operation `uploadPhoto`).
@@ -117,6 +125,7 @@ impl Client {
         crate::client::UploadPhotoRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -148,12 +157,19 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -182,6 +198,7 @@ pub struct SearchRequest {
     pub(crate) sort: ::std::option::Option<crate::types::SearchSort>,
     pub(crate) x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     pub(crate) prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl SearchRequest {
     /// Sets the `tags` parameter.
@@ -229,6 +246,11 @@ impl SearchRequest {
         self.prefs = ::std::option::Option::Some(value);
         self
     }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -242,10 +264,17 @@ impl SearchRequest {
         crate::Response<()>,
         crate::Error<crate::errors::SearchError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(
                 ::reqwest::Method::GET,
                 "/search/{ids}/{label}/{matrix}",
             )
+            .operation("search")
             .path("ids", &self.ids, crate::runtime::Style::Simple, false)
             .path("label", &self.label, crate::runtime::Style::Label, true)
             .path("matrix", &self.matrix, crate::runtime::Style::Matrix, false)
@@ -259,7 +288,15 @@ impl SearchRequest {
             .header("X-Ids", &self.x_ids, false)
             .cookie("prefs", &self.prefs, false)
             .security(&[]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::SearchError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<(), crate::Error<crate::errors::SearchError>> = match response
             .status()
@@ -290,8 +327,14 @@ impl ::std::future::IntoFuture for SearchRequest {
 pub struct PostFormRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::PostFormBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostFormRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -305,10 +348,25 @@ impl PostFormRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PostFormError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/forms")
+            .operation("postForm")
             .security(&[]);
         let call = call.form(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PostFormError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -339,8 +397,14 @@ impl ::std::future::IntoFuture for PostFormRequest {
 pub struct UploadRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: ::std::vec::Vec<u8>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl UploadRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -357,11 +421,26 @@ impl UploadRequest {
         crate::Response<::std::vec::Vec<u8>>,
         crate::Error<crate::errors::UploadError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::PUT, "/upload")
+            .operation("upload")
             .security(&[]);
         let call = call
             .bytes(::std::clone::Clone::clone(&self.body), "application/octet-stream");
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<u8>>,
+        crate::Error<crate::errors::UploadError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::vec::Vec<u8>,
@@ -395,11 +474,17 @@ impl ::std::future::IntoFuture for UploadRequest {
 pub struct PostNoteRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: ::std::option::Option<::std::string::String>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl PostNoteRequest {
     /// Sets the request body.
     pub fn body(mut self, value: ::std::string::String) -> Self {
         self.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -415,7 +500,14 @@ impl PostNoteRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PostNoteError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/notes")
+            .operation("postNote")
             .security(&[]);
         let call = match &self.body {
             ::std::option::Option::Some(body) => {
@@ -423,7 +515,15 @@ impl PostNoteRequest {
             }
             ::std::option::Option::None => call,
         };
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PostNoteError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),
@@ -454,8 +554,14 @@ impl ::std::future::IntoFuture for PostNoteRequest {
 pub struct UploadPhotoRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::UploadPhotoBody,
+    pub(crate) options: crate::RequestOptions,
 }
 impl UploadPhotoRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -469,7 +575,14 @@ impl UploadPhotoRequest {
         crate::Response<()>,
         crate::Error<crate::errors::UploadPhotoError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/photos")
+            .operation("uploadPhoto")
             .security(&[]);
         let call = {
             let fields = &self.body;
@@ -483,7 +596,15 @@ impl UploadPhotoRequest {
             parts.field("meta", &fields.meta);
             call.multipart(parts)
         };
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::UploadPhotoError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),

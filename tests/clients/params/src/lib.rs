@@ -26,13 +26,17 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::large_enum_variant
+    clippy::large_enum_variant,
+    clippy::result_large_err
 )]
 pub mod client;
 pub mod errors;
 pub mod types;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
-pub use runtime::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
+pub use runtime::{
+    ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
+    RawResponse, RequestOptions, Response,
+};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

@@ -44,6 +44,10 @@ impl Client {
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
+    #[allow(dead_code)]
+    pub(crate) fn core_arc(&self) -> Arc<Core> {
+        self.core.clone()
+    }
     fn client(&self) -> Client {
         self.clone()
     }
@@ -58,6 +62,7 @@ impl Client {
         crate::client::CreatePetRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /values` (operation `getValue`).
@@ -67,6 +72,7 @@ impl Client {
     pub fn get_value(&self) -> crate::client::GetValueRequest {
         crate::client::GetValueRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -98,12 +104,19 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs this hook around every request (after those added before): it may change each
+    /// request before it is sent and sees each response before it is interpreted.
+    pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Never retry, whatever `x-speakeasy-retries` says.
     pub fn no_retries(mut self) -> Self {
         self.core.no_retries();
         self
     }
-    /// A timeout for each whole request.
+    /// A timeout for each whole request (a call's `RequestOptions::timeout` overrides it;
+    /// it overrides the operations' `x-speakeasy-timeout`).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(timeout);
         self
@@ -121,8 +134,14 @@ impl ClientBuilder {
 pub struct CreatePetRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Pet,
+    pub(crate) options: crate::RequestOptions,
 }
 impl CreatePetRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -139,10 +158,25 @@ impl CreatePetRequest {
         crate::Response<crate::types::Pet>,
         crate::Error<crate::errors::CreatePetError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
+            .operation("createPet")
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Pet>,
+        crate::Error<crate::errors::CreatePetError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::Pet,
@@ -175,8 +209,14 @@ impl ::std::future::IntoFuture for CreatePetRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct GetValueRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl GetValueRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -193,9 +233,24 @@ impl GetValueRequest {
         crate::Response<crate::types::GetValueResponse>,
         crate::Error<crate::errors::GetValueError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/values")
+            .operation("getValue")
             .security(&[]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::GetValueResponse>,
+        crate::Error<crate::errors::GetValueError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::GetValueResponse,

@@ -30,6 +30,7 @@ impl Pets {
             kind,
             limit: ::std::option::Option::None,
             session: ::std::option::Option::None,
+            options: ::std::default::Default::default(),
         }
     }
     /// `POST /pets` (operation `createPet`).
@@ -42,6 +43,7 @@ impl Pets {
         crate::pets::CreateRequest {
             client: self.client(),
             body,
+            options: ::std::default::Default::default(),
         }
     }
     /// `GET /multi` (operation `multiTagged`).
@@ -51,6 +53,7 @@ impl Pets {
     pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
         crate::pets::MultiTaggedRequest {
             client: self.client(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -62,6 +65,7 @@ pub struct ListRequest {
     pub(crate) kind: crate::types::Kind,
     pub(crate) limit: ::std::option::Option<i32>,
     pub(crate) session: ::std::option::Option<::std::string::String>,
+    pub(crate) options: crate::RequestOptions,
 }
 impl ListRequest {
     /// Sets the `limit` parameter.
@@ -75,6 +79,11 @@ impl ListRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.session = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and decodes the documented response.
@@ -93,12 +102,27 @@ impl ListRequest {
         crate::Response<::std::vec::Vec<crate::types::Pet>>,
         crate::Error<crate::errors::PetsListError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets")
+            .operation("listPets")
             .query("kind", &self.kind, crate::runtime::Style::Form, true)
             .query("limit", &self.limit, crate::runtime::Style::Form, true)
             .cookie("session", &self.session, true)
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::vec::Vec<crate::types::Pet>>,
+        crate::Error<crate::errors::PetsListError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Pet>,
@@ -141,8 +165,14 @@ impl ::std::future::IntoFuture for ListRequest {
 pub struct CreateRequest {
     pub(crate) client: crate::Client,
     pub(crate) body: crate::types::Pet,
+    pub(crate) options: crate::RequestOptions,
 }
 impl CreateRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -159,10 +189,25 @@ impl CreateRequest {
         crate::Response<crate::types::PetsCreateSuccess>,
         crate::Error<crate::errors::PetsCreateError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::POST, "/pets")
+            .operation("createPet")
             .security(&[]);
         let call = call.json(&self.body);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PetsCreateSuccess>,
+        crate::Error<crate::errors::PetsCreateError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             crate::types::PetsCreateSuccess,
@@ -197,8 +242,14 @@ impl ::std::future::IntoFuture for CreateRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct MultiTaggedRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 impl MultiTaggedRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -212,9 +263,24 @@ impl MultiTaggedRequest {
         crate::Response<()>,
         crate::Error<crate::errors::PetsMultiTaggedError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/multi")
+            .operation("multiTagged")
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<()>,
+        crate::Error<crate::errors::PetsMultiTaggedError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             (),

@@ -25,6 +25,7 @@ impl Photos {
         crate::pets::photos::GetPetsPetIdRequest {
             client: self.client(),
             pet_id: pet_id.into(),
+            options: ::std::default::Default::default(),
         }
     }
 }
@@ -34,8 +35,14 @@ impl Photos {
 pub struct GetPetsPetIdRequest {
     pub(crate) client: crate::Client,
     pub(crate) pet_id: ::std::string::String,
+    pub(crate) options: crate::RequestOptions,
 }
 impl GetPetsPetIdRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -52,10 +59,25 @@ impl GetPetsPetIdRequest {
         crate::Response<::std::string::String>,
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
         let call = crate::runtime::Call::new(::reqwest::Method::GET, "/pets/{petId}")
+            .operation("get /pets/{petId}")
             .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
             .security(&[&[crate::client::BASIC_AUTH]]);
-        let response = self.client.core().send(call).await?;
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<::std::string::String>,
+        crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
+    > {
         let (status, headers) = (response.status(), response.headers().clone());
         let body: ::std::result::Result<
             ::std::string::String,

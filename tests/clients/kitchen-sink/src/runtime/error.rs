@@ -177,6 +177,9 @@ pub enum Error<E> {
     /// The request could not be built from the inputs (for example a header value with a line
     /// break).
     InvalidRequest(String),
+    /// No access token could be obtained for the call (an OAuth2 token endpoint refused the
+    /// client credentials or could not be reached); says why, never the secret.
+    Authentication(String),
 }
 
 impl<E> Error<E> {
@@ -190,7 +193,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(r),
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Transport(_) | Error::InvalidRequest(_) | Error::Authentication(_) => None,
         }
     }
 }
@@ -238,6 +241,7 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
             }
             Error::Transport(e) => write!(f, "request failed: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Authentication(m) => write!(f, "authentication failed: {m}"),
         }
     }
 }

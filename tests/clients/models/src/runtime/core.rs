@@ -6,9 +6,13 @@
 use super::auth::{Credentials, KeyLocation, Scheme, Secret, base64};
 use super::call::{Body, Call};
 use super::error::{BuildError, Error, RawResponse};
+use super::options::Retries;
+use super::session::{Session, SessionRole, SessionSpec, SessionTokens, TokenStore};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
 
 /// Configuration collected by the generated `ClientBuilder`.
 #[derive(Clone, Default)]
@@ -19,6 +23,11 @@ pub(crate) struct CoreBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     no_retries: bool,
+    session: Option<&'static SessionSpec>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    tokens: Option<SessionTokens>,
+    hooks: Vec<Arc<dyn super::hooks::Hooks>>,
+    globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -56,6 +65,28 @@ impl CoreBuilder {
         self.no_retries = true;
     }
 
+    /// The API's sessions (generated from `x-sdkforge-session`).
+    pub(crate) fn session(&mut self, spec: &'static SessionSpec) {
+        self.session = Some(spec);
+    }
+
+    pub(crate) fn token_store(&mut self, store: Arc<dyn TokenStore>) {
+        self.token_store = Some(store);
+    }
+
+    pub(crate) fn session_tokens(&mut self, tokens: SessionTokens) {
+        self.tokens = Some(tokens);
+    }
+
+    /// A global parameter's value (`x-speakeasy-globals`), by `place:name`.
+    pub(crate) fn global(&mut self, key: &'static str, value: serde_json::Value) {
+        self.globals.insert(key, value);
+    }
+
+    pub(crate) fn hook(&mut self, hook: Arc<dyn super::hooks::Hooks>) {
+        self.hooks.push(hook);
+    }
+
     /// Builds the core; `default_url` is used when no base URL was set.
     pub(crate) fn build(self, default_url: Option<String>) -> Result<Core, BuildError> {
         let url = self
@@ -76,12 +107,23 @@ impl CoreBuilder {
                 b.build().map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?
             }
         };
+        let session = self.session.map(|spec| {
+            let store = self.token_store.unwrap_or_else(|| Arc::new(super::session::MemoryTokenStore::new()));
+            if let Some(tokens) = self.tokens {
+                store.save(Some(tokens));
+            }
+            Session::new(spec, store)
+        });
         Ok(Core {
             http,
             base_url: url.trim_end_matches('/').to_string(),
             credentials: self.credentials,
             timeout: self.timeout,
             retries: !self.no_retries,
+            session,
+            oauth: super::oauth::TokenCache::default(),
+            hooks: self.hooks,
+            globals: self.globals,
         })
     }
 }
@@ -93,6 +135,10 @@ pub(crate) struct Core {
     credentials: Credentials,
     timeout: Option<Duration>,
     retries: bool,
+    session: Option<Session>,
+    oauth: super::oauth::TokenCache,
+    hooks: Vec<Arc<dyn super::hooks::Hooks>>,
+    globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl fmt::Debug for Core {
@@ -102,8 +148,25 @@ impl fmt::Debug for Core {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("session", &self.session)
             .finish_non_exhaustive()
     }
+}
+
+/// A parameter's value: the call's when set, else the client's global, else none.
+pub(crate) fn or_global<T: serde::Serialize>(own: &Option<T>, global: Option<&serde_json::Value>) -> serde_json::Value {
+    match own {
+        Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+        None => global.cloned().unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// A response to a streaming call.
+pub(crate) enum Opened {
+    /// A success, its body not read yet.
+    Streaming(reqwest::Response),
+    /// Anything else, read whole.
+    Read(RawResponse),
 }
 
 /// Reads a whole response.
@@ -128,18 +191,145 @@ impl Core {
         &self.base_url
     }
 
-    /// Sends a call, retrying as its policy says, and reads the whole response. Statuses are
-    /// not interpreted here.
+    /// A global parameter's value, by `place:name`.
+    pub(crate) fn global(&self, key: &str) -> Option<&serde_json::Value> {
+        self.globals.get(key)
+    }
+
+    /// The session, when the API has one.
+    pub(crate) fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// Sends a call and reads the whole response; statuses are not interpreted here, except
+    /// by the session: a call the session signs is renewed ahead of expiry, a 401 for an
+    /// expired token is renewed once and the call sent once more, tokens in the response of a
+    /// token-issuing call are stored, and a successful logout forgets the tokens that signed it.
     pub(crate) async fn send<E>(&self, mut call: Call) -> Result<RawResponse, Error<E>> {
         if let Some(reason) = call.invalid.take() {
             return Err(Error::InvalidRequest(reason));
         }
-        let policy = call.retry.filter(|_| self.retries);
+        let session = self.session.as_ref();
+        let signing = session.filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
+        let mut tokens = signing.and_then(Session::tokens);
+        if let (Some(s), Some(t)) = (signing, &tokens) {
+            if Session::expiring(t, SystemTime::now()) && s.can_refresh(t) {
+                self.refresh(s, &t.access_token).await;
+                tokens = s.tokens();
+            }
+        }
+        let access = |t: &Option<SessionTokens>| t.as_ref().map(|t| t.access_token.clone());
+        let mut response = self.exchange(&call, access(&tokens).as_deref()).await?;
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            if let (Some(s), Some(t)) = (signing, &tokens) {
+                if s.can_refresh(t) && Session::refresh_may_help(t, SystemTime::now()) && self.refresh(s, &t.access_token).await {
+                    tokens = s.tokens();
+                    response = self.exchange(&call, access(&tokens).as_deref()).await?;
+                }
+            }
+        }
+        if response.status().is_success() {
+            match (call.session, session) {
+                (Some(SessionRole::Issues), Some(s)) => {
+                    s.issue(response.body()).await;
+                }
+                (Some(SessionRole::Ends), Some(s)) => {
+                    if let Some(t) = &tokens {
+                        s.end(&t.access_token).await;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(response)
+    }
+
+    /// Sends a call whose success is a stream (server-sent events): a success is returned
+    /// unread, anything else read whole. Signed like any call; not retried, as a stream may
+    /// already have been consumed in part.
+    pub(crate) async fn open<E>(&self, mut call: Call) -> Result<Opened, Error<E>> {
+        if let Some(reason) = call.invalid.take() {
+            return Err(Error::InvalidRequest(reason));
+        }
+        let session = self.session.as_ref().filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
+        let token = session.and_then(Session::tokens).map(|t| t.access_token);
+        let credentials = self.credentials(&call, token.as_deref()).await?;
+        let span = tracing::debug_span!("request", operation = call.operation_id, method = %call.method, path = call.template, attempt = 1u32, status = tracing::field::Empty);
+        let response = self.attempt(&call, &credentials, 1).instrument(span.clone()).await??;
+        span.record("status", response.status().as_u16());
+        if response.status().is_success() {
+            Ok(Opened::Streaming(response))
+        } else {
+            Ok(Opened::Read(read(response).await?))
+        }
+    }
+
+    /// Renews the session whose access token is `stale`; one refresh at a time, and none when
+    /// another call has already renewed it. Returns whether the session now has other tokens.
+    async fn refresh(&self, session: &Session, stale: &str) -> bool {
+        let Some((_guard, refresh_token)) = session.begin_refresh(stale).await else {
+            return session.tokens().is_some_and(|t| t.access_token != stale);
+        };
+        let Some(spec) = &session.spec.refresh else { return false };
+        let Ok(method) = reqwest::Method::from_bytes(spec.method.as_bytes()) else { return false };
+        let mut body = serde_json::Map::new();
+        body.insert(spec.field.to_string(), serde_json::Value::String(refresh_token.clone()));
+        let call = Call::new(method, spec.path).security(spec.security).json(&body);
+        match self.exchange::<()>(&call, None).await {
+            Ok(r) if r.status().is_success() => session.finish_refresh(r.body(), refresh_token),
+            Ok(r) if r.status().is_client_error() => {
+                // The refresh token was refused: the session cannot continue.
+                session.refused(stale);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// The credentials of a call: the client's, the session's token over them, the call's over
+    /// both; client credentials of the chosen OAuth2 scheme exchanged for an access token.
+    async fn credentials<E>(&self, call: &Call, session_token: Option<&str>) -> Result<super::auth::Credentials, Error<E>> {
+        let mut c = self.credentials.clone();
+        if let (Some(s), Some(t)) = (&self.session, session_token) {
+            c.set(s.spec.scheme, Secret::Token(t.to_string()));
+        }
+        c.extend(&call.options.credentials);
+        let chosen: Vec<Scheme> = c.choose(call.security).map(<[Scheme]>::to_vec).unwrap_or_default();
+        for scheme in chosen {
+            let Scheme::OAuth2 { id, token_url, scopes } = scheme else { continue };
+            let Some(Secret::ClientCredentials { client_id, client_secret }) = c.get(id).cloned() else { continue };
+            // A relative token URL is taken from the API's base URL.
+            let url = reqwest::Url::parse(&format!("{}/", self.base_url))
+                .and_then(|base| base.join(token_url))
+                .map_err(|e| Error::Authentication(format!("invalid token URL `{token_url}`: {e}")))?;
+            let token = self.oauth.token(&self.http, url.as_str(), scopes, &client_id, &client_secret).await?;
+            c.replace(id, Secret::Token(token));
+        }
+        Ok(c)
+    }
+
+    /// Sends a call, retrying as its policy says, and reads the whole response.
+    async fn exchange<E>(&self, call: &Call, session_token: Option<&str>) -> Result<RawResponse, Error<E>> {
+        let credentials = self.credentials(call, session_token).await?;
+        let policy = match call.options.retries {
+            Some(Retries::Off) => None,
+            Some(Retries::With(backoff)) => Some(backoff.policy(call.retry)),
+            None => call.retry.filter(|_| self.retries),
+        };
         let started = std::time::Instant::now();
         let mut attempt = 0u32;
         loop {
-            let result = self.build(&call)?.send().await;
-            let Some(policy) = policy else { return Ok(read(result?).await?) };
+            let span = tracing::debug_span!("request", operation = call.operation_id, method = %call.method, path = call.template, attempt = attempt + 1, status = tracing::field::Empty);
+            let result = self.attempt(call, &credentials, attempt + 1).instrument(span.clone()).await?;
+            if let Ok(r) = &result {
+                span.record("status", r.status().as_u16());
+            }
+            let read = |result: Result<reqwest::Response, reqwest::Error>| async {
+                let raw = read(result?).instrument(span.clone()).await?;
+                self.after(call, attempt + 1, &raw);
+                Ok::<RawResponse, Error<E>>(raw)
+            };
+            let Some(policy) = policy else { return read(result).await };
             let elapsed = started.elapsed();
             let budget = Duration::from_millis(policy.max_elapsed_ms);
             let wait = match &result {
@@ -151,32 +341,80 @@ impl Core {
                     .and_then(|v| super::retry::retry_after(v, std::time::SystemTime::now()))
                     .filter(|w| elapsed + *w <= budget)
                     .unwrap_or_else(|| policy.backoff(attempt)),
-                _ => return Ok(read(result?).await?),
+                _ => return read(result).await,
             };
             if elapsed + wait > budget {
                 // Out of time: the last answer is returned as it is (a connection error is raised).
-                return Ok(read(result?).await?);
+                return read(result).await;
+            }
+            match &result {
+                Ok(r) => tracing::info!(parent: &span, status = r.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                Err(_) => tracing::info!(parent: &span, wait_ms = wait.as_millis() as u64, "retrying after a connection error"),
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
+    /// Builds and sends one attempt, through the hooks.
+    /// The outer error is a request that could not be built; the inner one, a failed exchange.
+    async fn attempt<E>(&self, call: &Call, credentials: &super::auth::Credentials, attempt: u32) -> Result<Result<reqwest::Response, reqwest::Error>, Error<E>> {
+        let builder = self.build(call, credentials)?;
+        if self.hooks.is_empty() {
+            return Ok(builder.send().await);
+        }
+        let mut request = builder.build()?;
+        let context = super::hooks::HookContext { operation_id: call.operation_id, path_template: call.template, attempt };
+        for hook in &self.hooks {
+            hook.before_request(&context, &mut request);
+        }
+        Ok(self.http.execute(request).await)
+    }
+
+    /// Shows a response read whole to the hooks.
+    fn after(&self, call: &Call, attempt: u32, response: &RawResponse) {
+        if self.hooks.is_empty() {
+            return;
+        }
+        let context = super::hooks::HookContext { operation_id: call.operation_id, path_template: call.template, attempt };
+        for hook in &self.hooks {
+            hook.after_response(&context, response);
+        }
+    }
+
     /// One attempt's request. Built anew for every attempt, from owned parts, so a retried
     /// request carries the same body.
-    fn build<E>(&self, call: &Call) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn build<E>(&self, call: &Call, credentials: &super::auth::Credentials) -> Result<reqwest::RequestBuilder, Error<E>> {
         let mut query = call.query.clone();
         let mut cookies = call.cookies.clone();
         let mut headers = HeaderMap::new();
-        for (name, value) in &call.headers {
+        for (name, value) in call.headers.iter().chain(&call.options.headers) {
             let (n, v) = header_pair(name, value)?;
             headers.append(n, v);
         }
-        if let Some(schemes) = self.credentials.choose(call.security) {
+        // A next-page URL the server gave replaces base URL, path and query; credentials are
+        // only sent when it stays on the API's origin.
+        let (mut url, same_origin) = match &call.url {
+            Some(next) => {
+                let base = reqwest::Url::parse(&format!("{}/", self.base_url))
+                    .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+                let url = base.join(next).map_err(|e| Error::InvalidRequest(format!("invalid next-page URL `{next}`: {e}")))?;
+                let same = url.origin() == base.origin();
+                query.clear();
+                (url, same)
+            }
+            None => {
+                let url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
+                    .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+                (url, true)
+            }
+        };
+        let chosen = if same_origin { credentials.choose(call.security) } else { None };
+        if let Some(schemes) = chosen {
             for scheme in schemes {
-                let Some(secret) = self.credentials.get(scheme.id()) else { continue };
+                let Some(secret) = credentials.get(scheme.id()) else { continue };
                 match (scheme, secret) {
-                    (Scheme::Bearer { .. }, Secret::Token(t)) => {
+                    (Scheme::Bearer { .. } | Scheme::OAuth2 { .. }, Secret::Token(t)) => {
                         let (n, mut v) = header_pair("authorization", &format!("Bearer {t}"))?;
                         v.set_sensitive(true);
                         headers.insert(n, v);
@@ -200,8 +438,7 @@ impl Core {
                 }
             }
         }
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
-            .map_err(|e| Error::InvalidRequest(format!("cannot form the URL: {e}")))?;
+
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
@@ -212,7 +449,7 @@ impl Core {
             headers.insert(n, v);
         }
         let mut request = self.http.request(call.method.clone(), url).headers(headers);
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = call.options.timeout.or(self.timeout).or(call.timeout) {
             request = request.timeout(timeout);
         }
         if let Some((body, content_type)) = &call.body {
