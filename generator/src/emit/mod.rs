@@ -261,7 +261,7 @@ pub fn format_part(path: &str, pieces: impl Iterator<Item = TokenStream>) -> Res
                 Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
                     .help("this is a bug in sdkforge; please report it with the input document")
             })?;
-            out.push_str(&prettyplease::unparse(&parsed));
+            out.push_str(&util::expand_docs(prettyplease::unparse(&parsed)));
         }
     }
     Ok(out)

@@ -13,10 +13,76 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// Rustdoc attributes, one `#[doc]` per line so prettyplease prints `///` lines.
+///
+/// Text of several lines is deferred: one `#[doc]` holding a key stands for all of them, and
+/// [`expand_docs`] puts the lines in its place once the item is printed. Docs are a sixth of a
+/// large crate's lines, and parsing and printing one attribute per block instead of one per
+/// line saves their share of `syn`'s and `prettyplease`'s work; the printed text is the same.
+/// Keys live in a table of the thread that emits them, which is the thread that formats them
+/// ([`super::format_part`]).
 pub fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
+    let lines = doc_lines(text);
+    // prettyplease prints a line as `///` and the text without trailing spaces unless it starts
+    // with `/` or holds a line break; only lines printed that way are deferred.
+    let plain = |l: &String| !l.starts_with('/') && !l.contains(['\n', DEFERRED_DOC]);
+    if lines.len() > 1 && lines.iter().all(plain) {
+        let key = DEFERRED.with(|d| {
+            let mut d = d.borrow_mut();
+            d.next += 1;
+            let key = d.next;
+            d.lines.insert(key, lines);
+            key
+        });
+        let lit = proc_macro2::Literal::string(&format!("{DEFERRED_DOC}{key}"));
+        return quote! { #[doc = #lit] };
+    }
+    let lines = lines.into_iter().map(|l| doc_literal(&l));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Starts the key of deferred doc lines (a private-use character; text that has one is never
+/// deferred).
+const DEFERRED_DOC: char = '\u{E000}';
+
+/// Doc lines waiting for [`expand_docs`], by key.
+#[derive(Default)]
+struct Deferred {
+    next: u64,
+    lines: std::collections::HashMap<u64, Vec<String>>,
+}
+
+thread_local! {
+    static DEFERRED: std::cell::RefCell<Deferred> = std::cell::RefCell::default();
+}
+
+/// Replaces each printed `///<key>` line of [`docs`] with its lines (`///` and each line, at the
+/// same indentation), as if each had been its own attribute. Keys are used once.
+pub fn expand_docs(printed: String) -> String {
+    if !printed.contains(DEFERRED_DOC) {
+        return printed;
+    }
+    DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        let mut out = String::with_capacity(printed.len() * 2);
+        for line in printed.split_inclusive('\n') {
+            let body = line.trim_start_matches(' ');
+            let indent = &line[..line.len() - body.len()];
+            let key = body.strip_prefix("///").and_then(|k| k.strip_prefix(DEFERRED_DOC)).and_then(|k| k.trim_end().parse::<u64>().ok());
+            match key.and_then(|k| d.lines.remove(&k)) {
+                Some(lines) => {
+                    for l in lines {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        out.push_str(l.trim_end_matches(' '));
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    })
 }
 
 /// The string literal of a doc line, raw (`r"..."`, `r#"..."#`) when it can be: `syn` reads a
@@ -202,9 +268,27 @@ mod tests {
 
     #[test]
     fn docs_are_one_attribute_per_line() {
-        let d = docs(Some("First line.\n\nSecond */ \"quoted\""));
-        assert_eq!(d.to_string(), quote!(#[doc = r" First line."] #[doc = r" "] #[doc = r#" Second */ "quoted""#]).to_string());
+        let d = docs(Some("One line \"quoted\""));
+        assert_eq!(d.to_string(), quote!(#[doc = r#" One line "quoted""#]).to_string());
         assert!(docs(None).is_empty());
+    }
+
+    /// Several lines print as if each were its own attribute, though one stands for them all.
+    #[test]
+    fn deferred_doc_lines_print_as_lines() {
+        let text = "First line.\n\nSecond */ \"quoted\"";
+        let d = docs(Some(text));
+        assert_eq!(d.clone().into_iter().count(), 2, "one attribute: {d}");
+        let item = quote!(pub mod m { #d pub struct S; });
+        let printed = expand_docs(prettyplease::unparse(&syn::parse2(item).unwrap()));
+        let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
+        let expected = quote!(pub mod m { #( #[doc = #lines] )* pub struct S; });
+        assert_eq!(printed, prettyplease::unparse(&syn::parse2(expected).unwrap()));
+        assert!(printed.contains("    /// Second */ \"quoted\"\n"), "{printed}");
+        // Used once: a second expansion leaves the text as it is.
+        assert_eq!(expand_docs(printed.clone()), printed);
+        // Text with the marker itself is never deferred.
+        assert_eq!(docs(Some("a\n\u{E000}1")).into_iter().count(), 4);
     }
 
     #[test]
