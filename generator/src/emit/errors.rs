@@ -1,20 +1,18 @@
 //! `src/errors.rs`: one enum per operation of its documented error responses.
 
 use super::util::{docs, ident, type_tokens};
-use crate::ir::{Api, BodyEncoding, Operation, Status};
+use crate::ir::{BodyEncoding, Operation, Status};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The whole `errors` module.
-pub fn errors_file(api: &Api) -> TokenStream {
-    let enums = api.operations.iter().map(error_enum);
+/// The `errors` module's docs; [`error_enum`] of each operation follows them.
+pub fn errors_header() -> TokenStream {
     quote! {
         #![doc = " The documented error responses of each operation."]
         #![doc = ""]
         #![doc = " A call returns [`Error::Api`](crate::Error::Api) with one of these enums when the server answers"]
         #![doc = " with a documented error status; shared responses (such as `Unauthorized`) have one body type"]
         #![doc = " in [`types`](crate::types) used by every operation that refers to them."]
-        #(#enums)*
     }
 }
 
@@ -27,7 +25,8 @@ pub fn status_label(s: Status) -> String {
     }
 }
 
-fn error_enum(op: &Operation) -> TokenStream {
+/// An operation's error enum and its `ErrorBody` implementation.
+pub fn error_enum(op: &Operation) -> TokenStream {
     let name = ident(&op.error_enum);
     let doc = format!(" The documented error responses of `{}` (`{} {}`).", op.id, op.method, op.path);
     let errors: Vec<_> = op.responses.iter().filter(|r| r.is_error).collect();

@@ -85,12 +85,16 @@ fn body_arg(op: &Operation) -> Option<TokenStream> {
 /// Items of a group: accessors for nested groups, methods, and the builders of the operations
 /// whose first group this is. For the root group the methods go in `impl Client`.
 pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
+    // A top-level group's accessor on `Client` exists when its module does (its Cargo feature).
+    let features = g.path.is_empty().then(|| super::features::Features::modules(api));
     let accessors = g.groups.iter().map(|child| {
         let m = ident(&child.module);
         let path = handle_path(child);
         let doc = docs_or(child.doc.as_deref(), &format!("Operations of the `{}` group.", child.wire_name));
+        let cfg = features.as_ref().map(|f| f.module_cfg(&child.module));
         quote! {
             #doc
+            #cfg
             pub fn #m(&self) -> #path {
                 #path::new(self.client())
             }

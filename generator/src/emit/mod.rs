@@ -4,12 +4,13 @@
 mod client;
 pub mod contract;
 mod errors;
+pub mod features;
 mod groups;
 mod types;
 pub mod util;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Api, Group, Operation};
+use crate::ir::{Api, Group, Operation, TypeDef};
 use crate::write::OutputSpace;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -41,21 +42,136 @@ pub fn rust_header(api: &Api) -> String {
 }
 
 /// Every file of the generated crate, keyed by path relative to the crate folder.
+///
+/// The Rust modules are emitted and formatted in [`Part`]s, on as many threads as pay (see
+/// [`threads`]): tokens cannot cross threads, so each thread emits the parts it formats. Each
+/// part's text lands in its own slot and the slots are joined in order, so the output is the same
+/// whatever the thread count or scheduling.
 pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
-    let mut out = OutputSpace::default();
-    let header = rust_header(api);
-    let rust = |path: &str, tokens: TokenStream, out: &mut OutputSpace| -> Result<(), Diagnostic> {
-        let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
-            Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
-                .help("this is a bug in sdkforge; please report it with the input document")
-        })?;
-        out.insert(path, format!("{header}{}", prettyplease::unparse(&file)));
-        Ok(())
+    let plan = plan(api);
+    // The largest parts first, so that no thread is left with a large one at the end.
+    let mut order: Vec<usize> = (0..plan.parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(plan.parts[i].1.weight(api)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(n) else { return done };
+            let (file, part) = &plan.parts[i];
+            done.push((i, format_part(&plan.paths[*file], part_pieces(api, &plan.features, part))));
+        }
     };
-    rust("src/lib.rs", lib_file(api), &mut out)?;
-    rust("src/client.rs", client::client_file(api), &mut out)?;
-    rust("src/types.rs", types::types_file(&api.types), &mut out)?;
-    rust("src/errors.rs", errors::errors_file(api), &mut out)?;
+    let threads = threads().min(plan.parts.len());
+    let mut texts: Vec<(usize, Result<String, Diagnostic>)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            // A thread that cannot be started leaves its share to the others.
+            let helpers: Vec<_> =
+                (1..threads).filter_map(|_| std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, work).ok()).collect();
+            let mut all = work();
+            for h in helpers {
+                // A panic in a helper is a bug; re-raise it on this thread rather than lose it.
+                all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        })
+    };
+    texts.sort_unstable_by_key(|(i, _)| *i);
+    let header = rust_header(api);
+    let mut files: Vec<String> = plan.paths.iter().map(|_| header.clone()).collect();
+    for ((file, _), (_, text)) in plan.parts.iter().zip(texts) {
+        files[*file].push_str(&text?);
+    }
+    let mut out = OutputSpace::default();
+    for (path, text) in plan.paths.iter().zip(files) {
+        out.insert(path, text);
+    }
+    for (path, text) in text_files(api) {
+        out.insert(&path, text);
+    }
+    Ok(out)
+}
+
+/// The stack of the threads the pipeline starts: as large as a main thread's usually is, since
+/// parsing and lowering recurse as deep as the document nests.
+pub const STACK_SIZE: usize = 8 << 20;
+
+/// How many threads [`emit`] (and the fast path of [`crate::resolve`]) use: the machine's
+/// parallelism, or `SDKFORGE_THREADS` when set (`1` runs everything on the calling thread, for
+/// measuring what the others bring).
+pub fn threads() -> usize {
+    let configured = std::env::var("SDKFORGE_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
+    configured.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Type definitions (or error enums) per [`Part`]: small enough for two threads to share the
+/// work of a crate whose types are most of it, large enough that a part costs more than handing
+/// it out.
+const ITEMS_PER_PART: usize = 64;
+
+/// A piece of work of the emit and format stages, described without tokens so that any thread
+/// can take it. Parts of one file are joined in order.
+#[derive(Clone, Copy, Debug)]
+pub enum Part<'a> {
+    /// `src/lib.rs`.
+    Lib,
+    /// `src/client.rs`.
+    Client,
+    /// The docs of `src/types.rs`.
+    TypesHeader,
+    /// Some of the type definitions of `src/types.rs`.
+    Types(&'a [TypeDef]),
+    /// The docs of `src/errors.rs`.
+    ErrorsHeader,
+    /// Some of the error enums of `src/errors.rs`.
+    Errors(&'a [Operation]),
+    /// A group's module.
+    Group(&'a Group),
+}
+
+impl Part<'_> {
+    /// About how many lines of code the part makes (from the sizes of typical generated code), to
+    /// hand out the largest parts first.
+    pub fn weight(&self, api: &Api) -> usize {
+        match self {
+            Part::Lib | Part::TypesHeader | Part::ErrorsHeader => 1,
+            Part::Client => 100 + api.root.operations.len() * 110,
+            Part::Types(defs) => defs.len() * 40,
+            Part::Errors(ops) => ops.len() * 15,
+            Part::Group(g) => 20 + g.operations.len() * 110,
+        }
+    }
+}
+
+/// Every Rust file's path and the parts that make it, in output order.
+pub struct Plan<'a> {
+    /// Paths of the Rust files, relative to the crate folder.
+    pub paths: Vec<String>,
+    /// Each part with the index of its file in `paths`.
+    pub parts: Vec<(usize, Part<'a>)>,
+    /// The crate's per-group features and what each item is gated on.
+    pub features: features::Features,
+}
+
+/// Splits the Rust modules of the crate into [`Part`]s.
+pub fn plan(api: &Api) -> Plan<'_> {
+    let mut plan = Plan { paths: Vec::new(), parts: Vec::new(), features: features::Features::new(api) };
+    let file = |plan: &mut Plan<'_>, path: String| {
+        plan.paths.push(path);
+        plan.paths.len() - 1
+    };
+    let f = file(&mut plan, "src/lib.rs".into());
+    plan.parts.push((f, Part::Lib));
+    let f = file(&mut plan, "src/client.rs".into());
+    plan.parts.push((f, Part::Client));
+    let f = file(&mut plan, "src/types.rs".into());
+    plan.parts.push((f, Part::TypesHeader));
+    plan.parts.extend(api.types.chunks(ITEMS_PER_PART).map(|c| (f, Part::Types(c))));
+    let f = file(&mut plan, "src/errors.rs".into());
+    plan.parts.push((f, Part::ErrorsHeader));
+    plan.parts.extend(api.operations.chunks(ITEMS_PER_PART).map(|c| (f, Part::Errors(c))));
     let mut groups = Vec::new();
     collect_groups(&api.root, &mut groups);
     for g in groups {
@@ -64,14 +180,138 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
         } else {
             format!("src/{}/mod.rs", file_path(&g.path))
         };
-        rust(&path, groups::group_file(api, g), &mut out)?;
+        let f = file(&mut plan, path);
+        plan.parts.push((f, Part::Group(g)));
     }
-    for (path, text) in RUNTIME {
-        out.insert(path, format!("{header}{text}"));
+    plan
+}
+
+/// The tokens of a part, in pieces that are formatted one at a time (a type definition, an error
+/// enum, or a whole small module): formatting in pieces keeps only one small syntax tree alive.
+pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+    match *part {
+        Part::Lib => Box::new(std::iter::once(lib_file(api, features))),
+        Part::Client => Box::new(std::iter::once(client::client_file(api))),
+        Part::TypesHeader => Box::new(std::iter::once(types::types_header())),
+        Part::Types(defs) => Box::new(defs.iter().map(|d| gated(features.type_cfg(&d.name), types::type_def(d)))),
+        Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
+        Part::Errors(ops) => Box::new(ops.iter().map(|o| gated(features.operation_cfg(o), errors::error_enum(o)))),
+        Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g))),
     }
-    out.insert("Cargo.toml", cargo_toml(api));
-    out.insert("README.md", readme(api));
+}
+
+/// Puts a `#[cfg]` attribute (or nothing) on each item of `tokens`, after the item's docs.
+fn gated(cfg: TokenStream, tokens: TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    if cfg.is_empty() {
+        return tokens;
+    }
+    let is_hash = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == '#');
+    let is_doc = |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc"));
+    let mut out = TokenStream::new();
+    for item in split_items(tokens) {
+        let mut item: Vec<TokenTree> = item.into_iter().collect();
+        let mut docs_end = 0;
+        while docs_end + 1 < item.len() && is_hash(&item[docs_end]) && is_doc(&item[docs_end + 1]) {
+            docs_end += 2;
+        }
+        let rest = item.split_off(docs_end);
+        out.extend(item);
+        out.extend(cfg.clone());
+        out.extend(rest);
+    }
+    out
+}
+
+/// A Rust module of the generated crate before formatting.
+pub struct RustFile {
+    /// Path relative to the crate folder (`src/types.rs`).
+    pub path: String,
+    /// The module's tokens, in the pieces [`part_pieces`] gives.
+    pub pieces: Vec<TokenStream>,
+}
+
+/// The emit stage alone, on this thread: every Rust module as tokens. ([`emit`] interleaves it
+/// with formatting instead, so that all tokens are never alive at once.)
+pub fn rust_files(api: &Api) -> Vec<RustFile> {
+    let plan = plan(api);
+    let mut files: Vec<RustFile> = plan.paths.iter().map(|p| RustFile { path: p.clone(), pieces: Vec::new() }).collect();
+    for (file, part) in &plan.parts {
+        files[*file].pieces.extend(part_pieces(api, &plan.features, part));
+    }
+    files
+}
+
+/// The format stage alone for one module: [`format_part`] of its pieces after the header.
+pub fn format_rust(header: &str, file: RustFile) -> Result<String, Diagnostic> {
+    Ok(format!("{header}{}", format_part(&file.path, file.pieces.into_iter())?))
+}
+
+/// Formats pieces of a module and joins them: each piece is cut into its top-level items
+/// ([`split_items`]), and each item parsed with `syn` and printed with `prettyplease` on its
+/// own. Printing a file puts its items one after the other with nothing between them, so items
+/// printed one by one and joined give the same text as the whole file printed at once, while
+/// only one item's syntax tree is alive at a time. (The header goes first afterwards: `syn`
+/// drops comments.)
+pub fn format_part(path: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, Diagnostic> {
+    let mut out = String::new();
+    for tokens in pieces {
+        for item in split_items(tokens) {
+            let parsed = syn::parse2::<syn::File>(item).map_err(|e| {
+                Diagnostic::error(format!("internal error: the generated `{path}` does not parse: {e}"))
+                    .help("this is a bug in sdkforge; please report it with the input document")
+            })?;
+            out.push_str(&util::expand_docs(prettyplease::unparse(&parsed)));
+        }
+    }
     Ok(out)
+}
+
+/// Cuts a module's tokens into its top-level items: after each top-level `;`, and after each
+/// top-level `{ ... }` block that the start of another item follows (an attribute or an item
+/// keyword), so a block inside an expression (`const A: T = T { .. }.f();`) is never cut.
+/// Inner attributes (`#![...]`) stay with the first item.
+pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    const ITEM_START: &[&str] = &[
+        "pub", "fn", "struct", "enum", "union", "impl", "trait", "mod", "use", "type", "const", "static", "extern", "unsafe", "async",
+        "macro_rules",
+    ];
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut after_block = false;
+    for tt in tokens {
+        let starts_item = || match &tt {
+            TokenTree::Punct(p) => p.as_char() == '#',
+            TokenTree::Ident(i) => {
+                let i = i.to_string();
+                ITEM_START.contains(&i.as_str())
+            }
+            _ => false,
+        };
+        if after_block && starts_item() {
+            items.push(current.drain(..).collect());
+        }
+        let is_semi = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');
+        after_block = matches!(&tt, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
+        current.push(tt);
+        if is_semi {
+            items.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
+}
+
+/// The files that need no formatting: the embedded runtime, `Cargo.toml` and `README.md`.
+pub fn text_files(api: &Api) -> Vec<(String, String)> {
+    let header = rust_header(api);
+    let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
+    files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::modules(api).cargo_section()));
+    files.push(("README.md".into(), readme(api)));
+    files
 }
 
 fn file_path(module_path: &[String]) -> String {
@@ -156,7 +396,7 @@ fn example_operation(api: &Api) -> Option<&Operation> {
     api.operations.iter().find(|op| op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required))
 }
 
-fn lib_file(api: &Api) -> TokenStream {
+fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
     let mut intro = format!("# {}\n\nA Rust client for the {} (API version {}), generated by sdkforge.\n", api.info.title, api.info.title, api.info.version);
     if let Some(s) = api.info.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         intro.push('\n');
@@ -191,8 +431,10 @@ fn lib_file(api: &Api) -> TokenStream {
     let mods = api.root.groups.iter().map(|g| {
         let m = ident(&g.module);
         let d = util::docs_or(g.doc.as_deref(), &format!("Operations of the `{}` group.", g.wire_name));
-        quote!(#d pub mod #m;)
+        let cfg = features.module_cfg(&g.module);
+        quote!(#d #cfg pub mod #m;)
     });
+    let lints = features.lib_attrs();
     quote! {
         #intro
         #docs
@@ -202,6 +444,7 @@ fn lib_file(api: &Api) -> TokenStream {
         // types mirror the API's data, whose variants differ in size by nature, and so do the
         // documented error bodies that `Error<E>` carries.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant, clippy::result_large_err)]
+        #lints
 
         pub mod client;
         pub mod errors;

@@ -8,12 +8,10 @@ use quote::quote;
 /// Constructors take at most this many arguments (clippy's `too_many_arguments` limit).
 const MAX_NEW_ARGS: usize = 7;
 
-/// The whole `types` module.
-pub fn types_file(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(type_def);
+/// The `types` module's docs; [`type_def`] of each type follows them.
+pub fn types_header() -> TokenStream {
     quote! {
         #![doc = " Types for the schemas of the API: request and response bodies and their parts."]
-        #(#items)*
     }
 }
 
@@ -431,7 +429,7 @@ mod tests {
             kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)], additional: None },
         };
         let code = type_def(&def).to_string();
-        assert!(code.contains(&quote!(#[doc = " `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
+        assert!(code.contains(&quote!(#[doc = r" `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
         assert!(code.contains(&quote!(#[serde(rename = "lastName")] #[serde(default)] pub last_name: ::std::option::Option<::std::string::String>).to_string()), "{code}");
         assert!(code.contains(&quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
         assert!(code.contains(&quote!(pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self).to_string()), "{code}");

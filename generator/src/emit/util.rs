@@ -13,10 +13,91 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// Rustdoc attributes, one `#[doc]` per line so prettyplease prints `///` lines.
+///
+/// Text of several lines is deferred: one `#[doc]` holding a key stands for all of them, and
+/// [`expand_docs`] puts the lines in its place once the item is printed. Docs are a sixth of a
+/// large crate's lines, and parsing and printing one attribute per block instead of one per
+/// line saves their share of `syn`'s and `prettyplease`'s work; the printed text is the same.
+/// Keys live in a table of the thread that emits them, which is the thread that formats them
+/// ([`super::format_part`]).
 pub fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
     let lines = doc_lines(text);
+    // prettyplease prints a line as `///` and the text without trailing spaces unless it starts
+    // with `/` or holds a line break; only lines printed that way are deferred.
+    let plain = |l: &String| !l.starts_with('/') && !l.contains(['\n', DEFERRED_DOC]);
+    if lines.len() > 1 && lines.iter().all(plain) {
+        let key = DEFERRED.with(|d| {
+            let mut d = d.borrow_mut();
+            d.next += 1;
+            let key = d.next;
+            d.lines.insert(key, lines);
+            key
+        });
+        let lit = proc_macro2::Literal::string(&format!("{DEFERRED_DOC}{key}"));
+        return quote! { #[doc = #lit] };
+    }
+    let lines = lines.into_iter().map(|l| doc_literal(&l));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Starts the key of deferred doc lines (a private-use character; text that has one is never
+/// deferred).
+const DEFERRED_DOC: char = '\u{E000}';
+
+/// Doc lines waiting for [`expand_docs`], by key.
+#[derive(Default)]
+struct Deferred {
+    next: u64,
+    lines: std::collections::HashMap<u64, Vec<String>>,
+}
+
+thread_local! {
+    static DEFERRED: std::cell::RefCell<Deferred> = std::cell::RefCell::default();
+}
+
+/// Replaces each printed `///<key>` line of [`docs`] with its lines (`///` and each line, at the
+/// same indentation), as if each had been its own attribute. Keys are used once.
+pub fn expand_docs(printed: String) -> String {
+    if !printed.contains(DEFERRED_DOC) {
+        return printed;
+    }
+    DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        let mut out = String::with_capacity(printed.len() * 2);
+        for line in printed.split_inclusive('\n') {
+            let body = line.trim_start_matches(' ');
+            let indent = &line[..line.len() - body.len()];
+            let key = body.strip_prefix("///").and_then(|k| k.strip_prefix(DEFERRED_DOC)).and_then(|k| k.trim_end().parse::<u64>().ok());
+            match key.and_then(|k| d.lines.remove(&k)) {
+                Some(lines) => {
+                    for l in lines {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        out.push_str(l.trim_end_matches(' '));
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    })
+}
+
+/// The string literal of a doc line, raw (`r"..."`, `r#"..."#`) when it can be: `syn` reads a
+/// raw literal's value as a slice where it unescapes a plain one character by character, and
+/// does so twice per doc line (when parsing, and when prettyplease asks for the value to print
+/// it as `///`), which made doc text the costliest part of formatting. The printed line is the
+/// same either way.
+pub fn doc_literal(text: &str) -> proc_macro2::Literal {
+    // The shortest run of `#` that no `"` inside the text is followed by.
+    let hashes = text.match_indices('"').map(|(i, _)| text[i + 1..].bytes().take_while(|b| *b == b'#').count() + 1).max().unwrap_or(0);
+    let fences = "#".repeat(hashes);
+    match format!("r{fences}\"{text}\"{fences}").parse::<proc_macro2::Literal>() {
+        Ok(lit) if hashes < 256 && !text.contains('\r') => lit,
+        _ => proc_macro2::Literal::string(text),
+    }
 }
 
 /// Doc attributes from `text`, or from `fallback` when the document gives none or only
@@ -27,13 +108,13 @@ pub fn docs_or(text: Option<&str>, fallback: &str) -> TokenStream {
 
 /// Inner (`//!`) rustdoc attributes.
 pub fn inner_docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
     quote! { #( #![doc = #lines] )* }
 }
 
 /// Inner rustdoc attributes for text sdkforge writes itself (examples that must stay doctests).
 pub fn trusted_inner_docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let lines = text.lines().map(|l| doc_literal(&format!(" {l}")));
     quote! { #( #![doc = #lines] )* }
 }
 
@@ -160,6 +241,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn doc_literals_are_raw_and_keep_their_value() {
+        for text in ["", " plain", " say \"hi\"", " a \"# b \"## c", " back\\slash {braces} \u{1F600}", " tab\there"] {
+            let lit = doc_literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote!(#lit)).expect("a string literal");
+            assert_eq!(parsed.value(), text);
+            assert!(lit.to_string().starts_with('r'), "{lit}");
+        }
+        assert_eq!(doc_literal(" a \"# b").to_string(), "r##\" a \"# b\"##");
+        assert_eq!(doc_literal(" bare\rCR").to_string(), "\" bare\\rCR\"", "CR cannot be in a raw literal");
+    }
+
+    #[test]
     fn raw_identifiers() {
         assert_eq!(ident("r#type").to_string(), "r#type");
         assert_eq!(ident("name").to_string(), "name");
@@ -175,9 +268,27 @@ mod tests {
 
     #[test]
     fn docs_are_one_attribute_per_line() {
-        let d = docs(Some("First line.\n\nSecond */ \"quoted\""));
-        assert_eq!(d.to_string(), quote!(#[doc = " First line."] #[doc = " "] #[doc = " Second */ \"quoted\""]).to_string());
+        let d = docs(Some("One line \"quoted\""));
+        assert_eq!(d.to_string(), quote!(#[doc = r#" One line "quoted""#]).to_string());
         assert!(docs(None).is_empty());
+    }
+
+    /// Several lines print as if each were its own attribute, though one stands for them all.
+    #[test]
+    fn deferred_doc_lines_print_as_lines() {
+        let text = "First line.\n\nSecond */ \"quoted\"";
+        let d = docs(Some(text));
+        assert_eq!(d.clone().into_iter().count(), 2, "one attribute: {d}");
+        let item = quote!(pub mod m { #d pub struct S; });
+        let printed = expand_docs(prettyplease::unparse(&syn::parse2(item).unwrap()));
+        let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
+        let expected = quote!(pub mod m { #( #[doc = #lines] )* pub struct S; });
+        assert_eq!(printed, prettyplease::unparse(&syn::parse2(expected).unwrap()));
+        assert!(printed.contains("    /// Second */ \"quoted\"\n"), "{printed}");
+        // Used once: a second expansion leaves the text as it is.
+        assert_eq!(expand_docs(printed.clone()), printed);
+        // Text with the marker itself is never deferred.
+        assert_eq!(docs(Some("a\n\u{E000}1")).into_iter().count(), 4);
     }
 
     #[test]

@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 pub use operations::{CrateNames, lower};
 
 /// The crate names lowering needs, from the configuration and the spec's file name.
-pub fn operations_names(config: &crate::Config, spec: &crate::load::Source) -> CrateNames {
+pub fn crate_names(config: &crate::Config) -> CrateNames {
     CrateNames {
         crate_name: config.crate_name.clone(),
         lib_name: config.lib_name(),
         crate_version: config.crate_version.clone(),
-        source_name: spec.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        source_name: config.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
     }
 }
 

@@ -98,6 +98,10 @@ pub fn collision_key(name: &str) -> String {
 #[derive(Default, Debug, Clone)]
 pub struct Namespace {
     taken: BTreeSet<String>,
+    /// For a name claimed with a number, the number to try first next time: every smaller one
+    /// was taken then, and a taken name stays taken. (Without it, the thousandth `Metadata`
+    /// would try the 999 before it.)
+    next_number: std::collections::BTreeMap<String, usize>,
 }
 
 impl Namespace {
@@ -124,10 +128,12 @@ impl Namespace {
         }
         let base = unraw(name);
         let sep = if base.contains('_') || base.chars().next().is_some_and(|c| c.is_ascii_lowercase()) { "_" } else { "" };
-        for n in 2.. {
+        let first = self.next_number.get(base).copied().unwrap_or(2);
+        for n in first.. {
             let candidate = format!("{base}{sep}{n}");
             if self.is_free(&candidate) {
                 self.taken.insert(collision_key(&candidate));
+                self.next_number.insert(base.to_string(), n + 1);
                 return candidate;
             }
         }

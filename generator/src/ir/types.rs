@@ -737,40 +737,31 @@ fn direct_named(t: &TypeRef) -> Option<&str> {
 /// Boxes each struct field whose type contains its own struct without indirection, which
 /// would otherwise be an infinitely sized type.
 fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
-    let edges: BTreeMap<String, Vec<String>> = defs
-        .iter()
-        .map(|(name, def)| {
-            let direct = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct_named(&f.ty).map(str::to_string)).collect(),
-                TypeKind::Alias { target } => direct_named(target).map(str::to_string).into_iter().collect(),
-                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty).map(str::to_string)).collect(),
+    // A field must be boxed when its type leads back to the type holding it: the two are in one
+    // strongly connected component of the graph of direct (unboxed) fields.
+    let index: BTreeMap<&str, usize> = defs.keys().enumerate().map(|(i, name)| (name.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = defs
+        .values()
+        .map(|def| {
+            let direct: Vec<&str> = match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct_named(&f.ty)).collect(),
+                TypeKind::Alias { target } => direct_named(target).into_iter().collect(),
+                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty)).collect(),
                 _ => Vec::new(),
             };
-            (name.clone(), direct)
+            direct.into_iter().filter_map(|n| index.get(n).copied()).collect()
         })
         .collect();
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from.to_string()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
+    let component = strongly_connected(&edges);
     let mut to_box = Vec::new();
-    for (name, def) in defs.iter() {
+    for (a, (name, def)) in defs.iter().enumerate() {
         let types: Vec<&TypeRef> = match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
             TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             _ => Vec::new(),
         };
         for (i, t) in types.into_iter().enumerate() {
-            if direct_named(t).is_some_and(|target| reaches(target, name)) {
+            if direct_named(t).and_then(|target| index.get(target)).is_some_and(|&b| component[b] == component[a]) {
                 to_box.push((name.clone(), i));
             }
         }
@@ -783,5 +774,86 @@ fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
         };
         let ty = std::mem::replace(slot, TypeRef::Json);
         *slot = TypeRef::Box(Box::new(ty));
+    }
+}
+
+/// The strongly connected component of each node (Tarjan's algorithm, without recursion: a
+/// schema graph can be thousands of types deep).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    struct Walk {
+        order: Vec<usize>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        /// The nodes being visited, each with the index of its next edge.
+        calls: Vec<(usize, usize)>,
+        next_order: usize,
+    }
+    impl Walk {
+        fn visit(&mut self, v: usize) {
+            self.order[v] = self.next_order;
+            self.low[v] = self.next_order;
+            self.next_order += 1;
+            self.stack.push(v);
+            self.on_stack[v] = true;
+            self.calls.push((v, 0));
+        }
+    }
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut walk = Walk { order: vec![UNSEEN; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), calls: Vec::new(), next_order: 0 };
+    let mut component = vec![UNSEEN; n];
+    let mut next_component = 0;
+    for root in 0..n {
+        if walk.order[root] != UNSEEN {
+            continue;
+        }
+        walk.visit(root);
+        while let Some(&(v, next_edge)) = walk.calls.last() {
+            if let Some(&w) = edges[v].get(next_edge) {
+                if let Some(call) = walk.calls.last_mut() {
+                    call.1 += 1;
+                }
+                if walk.order[w] == UNSEEN {
+                    walk.visit(w);
+                } else if walk.on_stack[w] {
+                    walk.low[v] = walk.low[v].min(walk.order[w]);
+                }
+                continue;
+            }
+            walk.calls.pop();
+            if let Some(&(u, _)) = walk.calls.last() {
+                walk.low[u] = walk.low[u].min(walk.low[v]);
+            }
+            if walk.low[v] == walk.order[v] {
+                while let Some(w) = walk.stack.pop() {
+                    walk.on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn components_are_the_cycles_of_the_graph() {
+        // 0 -> 1 -> 2 -> 0 is one cycle, 3 refers to itself, 4 -> 0 and 5 stand alone.
+        let c = strongly_connected(&[vec![1], vec![2], vec![0, 3], vec![3], vec![0], vec![]]);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        let others = [c[3], c[4], c[5]];
+        assert!(!others.contains(&c[0]) && c[3] != c[4] && c[4] != c[5] && c[3] != c[5]);
+        // A chain deeper than any stack would allow recursing through.
+        let n = 200_000;
+        let chain: Vec<Vec<usize>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        assert!(strongly_connected(&chain).iter().all(|&k| k == 0));
     }
 }

@@ -45,6 +45,12 @@ impl Source {
 
 /// Reads and parses a file.
 pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
+    let (text, format) = read_text(path)?;
+    parse_source(path, text, format)
+}
+
+/// Reads a file as text and tells its format (the first half of [`load_file`]).
+pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "file not found".to_string(),
@@ -63,6 +69,11 @@ pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
             .help("OpenAPI documents must be UTF-8 encoded YAML or JSON")
     })?;
     let format = detect_format(path, &text);
+    Ok((text, format))
+}
+
+/// Parses text read by [`read_text`] into a [`Source`] (the second half of [`load_file`]).
+pub fn parse_source(path: &Path, text: String, format: Format) -> Result<Source, Diagnostic> {
     let value = parse_text(&text, format).map_err(|(msg, at)| {
         Diagnostic::error(format!("invalid {}: {msg}", format_name(format)))
             .in_file(path)

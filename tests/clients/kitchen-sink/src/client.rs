@@ -101,10 +101,12 @@ impl Client {
         self.clone()
     }
     /// Everything about pets.
+    #[cfg(any(feature = "pets", feature = "store"))]
     pub fn pets(&self) -> crate::pets::Pets {
         crate::pets::Pets::new(self.client())
     }
     /// Operations of the `Store` group.
+    #[cfg(feature = "store")]
     pub fn store(&self) -> crate::store::Store {
         crate::store::Store::new(self.client())
     }

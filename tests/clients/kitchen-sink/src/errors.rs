@@ -7,6 +7,7 @@
 //! with a documented error status; shared responses (such as `Unauthorized`) have one body type
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `listPets` (`GET /pets`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PetsListError {
     /// 4XX: Client error.
@@ -14,6 +15,7 @@ pub enum PetsListError {
     /// default: Anything else.
     Default(::std::string::String),
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsListError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -23,19 +25,23 @@ impl crate::runtime::ErrorBody for PetsListError {
     }
 }
 /// The documented error responses of `createPet` (`POST /pets`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PetsCreateError {}
+#[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsCreateError {
     fn message(&self) -> ::std::option::Option<&str> {
         match *self {}
     }
 }
 /// The documented error responses of `get /pets/{petId}` (`GET /pets/{petId}`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PetsPhotosGetPetsPetIdError {
     /// 404: Not found.
     NotFound,
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsPhotosGetPetsPetIdError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
@@ -44,8 +50,10 @@ impl crate::runtime::ErrorBody for PetsPhotosGetPetsPetIdError {
     }
 }
 /// The documented error responses of `multiTagged` (`GET /multi`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PetsMultiTaggedError {}
+#[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsMultiTaggedError {
     fn message(&self) -> ::std::option::Option<&str> {
         match *self {}

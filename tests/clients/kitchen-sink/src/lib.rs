@@ -36,12 +36,15 @@
     clippy::large_enum_variant,
     clippy::result_large_err
 )]
+#![cfg_attr(not(all(feature = "pets", feature = "store")), allow(dead_code))]
 pub mod client;
 pub mod errors;
 pub mod types;
 /// Everything about pets.
+#[cfg(any(feature = "pets", feature = "store"))]
 pub mod pets;
 /// Operations of the `Store` group.
+#[cfg(feature = "store")]
 pub mod store;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};

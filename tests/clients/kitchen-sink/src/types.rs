@@ -25,6 +25,7 @@ impl FlakyBody {
     }
 }
 /// The kind of pet.
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(
     Clone,
     Copy,
@@ -54,6 +55,7 @@ pub enum Kind {
     #[serde(rename = "Dog")]
     Dog2,
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl Kind {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -66,6 +68,7 @@ impl Kind {
         }
     }
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl ::std::fmt::Display for Kind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -100,6 +103,7 @@ impl Oops {
     }
 }
 /// A pet.
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
     /// `id`.
@@ -142,6 +146,7 @@ pub struct Pet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl Pet {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -247,6 +252,7 @@ impl Pet {
     }
 }
 /// `PetStatus` (from `#/components/schemas/Pet/properties/status`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(
     Clone,
     Debug,
@@ -269,6 +275,7 @@ pub enum PetStatus {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl PetStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -279,18 +286,21 @@ impl PetStatus {
         }
     }
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl ::std::fmt::Display for PetStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `PetsCreateCreated` (from `#/paths/~1pets/post/responses/201/content/application~1json/schema`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PetsCreateCreated {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl PetsCreateCreated {
     /// A value with every optional field unset.
     #[must_use]
@@ -310,6 +320,7 @@ impl PetsCreateCreated {
     }
 }
 /// The successful responses of `createPet`.
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PetsCreateSuccess {
     /// Updated.
@@ -320,6 +331,7 @@ pub enum PetsCreateSuccess {
     NoContent,
 }
 /// `Problem` (from `#/components/schemas/Problem`).
+#[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
     /// `message`.
@@ -328,6 +340,7 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "pets", feature = "store"))]
 impl Problem {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
