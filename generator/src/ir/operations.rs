@@ -166,6 +166,10 @@ fn collect_operations<'a>(doc: &'a OpenAPI, renames: &[speakeasy::MethodRename],
                     .filter(|g| !g.is_empty())
                     .collect();
             }
+            // Two tags of one operation that name the same module (`TimeEntries` and `Time
+            // entries`) put it there once.
+            let mut seen = std::collections::BTreeSet::new();
+            groups.retain(|g| seen.insert(group_key(g)));
             if groups.is_empty() {
                 groups.push(Vec::new());
             }
@@ -1061,6 +1065,18 @@ mod tests {
         assert_eq!(consts, [("X_API_KEY", "x_api_key"), ("X_API_KEY_2", "x_api_key_2")]);
         assert_eq!(api.operations[0].security, vec![vec!["X_API_KEY".to_string()], vec!["X_API_KEY_2".to_string()]]);
         assert_eq!(api.operations[0].params[0].rust_name, "body_2", "`body` is the builder's own field");
+    }
+
+    #[test]
+    fn tags_naming_the_same_module_put_an_operation_there_once() {
+        let api = lower_json(serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"post": {"operationId": "ApproveTimeEntries", "tags": ["TimeEntries", "Time entries"],
+                "responses": {"204": {"description": "ok"}}}}}
+        }));
+        assert_eq!(api.operations[0].groups, [["time_entries".to_string()]]);
+        assert_eq!(api.root.groups.len(), 1);
+        assert_eq!(api.root.groups[0].operations.len(), 1);
     }
 
     #[test]

@@ -93,71 +93,91 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Structural pointer segments that say nothing about what a schema is.
-const STRUCTURAL: &[&str] = &["properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "content", "schema", "paths", "components", "schemas"];
+const STRUCTURAL: &[&str] = &[
+    "properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "content", "schema", "paths", "components", "schemas", "responses",
+    "parameters", "headers", "requestBodies",
+];
 
-/// References into the middle of a schema (`#/components/schemas/A/properties/b`) or into an
-/// operation (`#/paths/~1a/get/responses/200/content/application~1json/schema`) cannot be
-/// typed where they point. Each such target is moved into its own component schema (named from
-/// where it was), the original place becomes a reference to it, and every reference is
-/// rewritten, so one type serves all of them.
+/// References to places a `$ref` cannot point at in OpenAPI 3.0's model: into the middle of a
+/// schema (`#/components/schemas/A/properties/b`), to a schema inside a parameter, response or
+/// operation (`#/paths/~1a/get/responses/200/content/application~1json/schema`), or to a
+/// response, parameter, request body or header of an operation
+/// (`#/paths/~1a/get/responses/401`) or inside another component. Each such target is moved
+/// into its own component of the right section (named from where it was), the original place
+/// becomes a reference to it, and every reference is rewritten, so one type serves all of them.
+/// The deepest targets move first, so that a target inside another one moves with a reference
+/// in its place.
 pub fn hoist_deep_schema_refs(doc: &mut Value) {
+    inline_path_item_refs(doc);
     for _round in 0..8 {
         let mut refs = std::collections::BTreeSet::new();
-        collect_refs(doc, &mut refs, 0);
-        let deep: Vec<String> = refs.into_iter().filter(|r| is_deep_schema_ref(r)).collect();
+        collect_refs(doc, &mut refs, false, 0);
+        // A target moves when some reference to it stands where its kind may (a schema where a
+        // schema is expected, anything else elsewhere).
+        let mut deep: Vec<(String, &'static str, String)> = refs
+            .iter()
+            .filter_map(|(r, in_schema)| hoisted_section(r).filter(|s| (*s == "schemas") == *in_schema).map(|s| (r, s)))
+            .map(|(r, section)| (decode_fragment(r), section, r.clone()))
+            .collect();
+        deep.dedup();
         if deep.is_empty() {
             return;
         }
+        deep.sort_by_key(|(pointer, _, r)| (std::cmp::Reverse(pointer_segments(pointer).len()), r.clone()));
         let mut renamed = std::collections::BTreeMap::new();
-        for r in deep {
-            let pointer = decode_fragment(&r);
+        for (pointer, section, r) in deep {
             let Some(target) = doc.pointer(&pointer).cloned() else { continue };
-            let key = unique_schema_key(doc, &hoisted_name(&pointer));
-            let new_ref = format!("#/components/schemas/{}", crate::diagnostics::escape_pointer_segment(&key));
-            let Some(schemas) = doc
+            let key = unique_key(doc, section, &hoisted_name(&pointer));
+            let new_ref = format!("#/components/{section}/{}", crate::diagnostics::escape_pointer_segment(&key));
+            let Some(components) = doc
                 .as_object_mut()
                 .map(|root| root.entry("components").or_insert_with(|| Value::Object(Default::default())))
                 .and_then(Value::as_object_mut)
-                .map(|c| c.entry("schemas").or_insert_with(|| Value::Object(Default::default())))
+                .map(|c| c.entry(section).or_insert_with(|| Value::Object(Default::default())))
                 .and_then(Value::as_object_mut)
             else {
                 return;
             };
-            schemas.insert(key, target);
+            components.insert(key, target);
             if let Some(slot) = doc.pointer_mut(&pointer) {
                 *slot = serde_json::json!({ "$ref": new_ref });
             }
             renamed.insert(r, new_ref);
         }
-        rewrite_refs(doc, &renamed, 0);
+        rewrite_refs(doc, &renamed, false, 0);
     }
 }
 
 /// Nesting beyond this is not walked (the loaders refuse far less deep documents).
 const WALK_LIMIT: usize = 512;
 
-fn collect_refs(v: &Value, out: &mut std::collections::BTreeSet<String>, depth: usize) {
+/// Every `$ref` (examples aside), with whether it stands where a schema is expected (below a
+/// `schema` or `schemas` key).
+fn collect_refs(v: &Value, out: &mut std::collections::BTreeSet<(String, bool)>, in_schema: bool, depth: usize) {
     if depth > WALK_LIMIT {
         return;
     }
     match v {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
-                out.insert(r.clone());
+                out.insert((r.clone(), in_schema));
             }
             for (k, child) in map {
                 // Examples are data, not schemas.
                 if k != "example" && k != "examples" {
-                    collect_refs(child, out, depth + 1);
+                    collect_refs(child, out, in_schema || k == "schema" || k == "schemas", depth + 1);
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out, depth + 1)),
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out, in_schema, depth + 1)),
         _ => {}
     }
 }
 
-fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, String>, depth: usize) {
+/// Rewrites the references `renamed` names, each only where a reference to its section may
+/// stand (a schema where a schema is expected, anything else elsewhere): a reference from a
+/// schema to a response stays as written, for resolve to report.
+fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, String>, in_schema: bool, depth: usize) {
     if depth > WALK_LIMIT {
         return;
     }
@@ -165,26 +185,94 @@ fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, Stri
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get_mut("$ref") {
                 if let Some(new) = renamed.get(r.as_str()) {
-                    *r = new.clone();
+                    if new.starts_with("#/components/schemas/") == in_schema {
+                        *r = new.clone();
+                    }
                 }
             }
             for (k, child) in map.iter_mut() {
                 if k != "example" && k != "examples" {
-                    rewrite_refs(child, renamed, depth + 1);
+                    rewrite_refs(child, renamed, in_schema || k == "schema" || k == "schemas", depth + 1);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, renamed, depth + 1)),
+        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, renamed, in_schema, depth + 1)),
         _ => {}
     }
 }
 
+/// Whether [`hoist_deep_schema_refs`] moves or copies the target of `r`.
 fn is_deep_schema_ref(r: &str) -> bool {
+    hoisted_section(r).is_some() || path_item_ref(r).is_some()
+}
+
+/// `#/paths/~1a` → `/paths/~1a`: a reference to another path item.
+fn path_item_ref(r: &str) -> Option<String> {
+    let pointer = decode_fragment(r.strip_prefix('#')?);
+    let segs = pointer_segments(&pointer);
+    (segs.len() == 2 && segs[0] == "paths").then_some(pointer)
+}
+
+/// A path item that is a `$ref` to another path item (`/support/ip-address: {$ref:
+/// '#/paths/~1ip-address'}`) becomes a copy of it (the `$ref`'s siblings, such as `summary`,
+/// win). OpenAPI 3.0 has no component for path items, so each place gets its own operations.
+fn inline_path_item_refs(doc: &mut Value) {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return };
+    let mut copies = Vec::new();
+    for (key, item) in paths {
+        let mut target = item;
+        for _ in 0..16 {
+            let Some(pointer) = target.get("$ref").and_then(Value::as_str).and_then(path_item_ref) else { break };
+            let Some(next) = doc.pointer(&pointer) else { break };
+            target = next;
+        }
+        if std::ptr::eq(target, item) || target.get("$ref").is_some() {
+            continue; // not a reference to a path item, or a chain that ends nowhere: reported later
+        }
+        let mut copy = target.clone();
+        if let (Value::Object(copy), Value::Object(siblings)) = (&mut copy, item) {
+            for (k, v) in siblings.iter().filter(|(k, _)| k.as_str() != "$ref") {
+                copy.insert(k.clone(), v.clone());
+            }
+        }
+        copies.push((key.clone(), copy));
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (key, copy) in copies {
+            paths.insert(key, copy);
+        }
+    }
+}
+
+/// The `components` section the target of a local reference is moved into, or `None` when it
+/// stays (a component itself, or not a place to hoist from).
+fn hoisted_section(r: &str) -> Option<&'static str> {
+    if !r.starts_with('#') {
+        return None;
+    }
     let segs = pointer_segments(&decode_fragment(r));
-    match segs.first().map(String::as_str) {
-        Some("components") => segs.len() > 3 && segs.get(1).is_some_and(|s| s == "schemas"),
-        Some("paths") => segs.iter().any(|s| s == "schema"),
+    let deep = match segs.first().map(String::as_str) {
+        Some("components") => segs.len() > 3,
+        Some("paths") => true,
         _ => false,
+    };
+    if !deep {
+        return None;
+    }
+    // A schema: inside a component schema, or below a `schema` keyword. (`x` in
+    // `properties/x` is a schema too, whatever its name.)
+    let in_schema = segs.get(1).is_some_and(|s| s == "schemas") || segs.iter().any(|s| s == "schema");
+    if in_schema {
+        return Some("schemas");
+    }
+    let n = segs.len();
+    let parent = segs.get(n.wrapping_sub(2)).map(String::as_str);
+    match (parent, segs.last().map(String::as_str)) {
+        (Some("responses"), _) => Some("responses"),
+        (Some("parameters"), _) => Some("parameters"),
+        (Some("headers"), _) => Some("headers"),
+        (_, Some("requestBody")) => Some("requestBodies"),
+        _ => None,
     }
 }
 
@@ -195,16 +283,34 @@ fn decode_fragment(r: &str) -> String {
 }
 
 fn hoisted_name(pointer: &str) -> String {
-    let segs: Vec<String> = pointer_segments(pointer)
-        .into_iter()
-        .filter(|s| !STRUCTURAL.contains(&s.as_str()) && !s.chars().all(|c| c.is_ascii_digit()) && !s.contains('/'))
-        .collect();
+    let all = pointer_segments(pointer);
+    let status = all.len() >= 2 && all[all.len() - 2] == "responses";
+    let mut segs: Vec<String> = Vec::new();
+    for (i, s) in all.iter().enumerate() {
+        if STRUCTURAL.contains(&s.as_str()) {
+            continue;
+        }
+        if i == 1 && all[0] == "paths" {
+            // The path template's words (`/v2/1-clicks/{id}` → `v2_1-clicks_id`).
+            let words: Vec<&str> = s.split(['/', '{', '}']).filter(|w| !w.is_empty()).collect();
+            if !words.is_empty() {
+                segs.push(words.join("_"));
+            }
+            continue;
+        }
+        let digits = s.chars().all(|c| c.is_ascii_digit());
+        // A status code names a response; an array index names nothing.
+        if (digits && !(status && i == all.len() - 1)) || s.contains('/') {
+            continue;
+        }
+        segs.push(s.clone());
+    }
     let tail = &segs[segs.len().saturating_sub(3)..];
     if tail.is_empty() { "Schema".to_string() } else { tail.join("_") }
 }
 
-fn unique_schema_key(doc: &Value, base: &str) -> String {
-    let taken = |k: &str| doc.pointer(&format!("/components/schemas/{}", crate::diagnostics::escape_pointer_segment(k))).is_some();
+fn unique_key(doc: &Value, section: &str, base: &str) -> String {
+    let taken = |k: &str| doc.pointer(&format!("/components/{section}/{}", crate::diagnostics::escape_pointer_segment(k))).is_some();
     if !taken(base) {
         return base.to_string();
     }
@@ -337,6 +443,75 @@ mod tests {
         let media = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
         assert_eq!(media["schema"]["$ref"], "#/components/schemas/Event_attributes");
         assert_eq!(media["example"]["$ref"], "#/not/a/schema/really", "examples are data");
+    }
+
+    #[test]
+    fn refs_to_an_operations_response_parameter_or_inner_schema_are_hoisted() {
+        let mut doc = json!({
+            "paths": {
+                "/v2/jobs/{id}": {"get": {
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"401": {"description": "no"}}
+                }},
+                "/other": {"get": {
+                    "parameters": [{"$ref": "#/paths/~1v2~1jobs~1%7Bid%7D/get/parameters/0"}],
+                    "responses": {"401": {"$ref": "#/paths/~1v2~1jobs~1{id}/get/responses/401"}}
+                }}
+            },
+            "components": {
+                "parameters": {"Company": {"name": "c", "in": "query", "schema": {"type": "object", "properties": {"a": {"type": "string"}}}}},
+                "schemas": {
+                    "Outer": {"properties": {"inner": {"allOf": [{"type": "object", "properties": {"x": {"type": "string"}}}]}}},
+                    "UsesInner": {"properties": {
+                        "whole": {"$ref": "#/components/schemas/Outer/properties/inner"},
+                        "part": {"$ref": "#/components/schemas/Outer/properties/inner/allOf/0"},
+                        "company": {"$ref": "#/components/parameters/Company/schema"}
+                    }}
+                }
+            }
+        });
+        hoist_deep_schema_refs(&mut doc);
+        let c = &doc["components"];
+        assert_eq!(c["responses"]["v2_jobs_id_get_401"]["description"], "no");
+        assert_eq!(doc["paths"]["/other"]["get"]["responses"]["401"]["$ref"], "#/components/responses/v2_jobs_id_get_401");
+        assert_eq!(doc["paths"]["/v2/jobs/{id}"]["get"]["responses"]["401"]["$ref"], "#/components/responses/v2_jobs_id_get_401");
+        assert_eq!(c["parameters"]["v2_jobs_id_get"]["name"], "id");
+        assert_eq!(doc["paths"]["/other"]["get"]["parameters"][0]["$ref"], "#/components/parameters/v2_jobs_id_get");
+        // The inner target moved first, so the outer one carries a reference to it.
+        let props = &c["schemas"]["UsesInner"]["properties"];
+        assert_eq!(props["part"]["$ref"], "#/components/schemas/Outer_inner");
+        assert_eq!(props["whole"]["$ref"], "#/components/schemas/Outer_inner2");
+        assert_eq!(c["schemas"]["Outer_inner2"]["allOf"][0]["$ref"], "#/components/schemas/Outer_inner");
+        assert_eq!(c["schemas"]["Outer_inner"]["properties"]["x"]["type"], "string");
+        assert_eq!(props["company"]["$ref"], "#/components/schemas/Company");
+        assert_eq!(c["parameters"]["Company"]["schema"]["$ref"], "#/components/schemas/Company");
+    }
+
+    #[test]
+    fn a_path_item_that_refers_to_another_is_a_copy_of_it() {
+        let mut doc = json!({"paths": {
+            "/ip-address": {"get": {"responses": {"200": {"description": "ok"}}}},
+            "/support/ip-address": {"$ref": "#/paths/~1ip-address", "summary": "Support"},
+            "/chain": {"$ref": "#/paths/~1support~1ip-address"},
+            "/nowhere": {"$ref": "#/paths/~1missing"}
+        }});
+        hoist_deep_schema_refs(&mut doc);
+        let paths = &doc["paths"];
+        assert_eq!(paths["/support/ip-address"]["get"], paths["/ip-address"]["get"]);
+        assert_eq!(paths["/support/ip-address"]["summary"], "Support");
+        assert_eq!(paths["/chain"]["get"], paths["/ip-address"]["get"]);
+        assert_eq!(paths["/nowhere"]["$ref"], "#/paths/~1missing", "left for the later stages to report");
+    }
+
+    #[test]
+    fn a_schema_that_refers_to_a_parameter_is_left_for_resolve_to_report() {
+        let mut doc = json!({"paths": {
+            "/a": {"get": {"parameters": [{"name": "f", "in": "query", "schema": {"type": "string"}}]}},
+            "/b": {"get": {"parameters": [{"name": "g", "in": "query", "schema": {"items": {"$ref": "#/paths/~1a/get/parameters/0"}}}]}}
+        }});
+        let before = doc.clone();
+        hoist_deep_schema_refs(&mut doc);
+        assert_eq!(doc, before);
     }
 
     #[test]
