@@ -104,7 +104,7 @@ impl Generator {
             if format == load::Format::Json {
                 if let Some(openapi) = resolve::from_json_text(&text) {
                     let spec = Source { path: path.clone(), text, format, value: Value::Null };
-                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None);
+                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None, &Default::default());
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
@@ -113,12 +113,21 @@ impl Generator {
         } else {
             self.load()?
         };
+        // Other files the document refers to are brought in before anything reads it (the
+        // contract tests' copy included).
+        let (imports, mut errors) = load::external::bundle(&mut doc, &spec.path);
+        if errors.has_errors() {
+            errors.extend(warnings);
+            relocate(&mut errors, &imports);
+            locate(&mut errors, &spec);
+            return Err(errors);
+        }
         let overlaid = self.config.with_tests.then(|| doc.clone());
         let normalised = normalise31::normalise(&mut doc);
         // Its diagnostics already point into the original document.
         warnings.extend(normalised.diagnostics);
         let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
-        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid)
+        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid, &imports)
     }
 
     /// Lowers the typed document into the IR; diagnostics are pointed back at the original
@@ -130,6 +139,7 @@ impl Generator {
         mut warnings: Diagnostics,
         pointers: &normalise31::PointerMap,
         overlaid: Option<Value>,
+        imports: &load::external::Imports,
     ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let result = openapi.and_then(|mut openapi| {
             // Example objects are data for readers, never read by lowering; a large document
@@ -147,12 +157,14 @@ impl Generator {
                     api.map_pointers(|p| pointers.original(p));
                 }
                 warnings.extend(w);
+                relocate(&mut warnings, imports);
                 locate(&mut warnings, spec);
                 Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
                 original_pointers(&mut errors, pointers);
                 errors.extend(warnings);
+                relocate(&mut errors, imports);
                 locate(&mut errors, spec);
                 Err(errors)
             }
@@ -225,6 +237,16 @@ fn original_pointers(diags: &mut Diagnostics, map: &normalise31::PointerMap) {
         if let Some(p) = &d.pointer {
             d.pointer = Some(map.original(p));
         }
+    }
+}
+
+/// Points diagnostics inside nodes brought in from other files at those files.
+fn relocate(diags: &mut Diagnostics, imports: &load::external::Imports) {
+    if imports.is_empty() {
+        return;
+    }
+    for d in diags.iter_mut().filter(|d| d.file.is_none()) {
+        imports.relocate(d);
     }
 }
 

@@ -7,6 +7,7 @@
 //! [`source_map::locate`] when a diagnostic needs them, so the common case (a valid document) pays
 //! nothing for them.
 
+pub mod external;
 pub mod source_map;
 
 use crate::diagnostics::{Diagnostic, LineCol};

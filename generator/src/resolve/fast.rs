@@ -237,6 +237,10 @@ mod tests {
         assert_eq!(fast, super::super::document(serde_json::from_str(&plain).unwrap()).unwrap());
         let deep = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B/properties/c"}}}"##);
         assert_eq!(from_json_text(&deep), None, "deep references are hoisted by the general path");
+        let external = doc(r##", "components": {"schemas": {"A": {"$ref": "./a.json#/A"}}}"##);
+        assert_eq!(from_json_text(&external), None, "other files are brought in by the general path");
+        let path_item = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {}, "/b": {"$ref": "#/paths/~1a"}}}"##;
+        assert_eq!(from_json_text(path_item), None, "path item references are copied by the general path");
         let escaped = doc(r##", "components": {"schemas": {"A": {"\u0024ref": "#/components/schemas/B/properties/c"}}}"##);
         assert_eq!(from_json_text(&escaped), None);
         let escaped_value = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B\/properties/c"}}}"##);

@@ -201,9 +201,10 @@ fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, Stri
     }
 }
 
-/// Whether [`hoist_deep_schema_refs`] moves or copies the target of `r`.
+/// Whether the document needs the general path for `r`: [`hoist_deep_schema_refs`] moves or
+/// copies its target, or it refers to another file ([`crate::load::external`]).
 fn is_deep_schema_ref(r: &str) -> bool {
-    hoisted_section(r).is_some() || path_item_ref(r).is_some()
+    !r.starts_with('#') || hoisted_section(r).is_some() || path_item_ref(r).is_some()
 }
 
 /// `#/paths/~1a` → `/paths/~1a`: a reference to another path item.

@@ -1,0 +1,397 @@
+//! References to other files (`$ref: ./schemas/pet.yaml#/Pet`): each file is loaded once, and
+//! what the document refers to is brought into it, so the later stages see one document with
+//! local references only. References to URLs are refused: generation never uses the network.
+//!
+//! Where a target lands depends on where the reference stands:
+//!
+//! - where a schema is expected (below a `schema` or `schemas` key): a component schema, named
+//!   after the last segment of the fragment (or the file name), shared by every reference to
+//!   the same target, so recursive schemas across files terminate;
+//! - as a response, parameter, header or request body of an operation: a component of that
+//!   kind, shared the same way (a shared `Unauthorized` response stays one type);
+//! - anywhere else (a path item, a component itself, an example): a copy in place.
+//!
+//! Every imported node remembers its file and its place there, so a problem inside it is
+//! reported at that file's line and column ([`Imports::relocate`]).
+
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_segment, pointer_segments};
+use crate::load::{Source, load_file};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Nesting beyond this is not walked (the loaders refuse far less deep documents).
+const WALK_LIMIT: usize = 512;
+
+/// Imports beyond this many rounds are a cycle of copies (a path item whose file refers back to
+/// it, say).
+const MAX_ROUNDS: usize = 64;
+
+/// JSON nodes all copies together may add (against a small file copied into itself
+/// exponentially).
+const COPY_BUDGET: usize = 2_000_000;
+
+/// The files a document refers to, and where their nodes landed in it.
+#[derive(Debug, Default)]
+pub struct Imports {
+    /// Each file loaded, once.
+    files: Vec<Source>,
+    /// Index of each file in `files`, by its path as opened.
+    by_path: BTreeMap<PathBuf, usize>,
+    /// Pointer in the document → (file index, pointer in that file) of each imported node.
+    places: BTreeMap<String, (usize, String)>,
+}
+
+impl Imports {
+    /// Whether the document referred to no other file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Gives a diagnostic whose pointer is inside an imported node that node's file, its pointer
+    /// there, and its line and column. Returns whether it did.
+    pub fn relocate(&self, d: &mut Diagnostic) -> bool {
+        let Some(pointer) = d.pointer.as_deref() else { return false };
+        // The longest imported prefix of the pointer (a node imported inside another one wins).
+        let mut prefix = pointer;
+        loop {
+            if let Some((file, there)) = self.places.get(prefix) {
+                let rest = &pointer[prefix.len()..];
+                let inside = format!("{there}{rest}");
+                let source = &self.files[*file];
+                d.file = Some(source.path.clone());
+                d.location = ancestors(&inside).find_map(|p| source.locate(p));
+                d.pointer = Some(inside);
+                return true;
+            }
+            match prefix.rfind('/') {
+                Some(i) if i > 1 => prefix = &prefix[..i],
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first.
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
+}
+
+/// A reference found in the document.
+struct Site {
+    /// Where the object holding `$ref` is (JSON pointer, unescaped segments).
+    at: Vec<String>,
+    /// The reference as written, made absolute when it came from an imported file.
+    reference: String,
+    /// Whether a schema is expected there.
+    in_schema: bool,
+}
+
+/// Brings every file `doc` refers to into it. `spec` is the document's own path (relative
+/// references are read from its folder). All problems are reported together, in the
+/// diagnostics returned beside the files (which [`Imports::relocate`] needs to point at them).
+pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
+    let mut imports = Imports::default();
+    let mut errors = Diagnostics::default();
+    // Components made from a file's node, by (file, pointer there): shared by every reference.
+    let mut made: BTreeMap<(usize, String), String> = BTreeMap::new();
+    let base = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut copied = 0usize;
+    for round in 0.. {
+        let mut sites = Vec::new();
+        collect(doc, &mut Vec::new(), false, &mut sites, 0);
+        if sites.is_empty() || errors.has_errors() {
+            break;
+        }
+        if round == MAX_ROUNDS {
+            let s = &sites[0];
+            errors.push(
+                Diagnostic::error(format!("`$ref` `{}` is part of a cycle of files that copy each other", s.reference))
+                    .pointer(pointer_of(&s.at, "$ref"))
+                    .help("make one of the references point at a schema or a component, which are shared instead of copied"),
+            );
+            break;
+        }
+        // Components that are references to a file's node first: they give it their name.
+        sites.sort_by_key(|s| !(s.at.len() == 3 && s.at[0] == "components"));
+        for site in sites {
+            let pointer = pointer_of(&site.at, "$ref");
+            let (file_part, fragment) = match site.reference.split_once('#') {
+                Some((f, frag)) => (f, frag),
+                None => (site.reference.as_str(), ""),
+            };
+            if is_url(file_part) {
+                errors.push(
+                    Diagnostic::error(format!("`$ref` `{}` is a URL; sdkforge never fetches anything over the network", site.reference))
+                        .pointer(pointer)
+                        .help("download the file next to the document and refer to it by a relative path, e.g. `./pet.yaml#/Pet`"),
+                );
+                continue;
+            }
+            let decoded = percent_encoding::percent_decode_str(file_part).decode_utf8_lossy().into_owned();
+            let path = if Path::new(&decoded).is_absolute() { PathBuf::from(&decoded) } else { lexical(&base.join(&decoded)) };
+            // One load per file, however it is spelled (`./a/../pet.yaml`, `pet.yaml`).
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let file = match imports.by_path.get(&key) {
+                Some(i) => *i,
+                None => match load_file(&path) {
+                    Ok(source) => {
+                        imports.files.push(source);
+                        imports.by_path.insert(key, imports.files.len() - 1);
+                        imports.files.len() - 1
+                    }
+                    Err(e) => {
+                        errors.push(
+                            Diagnostic::error(format!("`$ref` `{}` cannot be read: {}", site.reference, e.message))
+                                .pointer(pointer)
+                                .help(format!("the file is looked for at `{}`", path.display())),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let inner = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+            let there = if inner.is_empty() { "#".to_string() } else { format!("#{inner}") };
+            let Some(target) = imports.files[file].value.pointer(&inner) else {
+                errors.push(
+                    Diagnostic::error(format!("`$ref` `{}`: `{}` has nothing at `{there}`", site.reference, imports.files[file].path.display()))
+                        .pointer(pointer)
+                        .help("fix the part after `#`: it is a JSON pointer into that file"),
+                );
+                continue;
+            };
+            let mut value = target.clone();
+            // The file's folder as the reference names it: relative to the document's folder (a
+            // leading `..` included), or absolute.
+            let from = Path::new(&decoded).parent().map(Path::to_path_buf).unwrap_or_default();
+            absolutise(&mut value, &from, &decoded, 0);
+            let section = landing(&site);
+            let replacement = match section {
+                Some(section) => {
+                    let key = (file, there.clone());
+                    let name = match made.get(&key) {
+                        Some(name) => name.clone(),
+                        None => {
+                            copied += nodes(&value, COPY_BUDGET);
+                            let name = unique(doc, section, &component_name(&inner, &path));
+                            let local = format!("#/components/{section}/{}", escape_pointer_segment(&name));
+                            insert_component(doc, section, &name, value);
+                            imports.places.insert(local.clone(), (file, there.clone()));
+                            made.insert(key, local.clone());
+                            local
+                        }
+                    };
+                    serde_json::json!({ "$ref": name })
+                }
+                None => {
+                    copied += nodes(&value, COPY_BUDGET);
+                    let here = pointer_of(&site.at, "");
+                    // A component that is a reference to a file's node is that node: other
+                    // references to it share the component.
+                    if site.at.len() == 3 && site.at[0] == "components" {
+                        made.entry((file, there.clone())).or_insert_with(|| here.clone());
+                    }
+                    imports.places.insert(here, (file, there.clone()));
+                    value
+                }
+            };
+            if copied > COPY_BUDGET {
+                errors.push(
+                    Diagnostic::error(format!("external references expand the document beyond {COPY_BUDGET} JSON nodes"))
+                        .pointer(pointer)
+                        .help("refer to schemas or components, which are shared, rather than copying large nodes"),
+                );
+                break;
+            }
+            let slot_pointer: String = site.at.iter().map(|s| format!("/{}", escape_pointer_segment(s))).collect();
+            if let Some(slot) = doc.pointer_mut(&slot_pointer) {
+                // A path item keeps the siblings of its `$ref` (`summary`, `description`).
+                let siblings: Map<String, Value> = match slot {
+                    Value::Object(m) if section.is_none() => m.iter().filter(|(k, _)| k.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    _ => Map::new(),
+                };
+                *slot = replacement;
+                if let Value::Object(m) = slot {
+                    m.extend(siblings);
+                }
+            }
+        }
+    }
+    (imports, errors)
+}
+
+/// A pointer string from unescaped segments, with `last` appended when not empty.
+fn pointer_of(at: &[String], last: &str) -> String {
+    let mut segs: Vec<&str> = at.iter().map(String::as_str).collect();
+    if !last.is_empty() {
+        segs.push(last);
+    }
+    crate::diagnostics::pointer_from(segs)
+}
+
+/// Collects every reference to another file, with where it stands.
+fn collect(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<Site>, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if !r.starts_with('#') {
+                    out.push(Site { at: at.clone(), reference: r.clone(), in_schema });
+                    return;
+                }
+            }
+            for (k, child) in map {
+                // Examples are data: a `$ref` in one is text.
+                if k == "example" || k == "examples" {
+                    continue;
+                }
+                at.push(k.clone());
+                collect(child, at, in_schema || k == "schema" || k == "schemas", out, depth + 1);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(i.to_string());
+                collect(item, at, in_schema, out, depth + 1);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `components` section a reference's target lands in, or `None` for a copy in place.
+fn landing(site: &Site) -> Option<&'static str> {
+    let at = &site.at;
+    // A component itself (`components.responses.Unauthorized: {$ref: ...}`) keeps its name.
+    if at.len() == 3 && at[0] == "components" {
+        return None;
+    }
+    if site.in_schema {
+        return Some("schemas");
+    }
+    let parent = at.len().checked_sub(2).map(|i| at[i].as_str());
+    match (parent, at.last().map(String::as_str)) {
+        (Some("responses"), _) => Some("responses"),
+        (Some("parameters"), _) if at.first().is_some_and(|s| s == "paths") => Some("parameters"),
+        (Some("headers"), _) => Some("headers"),
+        (_, Some("requestBody")) => Some("requestBodies"),
+        _ => None,
+    }
+}
+
+/// Whether a reference's file part is a URL (`https://...`, `//host/...`, `file:...`) rather
+/// than a path. A single letter before `:` is a Windows drive, not a scheme.
+fn is_url(file_part: &str) -> bool {
+    if file_part.starts_with("//") {
+        return true;
+    }
+    match file_part.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Rewrites the references inside a node taken from the file `name` (as its reference wrote
+/// it), in the folder `dir` (relative to the document's), so they still mean the same once it
+/// is in the document: `#/x` becomes `<file>#/x`, `other.yaml#/y` the path of `other.yaml`
+/// beside it, both relative to the document's folder. URLs stay, to be refused where they stand.
+fn absolutise(v: &mut Value, dir: &Path, name: &str, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                let (file_part, fragment) = r.split_once('#').unwrap_or((r.as_str(), ""));
+                if !is_url(file_part) {
+                    let file = if file_part.is_empty() {
+                        lexical(&dir.join(Path::new(name).file_name().unwrap_or_default()))
+                    } else {
+                        let decoded = percent_encoding::percent_decode_str(file_part).decode_utf8_lossy().into_owned();
+                        if Path::new(&decoded).is_absolute() { PathBuf::from(decoded) } else { lexical(&dir.join(decoded)) }
+                    };
+                    *r = format!("{}#{fragment}", file.display());
+                }
+            }
+            for (k, child) in map.iter_mut() {
+                // Examples are data: a `$ref` in one is text.
+                if k != "example" && k != "examples" {
+                    absolutise(child, dir, name, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| absolutise(i, dir, name, depth + 1)),
+        _ => {}
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (a leading `..` stays).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+/// A component name for an imported node: the last segment of its pointer (`Pet` for
+/// `#/definitions/Pet`), else the file's name without its extension.
+fn component_name(fragment: &str, path: &Path) -> String {
+    let last = pointer_segments(fragment).into_iter().rev().find(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()));
+    last.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "External".into()))
+}
+
+/// `base`, or `base2`, `base3`, ... : the first name free in `components.<section>`.
+fn unique(doc: &Value, section: &str, base: &str) -> String {
+    let taken = |k: &str| doc.pointer(&format!("/components/{section}/{}", escape_pointer_segment(k))).is_some();
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..).map(|n| format!("{base}{n}")).find(|k| !taken(k)).unwrap_or_default()
+}
+
+fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) {
+    let Some(root) = doc.as_object_mut() else { return };
+    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    if !components.is_object() {
+        *components = Value::Object(Map::new());
+    }
+    let Some(components) = components.as_object_mut() else { return };
+    let section = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
+    if let Some(section) = section.as_object_mut() {
+        section.insert(name.to_string(), value);
+    }
+}
+
+/// The nodes in `v`, counting no further than `limit`.
+fn nodes(v: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        if count > limit {
+            break;
+        }
+        match v {
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    count
+}
