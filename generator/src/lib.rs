@@ -75,12 +75,17 @@ impl Generator {
     /// out of the returned [`Source`] (which keeps `Null`) into the second element, so that a
     /// large document is not held twice.
     pub fn load(&self) -> Result<(Source, Value, Diagnostics), Diagnostics> {
+        self.load_tracked().map(|(spec, doc, warnings, _)| (spec, doc, warnings))
+    }
+
+    /// [`Self::load`], with where the overlays' updates landed.
+    fn load_tracked(&self) -> Result<(Source, Value, Diagnostics, overlay::Provenance), Diagnostics> {
         self.config.check().map_err(Diagnostics::from)?;
         let mut spec = load::load_file(&self.config.spec)?;
         let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
-        let warnings = apply_overlays(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
-        Ok((spec, doc, warnings))
+        let (warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
+        Ok((spec, doc, warnings, provenance))
     }
 
     /// Loads, applies overlays, resolves and lowers into the IR.
@@ -97,28 +102,28 @@ impl Generator {
     /// general path: the value, overlays, [`normalise31`], then [`resolve::document`], which also
     /// reports problems.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
-        let (spec, mut doc, mut warnings) = if self.config.overlays.is_empty() && !self.config.with_tests {
+        let (spec, mut doc, mut warnings, provenance) = if self.config.overlays.is_empty() && !self.config.with_tests {
             self.config.check().map_err(Diagnostics::from)?;
             let path = &self.config.spec;
             let (text, format) = load::read_text(path)?;
             if format == load::Format::Json {
                 if let Some(openapi) = resolve::from_json_text(&text) {
                     let spec = Source { path: path.clone(), text, format, value: Value::Null };
-                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None, &Default::default());
+                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None, (&Default::default(), &Default::default()));
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
             let doc = std::mem::take(&mut spec.value);
-            (spec, doc, Diagnostics::default())
+            (spec, doc, Diagnostics::default(), overlay::Provenance::default())
         } else {
-            self.load()?
+            self.load_tracked()?
         };
         // Other files the document refers to are brought in before anything reads it (the
         // contract tests' copy included).
         let (imports, mut errors) = load::external::bundle(&mut doc, &spec.path);
         if errors.has_errors() {
             errors.extend(warnings);
-            relocate(&mut errors, &imports);
+            relocate(&mut errors, &imports, &provenance, &spec);
             locate(&mut errors, &spec);
             return Err(errors);
         }
@@ -127,7 +132,7 @@ impl Generator {
         // Its diagnostics already point into the original document.
         warnings.extend(normalised.diagnostics);
         let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
-        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid, &imports)
+        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid, (&imports, &provenance))
     }
 
     /// Lowers the typed document into the IR; diagnostics are pointed back at the original
@@ -139,7 +144,7 @@ impl Generator {
         mut warnings: Diagnostics,
         pointers: &normalise31::PointerMap,
         overlaid: Option<Value>,
-        imports: &load::external::Imports,
+        (imports, provenance): (&load::external::Imports, &overlay::Provenance),
     ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let result = openapi.and_then(|mut openapi| {
             // Example objects are data for readers, never read by lowering; a large document
@@ -157,14 +162,14 @@ impl Generator {
                     api.map_pointers(|p| pointers.original(p));
                 }
                 warnings.extend(w);
-                relocate(&mut warnings, imports);
+                relocate(&mut warnings, imports, provenance, spec);
                 locate(&mut warnings, spec);
                 Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
                 original_pointers(&mut errors, pointers);
                 errors.extend(warnings);
-                relocate(&mut errors, imports);
+                relocate(&mut errors, imports, provenance, spec);
                 locate(&mut errors, spec);
                 Err(errors)
             }
@@ -207,15 +212,28 @@ impl Generator {
 /// Validates each overlay and applies it to `doc`, in order. All overlays are validated even when
 /// one fails, so every problem is reported in one run.
 pub fn apply_overlays(doc: &mut Value, paths: &[std::path::PathBuf], spec: Option<&std::path::Path>, strictness: overlay::Strictness) -> Result<Diagnostics, Diagnostics> {
+    apply_overlays_tracked(doc, paths, spec, strictness).map(|(warnings, _)| warnings)
+}
+
+/// [`apply_overlays`], keeping the overlays and where their updates landed.
+pub fn apply_overlays_tracked(
+    doc: &mut Value,
+    paths: &[std::path::PathBuf],
+    spec: Option<&std::path::Path>,
+    strictness: overlay::Strictness,
+) -> Result<(Diagnostics, overlay::Provenance), Diagnostics> {
     let mut warnings = Diagnostics::default();
     let mut errors = Diagnostics::default();
+    let mut provenance = overlay::Provenance::default();
     for path in paths {
         let parsed = load::load_file(path).map_err(Diagnostics::from).and_then(overlay::parse);
         match parsed {
             Ok(o) if !errors.has_errors() => {
-                if let Err(e) = overlay::apply(doc, &o, spec, strictness, &mut warnings) {
+                let mut origins = Vec::new();
+                if let Err(e) = overlay::apply_tracked(doc, &o, spec, strictness, &mut warnings, &mut origins) {
                     errors.extend(e);
                 }
+                provenance.add(o, origins);
             }
             Ok(_) => {}
             Err(e) => errors.extend(e),
@@ -225,7 +243,7 @@ pub fn apply_overlays(doc: &mut Value, paths: &[std::path::PathBuf], spec: Optio
         errors.extend(warnings);
         return Err(errors);
     }
-    Ok(warnings)
+    Ok((warnings, provenance))
 }
 
 /// Points diagnostics of the stages after [`normalise31`] at the original document's places.
@@ -240,13 +258,37 @@ fn original_pointers(diags: &mut Diagnostics, map: &normalise31::PointerMap) {
     }
 }
 
-/// Points diagnostics inside nodes brought in from other files at those files.
-fn relocate(diags: &mut Diagnostics, imports: &load::external::Imports) {
-    if imports.is_empty() {
+/// Points diagnostics inside nodes brought in from other files at those files, and those at
+/// nodes an overlay wrote at that overlay: a node the document's own file does not have, or a
+/// value the overlay replaced.
+fn relocate(diags: &mut Diagnostics, imports: &load::external::Imports, provenance: &overlay::Provenance, spec: &Source) {
+    if !imports.is_empty() {
+        for d in diags.iter_mut().filter(|d| d.file.is_none()) {
+            imports.relocate(d);
+        }
+    }
+    if provenance.is_empty() {
         return;
     }
+    let written: Vec<String> = diags
+        .iter()
+        .filter(|d| d.file.is_none())
+        .filter_map(|d| d.pointer.clone())
+        .filter(|p| provenance.writer(p).is_some())
+        .collect();
+    if written.is_empty() {
+        return;
+    }
+    let refs: Vec<&str> = written.iter().map(String::as_str).collect();
+    let in_spec = load::source_map::locate(&spec.text, &refs);
     for d in diags.iter_mut().filter(|d| d.file.is_none()) {
-        imports.relocate(d);
+        let Some(pointer) = d.pointer.clone() else { continue };
+        let Some((overlay, there, replaced)) = provenance.writer(&pointer) else { continue };
+        if replaced || !in_spec.contains_key(&pointer) {
+            d.file = Some(overlay.path.clone());
+            d.location = overlay.source.locate(&there);
+            d.pointer = Some(there);
+        }
     }
 }
 

@@ -189,7 +189,7 @@ fn a_path_parameter_missing_from_the_template_is_an_error() {
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n";
     assert_eq!(
         rejected("a.yaml", text.as_bytes()),
-        "error: a.yaml:5:5: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/paths/~1a/get\n  help: remove the parameter, or add it to the path template\n1 error\n"
+        "error: a.yaml:8:12: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/paths/~1a/get/parameters/0\n  help: remove the parameter, or add it to the path template\n1 error\n"
     );
 }
 

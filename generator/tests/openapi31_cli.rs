@@ -86,7 +86,7 @@ fn errors_inside_moved_nodes_keep_their_place_and_exit_2() {
     assert!(!dir.path().join("out").exists(), "nothing is written");
     let err = stderr(&o);
     assert!(
-        err.starts_with("error: a.yaml:14:7: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/components/pathItems/A/get\n"),
+        err.starts_with("error: a.yaml:16:23: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/components/pathItems/A/get/parameters/0\n"),
         "{err}"
     );
     // A reference to a path item that does not exist.

@@ -151,3 +151,42 @@ fn validate_checks_every_file_and_reports_all_problems() {
     assert!(err.contains("error: bad.yaml:3:1: `actions` must have at least one action"), "{err}");
     assert!(err.ends_with("3 errors and 1 warning\n"), "{err}");
 }
+
+/// A problem in a node an overlay wrote is reported in the overlay, at the line of the value
+/// it wrote; one in the document's own nodes stays in the document, even under an overlay that
+/// merged into them.
+#[test]
+fn problems_an_overlay_introduced_are_located_in_the_overlay() {
+    let overlay = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a'].get\n    update:\n      description: Gets A.\n      responses:\n        '404':\n          $ref: '#/components/responses/Missing'\n  - target: $.paths['/a'].get.parameters\n    update:\n      name: id\n      in: path\n      required: true\n      schema: {type: string}\n";
+    let spec = SPEC.replace("      operationId: getA\n", "      operationId: getA\n      parameters: []\n");
+    let dir = scratch(&[("s.yaml", &spec), ("o.yaml", overlay)]);
+    let o = Command::new(env!("CARGO_BIN_EXE_sdkforge"))
+        .args(["generate", "--spec", "s.yaml", "--overlay", "o.yaml", "--out", "out", "--crate-name", "t"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists());
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: o.yaml:9:11: `$ref` target `#/components/responses/Missing` does not exist\n  at: #/actions/0/update/responses/404/$ref\n"),
+        "{err}"
+    );
+    // The parameter the second action appended to the document's empty list.
+    assert!(err.contains("error: o.yaml:11:5: path parameter `id` is declared but `/a` has no `{id}`\n  at: #/actions/1/update\n"), "{err}");
+
+    // Without the overlay's additions, a problem in the document's own node stays there.
+    let overlay = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a'].get\n    update:\n      description: Gets A.\n";
+    let spec = SPEC.replace("          description: OK\n", "          $ref: '#/components/responses/Gone'\n");
+    let dir = scratch(&[("s.yaml", &spec), ("o.yaml", overlay)]);
+    let o = Command::new(env!("CARGO_BIN_EXE_sdkforge"))
+        .args(["generate", "--spec", "s.yaml", "--overlay", "o.yaml", "--out", "out", "--crate-name", "t"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error: s.yaml:11:11: `$ref` target `#/components/responses/Gone` does not exist\n  at: #/paths/~1a/get/responses/200/$ref\n"), "{err}");
+}

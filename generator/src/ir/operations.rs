@@ -521,6 +521,8 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
         }
     }
     let mut out: Vec<Param> = Vec::new();
+    // Where each parameter of `out` is declared (the `$ref` for a shared one).
+    let mut declared: Vec<String> = Vec::new();
     for (r, at) in all {
         let resolved = match resolve(doc, r, &at) {
             Ok(x) => x,
@@ -580,6 +582,7 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
                 TypeRef::Json
             }
         };
+        declared.push(at.clone());
         out.push(Param {
             wire_name: data.name.clone(),
             rust_name,
@@ -594,11 +597,11 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
         });
     }
     let template = path_template_names(p.path);
-    for x in out.iter().filter(|x| x.location == ParamLocation::Path) {
+    for (x, at) in out.iter().zip(&declared).filter(|(x, _)| x.location == ParamLocation::Path) {
         if !template.contains(&x.wire_name) {
             diags.push(
                 Diagnostic::error(format!("path parameter `{}` is declared but `{}` has no `{{{}}}`", x.wire_name, p.path, x.wire_name))
-                    .pointer(p.pointer.clone())
+                    .pointer(at.clone())
                     .help("remove the parameter, or add it to the path template"),
             );
         }

@@ -97,10 +97,71 @@ pub enum Strictness {
     Strict,
 }
 
+/// Where an `update` put its value: the node it was merged into (a JSON pointer into the
+/// document) and the `update`'s pointer in the overlay (`#/actions/3/update`). Values appended
+/// to an array are recorded at the index each landed at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Where in the document (`/paths/~1a/get`, as `serde_json` pointers are written).
+    pub target: String,
+    /// Where in the overlay (`#/actions/3/update`, `#/actions/3/update/1`).
+    pub update: String,
+}
+
+/// The overlays applied to a document and where their updates landed, so that a problem in a
+/// node an overlay wrote is reported in that overlay.
+#[derive(Debug, Default)]
+pub struct Provenance {
+    overlays: Vec<Overlay>,
+    /// Each update's landing, with the index of its overlay, in the order applied.
+    origins: Vec<(usize, Origin)>,
+}
+
+impl Provenance {
+    /// Keeps `overlay` and the landings of its updates.
+    pub fn add(&mut self, overlay: Overlay, origins: Vec<Origin>) {
+        let i = self.overlays.len();
+        self.overlays.push(overlay);
+        self.origins.extend(origins.into_iter().map(|o| (i, o)));
+    }
+
+    /// Whether no update landed anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.origins.is_empty()
+    }
+
+    /// Where in an overlay the node at `pointer` (`#/paths/...`) was written, by the last update
+    /// that wrote it: the overlay, the pointer in it, and whether the overlay's node there is a
+    /// scalar (a value it replaced, as opposed to an object it merged into one the document may
+    /// already have had).
+    pub fn writer(&self, pointer: &str) -> Option<(&Overlay, String, bool)> {
+        let inner = pointer.strip_prefix('#')?;
+        self.origins.iter().rev().find_map(|(i, o)| {
+            let rest = inner.strip_prefix(o.target.as_str()).filter(|r| r.is_empty() || r.starts_with('/'))?;
+            let overlay = &self.overlays[*i];
+            let there = format!("{}{rest}", o.update);
+            let node = overlay.source.value.pointer(there.strip_prefix('#')?)?;
+            Some((overlay, there, !node.is_object() && !node.is_array()))
+        })
+    }
+}
+
 /// Applies every action of `overlay` to `doc`, in order. Errors stop application of this
 /// overlay; warnings (targets matching nothing, `extends` naming another document) go to
 /// `warnings` unless `strictness` makes them errors.
 pub fn apply(doc: &mut Value, overlay: &Overlay, spec: Option<&Path>, strictness: Strictness, warnings: &mut Diagnostics) -> Result<(), Diagnostics> {
+    apply_tracked(doc, overlay, spec, strictness, warnings, &mut Vec::new())
+}
+
+/// [`apply`], recording in `origins` where each `update` put its value (in the order applied).
+pub fn apply_tracked(
+    doc: &mut Value,
+    overlay: &Overlay,
+    spec: Option<&Path>,
+    strictness: Strictness,
+    warnings: &mut Diagnostics,
+    origins: &mut Vec<Origin>,
+) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
     if let (Some(extends), Some(spec)) = (&overlay.extends, spec) {
         if let Some(d) = check_extends(overlay, extends, spec) {
@@ -130,7 +191,10 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, spec: Option<&Path>, strictness
         }
         let result = match &action.kind {
             ActionKind::Remove => remove_all(doc, &pointers),
-            ActionKind::Update(update) => merge_all(doc, &pointers, update),
+            ActionKind::Update(update) => {
+                record(doc, &pointers, update, &format!("{at}/update"), origins);
+                merge_all(doc, &pointers, update)
+            }
             ActionKind::Copy(expr, path) => {
                 let found: Vec<Value> = path.query(doc).all().into_iter().cloned().collect();
                 match found.as_slice() {
@@ -213,6 +277,20 @@ fn shape(v: &Value) -> u8 {
         Value::Object(_) => 0,
         Value::Array(_) => 1,
         _ => 2,
+    }
+}
+
+/// Records where an update is about to land (before it is merged: an array's length then is
+/// where appended values start).
+fn record(doc: &Value, pointers: &[String], update: &Value, at: &str, origins: &mut Vec<Origin>) {
+    for p in pointers {
+        match (doc.pointer(p), update) {
+            (Some(Value::Array(items)), Value::Array(values)) => {
+                origins.extend((0..values.len()).map(|k| Origin { target: format!("{p}/{}", items.len() + k), update: format!("{at}/{k}") }));
+            }
+            (Some(Value::Array(items)), _) => origins.push(Origin { target: format!("{p}/{}", items.len()), update: at.to_string() }),
+            _ => origins.push(Origin { target: p.clone(), update: at.to_string() }),
+        }
     }
 }
 

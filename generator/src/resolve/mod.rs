@@ -389,7 +389,7 @@ fn bad_ref(reference: &str, at: &str, section: &str) -> Diagnostic {
     let help = if reference.starts_with('#') {
         format!("here a reference must point into `#/components/{section}/`")
     } else {
-        "references to other files or URLs are not supported yet".to_string()
+        "a reference to another file must be brought in first (`sdkforge::load::external::bundle`)".to_string()
     };
     Diagnostic::error(format!("unsupported `$ref` `{reference}`")).pointer(format!("{at}/$ref")).help(help)
 }
