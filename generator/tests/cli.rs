@@ -302,3 +302,48 @@ components:
     }
     assert!(err.ends_with("5 errors\n"), "{err}");
 }
+
+/// Hostile or self-contradicting documents: each is refused within seconds, with the place
+/// where it is known, and nothing is written.
+#[test]
+fn hostile_and_cyclic_documents_are_refused_quickly() {
+    let started = std::time::Instant::now();
+    // An alias bomb: ten levels of nine aliases (a billion strings once expanded).
+    let mut bomb = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-bomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        bomb.push_str(&format!("  l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"));
+    }
+    bomb.push_str("paths: {}\n");
+    assert_eq!(
+        rejected("a.yaml", bomb.as_bytes()),
+        "error: a.yaml: invalid YAML: its aliases (`*name`) expand to too many nodes (repetition limit exceeded)\n1 error\n"
+    );
+    // Nesting a hundred thousand levels deep, in JSON and in YAML's block style.
+    let deep_json = format!("{{\"openapi\": \"3.0.3\", \"x\": {}1{}}}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    assert_eq!(rejected("a.json", deep_json.as_bytes()), "error: a.json:1:657: invalid JSON: recursion limit exceeded\n1 error\n");
+    let deep_yaml: String = std::iter::once("openapi: 3.0.3\nx:\n".to_string()).chain((1..5000).map(|i| format!("{}a:\n", "  ".repeat(i)))).collect();
+    assert!(rejected("a.yaml", deep_yaml.as_bytes()).ends_with(": invalid YAML: recursion limit exceeded\n1 error\n"));
+    // Two operations with one operationId: one error (not a second one for their method names).
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n";
+    let dup = format!("{head}  /a:\n    get:\n      operationId: same\n      responses: {{'204': {{description: ok}}}}\n  /b:\n    get:\n      operationId: same\n      responses: {{'204': {{description: ok}}}}\n");
+    assert_eq!(
+        rejected("a.yaml", dup.as_bytes()),
+        "error: a.yaml:9:5: operationId `same` is used by two operations: #/paths/~1a/get and #/paths/~1b/get\n  at: #/paths/~1b/get\n  help: operationIds must be unique; change one of them\n1 error\n"
+    );
+    // A response that refers to itself, and schemas that are only aliases of each other.
+    let op = "  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n";
+    let response = format!("{head}{op}          $ref: '#/components/responses/R'\ncomponents:\n  responses:\n    R: {{$ref: '#/components/responses/R'}}\n");
+    assert_eq!(
+        rejected("a.yaml", response.as_bytes()),
+        "error: a.yaml:12:9: `$ref` cycle: #/components/responses/R refers back to itself\n  at: #/components/responses/R/$ref\n1 error\n"
+    );
+    let aliases = format!(
+        "{head}{op}          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/A'}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+    );
+    assert_eq!(
+        rejected("a.yaml", aliases.as_bytes()),
+        "error: a.yaml:15:5: `$ref` cycle: `A`, `B` only refer to each other, so they describe no value\n  at: #/components/schemas/A\n  help: give one of them a `type` (or `properties`), or refer to a schema that has one\n1 error\n"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "took {:?}", started.elapsed());
+}

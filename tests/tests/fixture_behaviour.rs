@@ -427,3 +427,17 @@ mod retries {
         assert!(server.received_requests().await.unwrap().len() > 3, "retried on the operation's statuses");
     }
 }
+
+/// A schema that is a list (or map) of itself is a transparent newtype: the same JSON both ways.
+#[test]
+fn self_containing_lists_and_maps_round_trip() {
+    use fixture_models::types::{Forest, Nested, Tree};
+    let json = serde_json::json!({"tree": [[], [[]]], "nested": {"a": {"b": {}}}});
+    let forest: Forest = serde_json::from_value(json.clone()).unwrap();
+    let tree = forest.tree.as_ref().unwrap();
+    assert_eq!(tree.0.len(), 2);
+    assert_eq!(tree.0[1], Tree(vec![Tree(vec![])]));
+    let nested = forest.nested.as_ref().unwrap();
+    assert_eq!(nested.0["a"].0["b"], Nested(Default::default()));
+    assert_eq!(serde_json::to_value(&forest).unwrap(), json);
+}

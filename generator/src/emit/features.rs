@@ -233,7 +233,7 @@ fn type_refs(def: &TypeDef) -> Vec<String> {
             }
         }
         TypeKind::Headers { fields } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        TypeKind::Alias { target } => named(target, &mut out),
+        TypeKind::Alias { target } | TypeKind::Newtype { target } => named(target, &mut out),
         TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut out)),
         TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut out)),
         TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}

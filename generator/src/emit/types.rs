@@ -52,6 +52,15 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let t = type_tokens(target);
             quote! { #doc pub type #name = #t; }
         }
+        TypeKind::Newtype { target } => {
+            let t = type_tokens(target);
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #t);
+            }
+        }
         TypeKind::Union { variants, discriminator } => union_def(&doc, &name, variants, discriminator.as_deref()),
         TypeKind::Responses { variants } => {
             let vs = variants.iter().map(|v| {

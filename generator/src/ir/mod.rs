@@ -513,6 +513,12 @@ pub enum TypeKind {
         /// The aliased type.
         target: TypeRef,
     },
+    /// A transparent newtype (`pub struct X(pub Vec<X>);`): an alias that contains itself, which
+    /// Rust cannot spell as an alias.
+    Newtype {
+        /// The wrapped type.
+        target: TypeRef,
+    },
     /// `oneOf`/`anyOf`: one variant per member. With a discriminator, decoding picks the variant
     /// by the tag property's value (the tag stays in the variant's data); without one, the first
     /// variant that decodes wins (`#[serde(untagged)]`).

@@ -223,6 +223,10 @@ fn check_duplicates(pending: &[Pending<'_>], diags: &mut Diagnostics) {
         for g in &p.groups {
             let key = (group_key(g), collision_key(&p.method_name));
             if let Some(first) = by_method.get(&key) {
+                // Two operations with one operationId: that error says it all.
+                if first.op.operation_id.is_some() && first.op.operation_id == p.op.operation_id {
+                    continue;
+                }
                 let place = if g.is_empty() { "client".to_string() } else { format!("client.{}", g.iter().map(|s| naming::snake(s, "group")).collect::<Vec<_>>().join("().")) + "()" };
                 diags.push(
                     Diagnostic::error(format!(

@@ -680,6 +680,7 @@ impl<'a> TypeSpace<'a> {
 
     /// All type definitions, sorted by name, with recursive fields boxed.
     pub fn finish(mut self) -> (Vec<TypeDef>, Diagnostics) {
+        break_alias_cycles(&mut self.defs, &mut self.diags);
         box_recursive_fields(&mut self.defs);
         (self.defs.into_values().collect(), self.diags)
     }
@@ -723,6 +724,79 @@ fn unsupported_ref(r: &str, pointer: &str) -> Diagnostic {
         "references to other files or URLs are not supported yet"
     };
     Diagnostic::error(format!("unsupported `$ref` `{r}`")).pointer(format!("{pointer}/$ref")).help(help)
+}
+
+/// The named types inside `t`, each with whether a `Vec`, map or tuple stands between (which
+/// gives a recursive type a finite size).
+fn named_inside<'t>(t: &'t TypeRef, contained: bool, out: &mut Vec<(&'t str, bool)>) {
+    match t {
+        TypeRef::Named(n) => out.push((n, contained)),
+        TypeRef::Option(inner) | TypeRef::Box(inner) => named_inside(inner, contained, out),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_inside(inner, true, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|i| named_inside(i, true, out)),
+        _ => {}
+    }
+}
+
+/// Aliases that lead back to themselves (`A = Vec<A>`, or `A = B`, `B = A`), which Rust refuses
+/// as a cycle. Where a `Vec`, map or tuple stands in the cycle, its aliases become transparent
+/// newtypes (`struct A(Vec<A>)`, the same JSON); a cycle of aliases alone describes no value,
+/// and is an error naming each schema in it.
+fn break_alias_cycles(defs: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
+    let index: BTreeMap<&str, usize> = defs.keys().enumerate().map(|(i, name)| (name.as_str(), i)).collect();
+    let mut edges: Vec<Vec<usize>> = Vec::new();
+    let mut contained: BTreeMap<(usize, usize), bool> = BTreeMap::new();
+    for (a, def) in defs.values().enumerate() {
+        let mut inside = Vec::new();
+        if let TypeKind::Alias { target } = &def.kind {
+            named_inside(target, false, &mut inside);
+        }
+        let mut to = Vec::new();
+        for (n, c) in inside {
+            let Some(&b) = index.get(n) else { continue };
+            if matches!(defs.get(n).map(|d| &d.kind), Some(TypeKind::Alias { .. })) {
+                to.push(b);
+                *contained.entry((a, b)).or_default() |= c;
+            }
+        }
+        edges.push(to);
+    }
+    let component = strongly_connected(&edges);
+    let names: Vec<String> = defs.keys().cloned().collect();
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (a, c) in component.iter().enumerate() {
+        members.entry(*c).or_default().push(a);
+    }
+    for nodes in members.values() {
+        let cyclic = nodes.len() > 1 || edges[nodes[0]].contains(&nodes[0]);
+        if !cyclic {
+            continue;
+        }
+        let inner = |a: usize, b: usize| component[a] == component[b];
+        let through_container = nodes.iter().any(|&a| edges[a].iter().any(|&b| inner(a, b) && contained[&(a, b)]));
+        if through_container {
+            for &a in nodes {
+                if let Some(def) = defs.get_mut(&names[a]) {
+                    if let TypeKind::Alias { target } = &def.kind {
+                        def.kind = TypeKind::Newtype { target: target.clone() };
+                    }
+                }
+            }
+            continue;
+        }
+        let cycle: Vec<&str> = nodes.iter().map(|&a| names[a].as_str()).collect();
+        let first = &defs[&names[nodes[0]]];
+        diags.push(
+            Diagnostic::error(format!("`$ref` cycle: {} only refer to each other, so they describe no value", cycle.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")))
+                .pointer(first.pointer.clone())
+                .help("give one of them a `type` (or `properties`), or refer to a schema that has one"),
+        );
+        for &a in nodes {
+            if let Some(def) = defs.get_mut(&names[a]) {
+                def.kind = TypeKind::Alias { target: TypeRef::Json };
+            }
+        }
+    }
 }
 
 /// The named type a field holds directly (not behind a `Vec` or map, which already allocate).

@@ -116,8 +116,15 @@ pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<L
                 return Err((format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep"), Some(at)));
             }
             serde_yaml::from_str::<Value>(text).map_err(|e| {
-            let at = e.location().map(|l| LineCol { line: l.line(), column: l.column() });
-            (strip_location_suffix(&e.to_string()), at)
+                let at = e.location().map(|l| LineCol { line: l.line(), column: l.column() });
+                let message = strip_location_suffix(&e.to_string());
+                // The parser gives no place for this one: say what it means.
+                let message = if message == "repetition limit exceeded" {
+                    "its aliases (`*name`) expand to too many nodes (repetition limit exceeded)".to_string()
+                } else {
+                    message
+                };
+                (message, at)
             })
         }
     }
@@ -208,7 +215,7 @@ mod tests {
         for i in 1..10 {
             text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(", ")));
         }
-        assert_eq!(parse_text(&text, Format::Yaml).unwrap_err().0, "repetition limit exceeded");
+        assert_eq!(parse_text(&text, Format::Yaml).unwrap_err().0, "its aliases (`*name`) expand to too many nodes (repetition limit exceeded)");
     }
 
     #[test]

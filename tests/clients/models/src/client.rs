@@ -122,6 +122,16 @@ impl Client {
             options: ::std::default::Default::default(),
         }
     }
+    /// `GET /trees` (operation `getTree`).
+    ///
+    /// Returns:
+    /// - 200: A tree of lists and one of maps, each made of itself.
+    pub fn get_tree(&self) -> crate::client::GetTreeRequest {
+        crate::client::GetTreeRequest {
+            client: self.client(),
+            options: ::std::default::Default::default(),
+        }
+    }
 }
 /// Configures a [`Client`]. Credentials are optional; each call sends the ones its
 /// operation requires.
@@ -518,6 +528,80 @@ impl ::std::future::IntoFuture for PostErrorRequest {
     type Output = ::std::result::Result<
         crate::types::ApiFailure,
         crate::Error<crate::errors::PostErrorError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `GET /trees` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct GetTreeRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
+}
+impl GetTreeRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::Forest,
+        crate::Error<crate::errors::GetTreeError>,
+    > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Forest>,
+        crate::Error<crate::errors::GetTreeError>,
+    > {
+        let client = self.client.clone();
+        let response = client.core().send(self.into_call()).await?;
+        Self::decode(response)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(::reqwest::Method::GET, "/trees")
+            .operation("getTree")
+            .security(&[]);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Forest>,
+        crate::Error<crate::errors::GetTreeError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body: ::std::result::Result<
+            crate::types::Forest,
+            crate::Error<crate::errors::GetTreeError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for GetTreeRequest {
+    type Output = ::std::result::Result<
+        crate::types::Forest,
+        crate::Error<crate::errors::GetTreeError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

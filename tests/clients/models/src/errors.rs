@@ -38,3 +38,11 @@ impl crate::runtime::ErrorBody for PostErrorError {
         match *self {}
     }
 }
+/// The documented error responses of `getTree` (`GET /trees`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetTreeError {}
+impl crate::runtime::ErrorBody for GetTreeError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}

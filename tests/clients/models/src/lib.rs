@@ -12,7 +12,8 @@
 //! let client = fixture_models::Client::builder()
 //!     .base_url("https://api.example.com")
 //!     .build()?;
-//! # let _ = client;
+//! let response = client.get_tree().await?;
+//! # let _ = response;
 //! # Ok(())
 //! # }
 //! ```

@@ -63,6 +63,44 @@ impl ApiFailure {
         self
     }
 }
+/// `Forest` (from `#/components/schemas/Forest`).
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Forest {
+    /// `tree`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tree: ::std::option::Option<crate::types::Tree>,
+    /// `nested`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub nested: ::std::option::Option<crate::types::Nested>,
+}
+impl Forest {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            tree: ::std::option::Option::None,
+            nested: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `tree`.
+    pub fn tree(mut self, value: crate::types::Tree) -> Self {
+        self.tree = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `nested`.
+    pub fn nested(mut self, value: crate::types::Nested) -> Self {
+        self.nested = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// `Nested` (from `#/components/schemas/Nested`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(transparent)]
+pub struct Nested(
+    pub ::std::collections::BTreeMap<::std::string::String, crate::types::Nested>,
+);
 /// `Option` (from `#/components/schemas/Option`).
 #[derive(
     Clone,
@@ -402,6 +440,10 @@ impl String {
         self
     }
 }
+/// A list of trees (an alias of itself in a `Vec`, so a newtype).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(transparent)]
+pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
 /// `Vec` (from `#/components/schemas/Vec`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Vec {
