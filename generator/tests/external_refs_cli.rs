@@ -121,3 +121,24 @@ fn files_that_copy_each_other_forever_are_a_cycle_not_a_hang() {
          1 error\n"
     );
 }
+
+/// A reference to a device or a folder is refused before anything is read from it (`/dev/zero`
+/// would never end), and so is a document that is one.
+#[cfg(unix)]
+#[test]
+fn devices_and_folders_are_not_read() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: /dev/zero\n  /b:\n    $ref: ./sub\n";
+    let (code, err) = generate(&[("a.yaml", text), ("sub/x.yaml", "{}\n")]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: a.yaml:5:5: `$ref` `/dev/zero` does not name a file\n  at: #/paths/~1a/$ref\n  help: `/dev/zero` is a folder or a device\n\
+         error: a.yaml:7:5: `$ref` `./sub` does not name a file\n  at: #/paths/~1b/$ref\n  help: `sub` is a folder or a device\n\
+         2 errors\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = sdkforge(&["generate", "--spec", "/dev/zero", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: /dev/zero: the file is larger than 256 MiB\n1 error\n");
+    assert!(!dir.path().join("out").exists());
+}

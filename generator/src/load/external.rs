@@ -132,6 +132,15 @@ pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
             let path = if Path::new(&decoded).is_absolute() { PathBuf::from(&decoded) } else { lexical(&base.join(&decoded)) };
             // One load per file, however it is spelled (`./a/../pet.yaml`, `pet.yaml`).
             let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            // Only files: a device (`/dev/zero`) or a pipe could be read forever.
+            if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+                errors.push(
+                    Diagnostic::error(format!("`$ref` `{}` does not name a file", site.reference))
+                        .pointer(pointer)
+                        .help(format!("`{}` is a folder or a device", path.display())),
+                );
+                continue;
+            }
             let file = match imports.by_path.get(&key) {
                 Some(i) => *i,
                 None => match load_file(&path) {

@@ -50,9 +50,14 @@ pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
     parse_source(path, text, format)
 }
 
+/// The largest document read (the largest public ones are tens of megabytes): a guard against
+/// a path to an endless device such as `/dev/zero`.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
 /// Reads a file as text and tells its format (the first half of [`load_file`]).
 pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "file not found".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -60,7 +65,12 @@ pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
             _ => e.to_string(),
         };
         Diagnostic::error(format!("cannot read the file: {what}")).in_file(path)
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20)).in_file(path));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let at = line_col_of_offset(&String::from_utf8_lossy(good), good.len());
