@@ -66,8 +66,12 @@ pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
         };
         Diagnostic::error(format!("cannot read the file: {what}")).in_file(path)
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(cannot)?;
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Sized up front when the length is known (a regular file): growing by doubling would hold
+    // two copies of a large document at once.
+    let known = file.metadata().ok().filter(|m| m.is_file()).map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+    let mut bytes = Vec::with_capacity(usize::try_from(known).unwrap_or(0) + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20)).in_file(path));
     }
