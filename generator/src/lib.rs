@@ -131,6 +131,9 @@ impl Generator {
         let normalised = normalise31::normalise(&mut doc);
         // Its diagnostics already point into the original document.
         warnings.extend(normalised.diagnostics);
+        let mut dropped = resolve::drop_callbacks(&mut doc);
+        original_pointers(&mut dropped, &normalised.pointers);
+        warnings.extend(dropped);
         let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
         self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid, (&imports, &provenance))
     }

@@ -22,7 +22,8 @@ const PARALLEL_SCHEMAS: usize = 64;
 /// too, so it may send a document to the general path that did not need it, never the reverse).
 /// Problems are never reported here; the general path finds and locates them.
 pub fn from_json_text(text: &str) -> Option<OpenAPI> {
-    if may_have_deep_refs(text) {
+    // Callbacks are dropped with a warning on the general path.
+    if may_have_deep_refs(text) || memchr::memmem::find(text.as_bytes(), b"\"callbacks\"").is_some() {
         return None;
     }
     let doc = match split(text) {
@@ -241,6 +242,8 @@ mod tests {
         assert_eq!(from_json_text(&external), None, "other files are brought in by the general path");
         let path_item = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {}, "/b": {"$ref": "#/paths/~1a"}}}"##;
         assert_eq!(from_json_text(path_item), None, "path item references are copied by the general path");
+        let callbacks = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"post": {"callbacks": {}, "responses": {}}}}}"##;
+        assert_eq!(from_json_text(callbacks), None, "callbacks are dropped with a warning by the general path");
         let escaped = doc(r##", "components": {"schemas": {"A": {"\u0024ref": "#/components/schemas/B/properties/c"}}}"##);
         assert_eq!(from_json_text(&escaped), None);
         let escaped_value = doc(r##", "components": {"schemas": {"A": {"$ref": "#/components/schemas/B\/properties/c"}}}"##);

@@ -25,6 +25,37 @@ pub fn document(mut doc: Value) -> Result<OpenAPI, Diagnostic> {
     typed(&mut de)
 }
 
+/// Removes operations' `callbacks` (and `components.callbacks`), with a warning for each
+/// operation that had some: they describe requests the server sends, which a client does not
+/// make, and the typed model cannot read one given as a `$ref`.
+pub fn drop_callbacks(doc: &mut Value) -> crate::Diagnostics {
+    let mut out = crate::Diagnostics::default();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                let Some(callbacks) = op.as_object_mut().and_then(|op| op.remove("callbacks")) else { continue };
+                let names: Vec<String> = callbacks.as_object().map(|m| m.keys().map(|k| format!("`{k}`")).collect()).unwrap_or_default();
+                if names.is_empty() {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::warning(format!(
+                        "callback{} {} not generated: a callback is a request the server sends, not one a client makes",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    ))
+                    .pointer(crate::diagnostics::pointer_from(["paths", path.as_str(), method.as_str(), "callbacks"])),
+                );
+            }
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("callbacks");
+    }
+    out
+}
+
 /// Checks the version and deserialises the document. `Err` carries the pointer of the problem.
 pub fn parse_openapi(value: &Value) -> Result<OpenAPI, Diagnostic> {
     check_version(value)?;
@@ -513,6 +544,24 @@ mod tests {
         let before = doc.clone();
         hoist_deep_schema_refs(&mut doc);
         assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn callbacks_are_dropped_with_a_warning_per_operation() {
+        let mut doc = json!({
+            "paths": {"/subscribe": {"post": {"callbacks": {"onEvent": {"$ref": "#/components/callbacks/onEvent"}}}, "parameters": []}},
+            "components": {"callbacks": {"onEvent": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}}}}
+        });
+        let warnings = drop_callbacks(&mut doc);
+        assert_eq!(doc, json!({"paths": {"/subscribe": {"post": {}, "parameters": []}}, "components": {}}));
+        let w: Vec<_> = warnings.iter().map(|d| (d.message.as_str(), d.pointer.as_deref())).collect();
+        assert_eq!(
+            w,
+            [(
+                "callback `onEvent` not generated: a callback is a request the server sends, not one a client makes",
+                Some("#/paths/~1subscribe/post/callbacks")
+            )]
+        );
     }
 
     #[test]
