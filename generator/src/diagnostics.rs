@@ -199,12 +199,25 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// How many diagnostics the human renderings show (errors first): a document with thousands of
+/// problems would bury the first ones. `--message-format json` prints them all.
+pub const SHOWN: usize = 100;
+
+/// The line after the shown diagnostics when some are not shown.
+fn not_shown(count: usize) -> Option<String> {
+    let hidden = count.saturating_sub(SHOWN);
+    (hidden > 0).then(|| format!("... and {hidden} more not shown (`--message-format json` prints every one)"))
+}
+
 impl fmt::Display for Diagnostics {
-    /// Renders every diagnostic, sorted, then a count line.
+    /// Renders the diagnostics, sorted, at most [`SHOWN`] of them, then a count line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sorted = self.sorted();
-        for d in &sorted {
+        for d in sorted.iter().take(SHOWN) {
             writeln!(f, "{d}")?;
+        }
+        if let Some(line) = not_shown(sorted.len()) {
+            writeln!(f, "{line}")?;
         }
         let errors = sorted.iter().filter(|d| d.is_error()).count();
         let warnings = sorted.len() - errors;
@@ -227,7 +240,8 @@ pub fn render_with_snippets(diags: &Diagnostics, styled: bool) -> String {
     let mut texts: std::collections::BTreeMap<PathBuf, Option<String>> = std::collections::BTreeMap::new();
     let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
-    for d in diags.sorted() {
+    let sorted = diags.sorted();
+    for d in sorted.iter().take(SHOWN) {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -265,9 +279,18 @@ pub fn render_with_snippets(diags: &Diagnostics, styled: bool) -> String {
         out.push_str(&renderer.render(&report));
         out.push('\n');
     }
-    let errors = diags.sorted().iter().filter(|d| d.is_error()).count();
+    if let Some(line) = not_shown(sorted.len()) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let errors = sorted.iter().filter(|d| d.is_error()).count();
+    let warnings = sorted.len() - errors;
     if errors > 0 {
-        out.push_str(&format!("{errors} error{}\n", if errors == 1 { "" } else { "s" }));
+        out.push_str(&format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+        if warnings > 0 {
+            out.push_str(&format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+        }
+        out.push('\n');
     }
     out
 }
@@ -356,6 +379,21 @@ mod tests {
         assert!(!ds.has_errors());
         ds.deny_warnings();
         assert!(ds.has_errors());
+    }
+
+    #[test]
+    fn at_most_shown_are_rendered_and_all_are_counted() {
+        let mut ds = Diagnostics::default();
+        for i in 0..SHOWN + 5 {
+            ds.push(Diagnostic::warning(format!("w{i:03}")));
+        }
+        ds.push(Diagnostic::error("e"));
+        for text in [ds.to_string(), render_with_snippets(&ds, false)] {
+            assert!(text.starts_with("error: e"), "errors first: {text}");
+            assert!(text.contains("w098") && !text.contains("w099"), "the first {SHOWN} only");
+            assert!(text.ends_with("... and 6 more not shown (`--message-format json` prints every one)\n1 error and 105 warnings\n"), "{text}");
+        }
+        assert_eq!(ds.to_json_lines().lines().count(), SHOWN + 6, "JSON has every one");
     }
 
     #[test]
