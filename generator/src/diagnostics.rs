@@ -295,6 +295,12 @@ pub fn render_with_snippets(diags: &Diagnostics, styled: bool) -> String {
     out
 }
 
+/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first (the root only for `#`
+/// itself: line 1 says nothing).
+pub fn pointer_ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
+}
+
 /// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")

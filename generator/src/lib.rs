@@ -303,7 +303,7 @@ fn locate(diags: &mut Diagnostics, spec: &Source) {
         .iter()
         .filter(|d| d.file.is_none())
         .filter_map(|d| d.pointer.as_deref())
-        .flat_map(|p| ancestors(p).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| diagnostics::pointer_ancestors(p).map(str::to_string).collect::<Vec<_>>())
         .collect();
     if pointers.is_empty() {
         return;
@@ -313,13 +313,7 @@ fn locate(diags: &mut Diagnostics, spec: &Source) {
     for d in diags.iter_mut().filter(|d| d.file.is_none()) {
         d.file = Some(spec.path.clone());
         if d.location.is_none() {
-            d.location = d.pointer.as_deref().and_then(|p| ancestors(p).find_map(|a| found.get(a).copied()));
+            d.location = d.pointer.as_deref().and_then(|p| diagnostics::pointer_ancestors(p).find_map(|a| found.get(a).copied()));
         }
     }
-}
-
-/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first (the root only for `#`
-/// itself: line 1 says nothing).
-fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
-    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
 }

@@ -14,14 +14,13 @@
 //! Every imported node remembers its file and its place there, so a problem inside it is
 //! reported at that file's line and column ([`Imports::relocate`]).
 
-use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_segment, pointer_segments};
-use crate::load::{Source, load_file};
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_segment, pointer_ancestors, pointer_segments};
+use crate::load::{Source, is_url, load_file};
+use crate::normalise31::node_count as nodes;
+use crate::resolve::{WALK_LIMIT, component_section, decode_fragment, insert_component, unique_key as unique};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Nesting beyond this is not walked (the loaders refuse far less deep documents).
-const WALK_LIMIT: usize = 512;
 
 /// Imports beyond this many rounds are a cycle of copies (a path item whose file refers back to
 /// it, say).
@@ -60,7 +59,7 @@ impl Imports {
                 let inside = format!("{there}{rest}");
                 let source = &self.files[*file];
                 d.file = Some(source.path.clone());
-                d.location = ancestors(&inside).find_map(|p| source.locate(p));
+                d.location = pointer_ancestors(&inside).find_map(|p| source.locate(p));
                 d.pointer = Some(inside);
                 return true;
             }
@@ -70,11 +69,6 @@ impl Imports {
             }
         }
     }
-}
-
-/// `#/a/b`, `#/a`: the pointer and each of its ancestors, nearest first.
-fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
-    std::iter::successors(Some(pointer), |p| p.rfind('/').map(|i| &p[..i]).filter(|a| *a != "#"))
 }
 
 /// A reference found in the document.
@@ -159,7 +153,7 @@ pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
                     }
                 },
             };
-            let inner = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+            let inner = decode_fragment(fragment);
             let there = if inner.is_empty() { "#".to_string() } else { format!("#{inner}") };
             let Some(target) = imports.files[file].value.pointer(&inner) else {
                 errors.push(
@@ -282,30 +276,8 @@ fn landing(site: &Site) -> Option<&'static str> {
     if site.in_schema {
         return Some("schemas");
     }
-    let parent = at.len().checked_sub(2).map(|i| at[i].as_str());
-    match (parent, at.last().map(String::as_str)) {
-        (Some("responses"), _) => Some("responses"),
-        (Some("parameters"), _) if at.first().is_some_and(|s| s == "paths") => Some("parameters"),
-        (Some("headers"), _) => Some("headers"),
-        (_, Some("requestBody")) => Some("requestBodies"),
-        _ => None,
-    }
-}
-
-/// Whether a reference's file part is a URL (`https://...`, `//host/...`, `file:...`) rather
-/// than a path. A single letter before `:` is a Windows drive, not a scheme.
-fn is_url(file_part: &str) -> bool {
-    if file_part.starts_with("//") {
-        return true;
-    }
-    match file_part.split_once(':') {
-        Some((scheme, _)) => {
-            scheme.len() > 1
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
-    }
+    // A `parameters` list outside `paths` (`x-speakeasy-globals`) is not an operation's.
+    component_section(at).filter(|s| *s != "parameters" || at.first().is_some_and(|p| p == "paths"))
 }
 
 /// Rewrites the references inside a node taken from the file `name` (as its reference wrote
@@ -363,44 +335,4 @@ fn lexical(path: &Path) -> PathBuf {
 fn component_name(fragment: &str, path: &Path) -> String {
     let last = pointer_segments(fragment).into_iter().rev().find(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()));
     last.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "External".into()))
-}
-
-/// `base`, or `base2`, `base3`, ... : the first name free in `components.<section>`.
-fn unique(doc: &Value, section: &str, base: &str) -> String {
-    let taken = |k: &str| doc.pointer(&format!("/components/{section}/{}", escape_pointer_segment(k))).is_some();
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..).map(|n| format!("{base}{n}")).find(|k| !taken(k)).unwrap_or_default()
-}
-
-fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) {
-    let Some(root) = doc.as_object_mut() else { return };
-    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
-    if !components.is_object() {
-        *components = Value::Object(Map::new());
-    }
-    let Some(components) = components.as_object_mut() else { return };
-    let section = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
-    if let Some(section) = section.as_object_mut() {
-        section.insert(name.to_string(), value);
-    }
-}
-
-/// The nodes in `v`, counting no further than `limit`.
-fn nodes(v: &Value, limit: usize) -> usize {
-    let mut count = 0;
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        count += 1;
-        if count > limit {
-            break;
-        }
-        match v {
-            Value::Object(m) => stack.extend(m.values()),
-            Value::Array(a) => stack.extend(a.iter()),
-            _ => {}
-        }
-    }
-    count
 }

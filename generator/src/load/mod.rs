@@ -44,6 +44,22 @@ impl Source {
     }
 }
 
+/// Whether a reference (or `extends`) names a URL (`https://...`, `//host/...`, `file:...`)
+/// rather than a path. A single letter before `:` is a Windows drive, not a scheme.
+pub fn is_url(reference: &str) -> bool {
+    if reference.starts_with("//") {
+        return true;
+    }
+    match reference.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
 /// Reads and parses a file.
 pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
     let (text, format) = read_text(path)?;

@@ -227,7 +227,7 @@ fn inline_path_item(cx: &mut schema::Cx<'_>, item: &mut Value, at: &str, path_it
 }
 
 /// The nodes in `v`, counting no further than `limit`.
-fn node_count(v: &Value, limit: usize) -> usize {
+pub(crate) fn node_count(v: &Value, limit: usize) -> usize {
     let mut count = 0;
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {

@@ -216,7 +216,7 @@ pub fn apply_tracked(
 /// Compares `extends` (a path relative to the overlay, or a URL) with the document it is
 /// applied to. URLs cannot be fetched; their last segment is compared with the file name.
 fn check_extends(overlay: &Overlay, extends: &str, spec: &Path) -> Option<Diagnostic> {
-    let is_url = extends.split_once(':').is_some_and(|(scheme, _)| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let is_url = crate::load::is_url(extends);
     let spec_name = spec.file_name()?.to_string_lossy().into_owned();
     let same = if is_url {
         extends.split(['?', '#']).next().unwrap_or("").rsplit('/').next() == Some(spec_name.as_str())

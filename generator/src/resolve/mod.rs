@@ -160,16 +160,9 @@ pub fn hoist_deep_schema_refs(doc: &mut Value) {
             let Some(target) = doc.pointer(&pointer).cloned() else { continue };
             let key = unique_key(doc, section, &hoisted_name(&pointer));
             let new_ref = format!("#/components/{section}/{}", crate::diagnostics::escape_pointer_segment(&key));
-            let Some(components) = doc
-                .as_object_mut()
-                .map(|root| root.entry("components").or_insert_with(|| Value::Object(Default::default())))
-                .and_then(Value::as_object_mut)
-                .map(|c| c.entry(section).or_insert_with(|| Value::Object(Default::default())))
-                .and_then(Value::as_object_mut)
-            else {
+            if !insert_component(doc, section, &key, target) {
                 return;
-            };
-            components.insert(key, target);
+            }
             if let Some(slot) = doc.pointer_mut(&pointer) {
                 *slot = serde_json::json!({ "$ref": new_ref });
             }
@@ -179,8 +172,24 @@ pub fn hoist_deep_schema_refs(doc: &mut Value) {
     }
 }
 
+/// Puts `value` at `components.<section>.<name>`, making the maps on the way; `false` when the
+/// document or its `components` is not an object.
+pub(crate) fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) -> bool {
+    let Some(components) = doc
+        .as_object_mut()
+        .map(|root| root.entry("components").or_insert_with(|| Value::Object(Default::default())))
+        .and_then(Value::as_object_mut)
+        .map(|c| c.entry(section).or_insert_with(|| Value::Object(Default::default())))
+        .and_then(Value::as_object_mut)
+    else {
+        return false;
+    };
+    components.insert(name.to_string(), value);
+    true
+}
+
 /// Nesting beyond this is not walked (the loaders refuse far less deep documents).
-const WALK_LIMIT: usize = 512;
+pub(crate) const WALK_LIMIT: usize = 512;
 
 /// Every `$ref` (examples aside), with whether it stands where a schema is expected (below a
 /// `schema` or `schemas` key).
@@ -297,8 +306,14 @@ fn hoisted_section(r: &str) -> Option<&'static str> {
     if in_schema {
         return Some("schemas");
     }
-    let n = segs.len();
-    let parent = segs.get(n.wrapping_sub(2)).map(String::as_str);
+    component_section(&segs)
+}
+
+/// The `components` section of the kind of object at these (unescaped) pointer segments, by
+/// where it stands: `.../responses/401` a response, `.../parameters/0` a parameter,
+/// `.../headers/X` a header, `.../requestBody` a request body.
+pub(crate) fn component_section(segs: &[String]) -> Option<&'static str> {
+    let parent = segs.len().checked_sub(2).map(|i| segs[i].as_str());
     match (parent, segs.last().map(String::as_str)) {
         (Some("responses"), _) => Some("responses"),
         (Some("parameters"), _) => Some("parameters"),
@@ -309,7 +324,7 @@ fn hoisted_section(r: &str) -> Option<&'static str> {
 }
 
 /// The JSON pointer of a local reference (`#/a%20b/c` → `/a b/c`).
-fn decode_fragment(r: &str) -> String {
+pub(crate) fn decode_fragment(r: &str) -> String {
     let fragment = r.strip_prefix('#').unwrap_or(r);
     percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned()
 }
@@ -341,7 +356,8 @@ fn hoisted_name(pointer: &str) -> String {
     if tail.is_empty() { "Schema".to_string() } else { tail.join("_") }
 }
 
-fn unique_key(doc: &Value, section: &str, base: &str) -> String {
+/// `base`, or `base2`, `base3`, ...: the first name free in `components.<section>`.
+pub(crate) fn unique_key(doc: &Value, section: &str, base: &str) -> String {
     let taken = |k: &str| doc.pointer(&format!("/components/{section}/{}", crate::diagnostics::escape_pointer_segment(k))).is_some();
     if !taken(base) {
         return base.to_string();
