@@ -84,7 +84,7 @@ impl Generator {
     /// [`Self::load`], with where the overlays' updates landed and where the conversion from
     /// Swagger 2.0 moved the document's nodes.
     #[allow(clippy::type_complexity)]
-    fn load_tracked(&self) -> Result<(Source, Value, Diagnostics, overlay::Provenance, normalise31::PointerMap), Diagnostics> {
+    fn load_tracked(&self) -> Result<(Source, Value, Diagnostics, overlay::Provenance, swagger2::Converted), Diagnostics> {
         self.config.check().map_err(Diagnostics::from)?;
         let mut spec = load::load_file(&self.config.spec)?;
         let mut doc = std::mem::take(&mut spec.value);
@@ -135,14 +135,19 @@ impl Generator {
         };
         // Other files the document refers to are brought in before anything reads it (the
         // contract tests' copy included).
-        let (imports, mut errors) = load::external::bundle(&mut doc, &spec.path);
+        // A Swagger document's files are Swagger too.
+        let dialect = converted.rewritten.then_some(&swagger2::Files as &dyn load::external::Dialect);
+        let (imports, mut errors) = load::external::bundle_with(&mut doc, &spec.path, dialect);
+        let converted = converted.pointers;
         let trail = Trail { spec: &spec, imports: &imports, provenance: &provenance, converted: &converted };
+        trail.original_places(&mut errors, None);
         if errors.has_errors() {
-            trail.original_places(&mut errors, None);
             errors.extend(warnings);
             trail.finish(&mut errors);
             return Err(errors);
         }
+        // The conversion's warnings about those files (located already).
+        warnings.extend(errors);
         let overlaid = self.config.with_tests.then(|| doc.clone());
         let mut normalised = normalise31::normalise(&mut doc);
         // Its diagnostics already point into the document before it.
@@ -264,18 +269,19 @@ pub fn apply_overlays_tracked(
 }
 
 /// Converts a Swagger 2.0 document ([`swagger2::convert`]); its warnings join `warnings` (they
-/// point into the document as loaded). An error (a version other than 2.0) is located and
+/// point into the document as loaded), and the result keeps only whether it was converted and
+/// where the nodes moved. An error (a version other than 2.0) is located and
 /// returned with the warnings so far.
-fn convert_swagger(doc: &mut Value, spec: &Source, provenance: &overlay::Provenance, warnings: &mut Diagnostics) -> Result<normalise31::PointerMap, Diagnostics> {
-    let converted = swagger2::convert(doc);
-    warnings.extend(converted.diagnostics);
+fn convert_swagger(doc: &mut Value, spec: &Source, provenance: &overlay::Provenance, warnings: &mut Diagnostics) -> Result<swagger2::Converted, Diagnostics> {
+    let mut converted = swagger2::convert(doc);
+    warnings.extend(std::mem::take(&mut converted.diagnostics));
     if warnings.has_errors() {
         let mut errors = std::mem::take(warnings);
         relocate(&mut errors, provenance, spec);
         locate(&mut errors, spec);
         return Err(errors);
     }
-    Ok(converted.pointers)
+    Ok(converted)
 }
 
 /// Where the stages before lowering moved the document's nodes, to point every diagnostic back

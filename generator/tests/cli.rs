@@ -131,8 +131,9 @@ fn bad_inputs_are_clear_errors_with_exit_2_and_nothing_written() {
         "error: a.yaml:3:1: invalid YAML: did not find expected ',' or ']', while parsing a flow sequence at line 2 column 7\n1 error\n");
     assert_eq!(rejected("a.json", b"{\"openapi\": \"3.0.3\",\n  \"info\": }"),
         "error: a.json:2:11: invalid JSON: expected value\n1 error\n");
-    assert_eq!(rejected("a.yaml", b"swagger: '2.0'\ninfo: {title: t, version: '1'}\n"),
-        "error: a.yaml:1:1: Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1\n  at: #/swagger\n  help: convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`\n1 error\n");
+    // Swagger 2.0 is converted (generator/tests/swagger2_cli.rs); another Swagger version is not.
+    assert_eq!(rejected("a.yaml", b"swagger: '1.2'\ninfo: {title: t, version: '1'}\n"),
+        "error: a.yaml:1:1: unsupported Swagger version `1.2`; sdkforge reads Swagger 2.0, OpenAPI 3.0 and OpenAPI 3.1\n  at: #/swagger\n  help: a Swagger document starts with `swagger: \"2.0\"` (a string)\n1 error\n");
     assert_eq!(rejected("a.yaml", b"info: {title: t, version: '1'}\npaths: {}\n"),
         "error: a.yaml:1:1: not an OpenAPI document: there is no `openapi` key\n  at: #\n  help: an OpenAPI 3.0 document starts with `openapi: 3.0.3`\n1 error\n");
     assert_eq!(rejected("a.yaml", b"openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),

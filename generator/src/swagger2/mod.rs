@@ -37,8 +37,8 @@ const CONVERTED_VERSION: &str = "3.0.3";
 /// The media type of bodies and responses when neither the operation nor the root says one.
 const DEFAULT_MEDIA_TYPE: &str = "application/json";
 
-/// The operations of a path item.
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
+/// The operations of a path item (`trace` is not 2.0's, but 3.0 has it and documents use it).
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// What [`convert`] found and did.
 #[derive(Clone, Debug, Default)]
@@ -320,4 +320,44 @@ fn components(cx: &mut Cx<'_>, root: &mut Map<String, Value>) -> Map<String, Val
         out.insert("securitySchemes".into(), converted);
     }
     out
+}
+
+/// The files a converted Swagger 2.0 document refers to, read as Swagger 2.0 too
+/// ([`crate::load::external::bundle_with`]): a file with Swagger's sections (`definitions`,
+/// `parameters`, `responses`, `paths`) is converted as a document, so a reference rewritten to
+/// `other.yaml#/components/schemas/X` finds its target; a node of any other file (a bare schema,
+/// a map of schemas) is converted where it lands as a schema. A bare parameter, response or path
+/// item in a file of its own is read as OpenAPI 3.0.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Files;
+
+/// The root keys that make a file a Swagger document (or a part of one) rather than a schema.
+const SECTIONS: &[&str] = &["swagger", "definitions", "parameters", "responses", "paths", "securityDefinitions"];
+
+impl crate::load::external::Dialect for Files {
+    fn file(&self, value: &mut Value) -> (PointerMap, Diagnostics) {
+        let Some(root) = value.as_object_mut() else { return Default::default() };
+        let schema_like = ["type", "properties", "$ref", "allOf", "items"].iter().any(|k| root.contains_key(*k));
+        if root.contains_key("openapi") {
+            return Default::default();
+        }
+        if schema_like || !SECTIONS.iter().any(|k| root.contains_key(*k)) {
+            // A schema file may keep its own `definitions` (JSON Schema's habit), which the
+            // rewritten references now look for in `components.schemas`.
+            let mut moved = PointerMap::default();
+            if let Some(Value::Object(defs)) = root.get("definitions") {
+                let schemas: Map<String, Value> = defs.iter().map(|(k, v)| (k.clone(), schema::convert(v.clone(), 0))).collect();
+                root.insert("components".into(), json!({ "schemas": schemas }));
+                moved.moved("#/components/schemas", "#/definitions");
+            }
+            return (moved, Diagnostics::default());
+        }
+        root.entry("swagger").or_insert_with(|| Value::String("2.0".into()));
+        let converted = convert(value);
+        (converted.pointers, converted.diagnostics)
+    }
+
+    fn schema(&self, value: Value) -> Value {
+        schema::convert(value, 0)
+    }
 }

@@ -310,7 +310,9 @@ fn body(cx: &mut Cx<'_>, p: &Param, consumes: &[String], to: &str) -> Value {
     };
     let mut content = Map::new();
     for mt in body_media_types(consumes) {
-        cx.moved(&format!("{}/schema", child(&child(to, "content"), &mt)), &format!("{}/schema", p.place));
+        let here = child(&child(to, "content"), &mt);
+        cx.moved(&here, &p.place);
+        cx.moved(&format!("{here}/schema"), &format!("{}/schema", p.place));
         content.insert(mt, json!({ "schema": schema.clone() }));
     }
     out.insert("content".into(), Value::Object(content));
@@ -374,9 +376,15 @@ fn form(cx: &mut Cx<'_>, fields: &[&Param], consumes: &[String], to: &str) -> Va
     if any_required {
         schema.insert("required".into(), Value::Array(required));
     }
+    // The body as a whole is the list its first field is in (2.0 has no node for it).
+    let list = fields.first().map(|f| f.at.rsplit_once('/').map_or(f.at.as_str(), |(list, _)| list).to_string());
     let mut content = Map::new();
     for mt in types {
         let at = child(&child(to, "content"), mt);
+        if let Some(list) = &list {
+            cx.moved(&at, list);
+            cx.moved(&format!("{at}/schema"), list);
+        }
         for (name, place) in &places {
             cx.moved(&child(&format!("{at}/schema/properties"), name), place);
         }
@@ -394,8 +402,8 @@ fn form(cx: &mut Cx<'_>, fields: &[&Param], consumes: &[String], to: &str) -> Va
     if any_required {
         out.insert("required".into(), Value::Bool(true));
     }
-    if let Some(first) = fields.first() {
-        cx.moved(to, &first.place);
+    if let Some(list) = &list {
+        cx.moved(to, list);
     }
     Value::Object(out)
 }

@@ -161,6 +161,7 @@ fn the_request_body_points_back_at_the_body_parameter() {
     let p = &out.pointers;
     assert_eq!(p.original("#/paths/~1a/get/requestBody"), "#/paths/~1a/get/parameters/1");
     assert_eq!(p.original("#/paths/~1a/get/requestBody/content/application~1json/schema/properties/x"), "#/paths/~1a/get/parameters/1/schema/properties/x");
+    assert_eq!(p.original("#/paths/~1a/get/requestBody/content/application~1json"), "#/paths/~1a/get/parameters/1");
     // Parameters after the body move up one place; there is no `schema` level in 2.0.
     assert_eq!(p.original("#/paths/~1a/get/parameters/0/schema"), "#/paths/~1a/get/parameters/0");
     assert_eq!(p.original("#/paths/~1a/get/parameters/1/schema/enum"), "#/paths/~1a/get/parameters/2/enum");
@@ -220,7 +221,8 @@ fn form_fields_point_back_at_their_parameters() {
     ] })));
     let p = &out.pointers;
     let schema = "#/paths/~1a/get/requestBody/content/application~1x-www-form-urlencoded/schema";
-    assert_eq!(p.original("#/paths/~1a/get/requestBody"), "#/paths/~1a/get/parameters/1");
+    assert_eq!(p.original("#/paths/~1a/get/requestBody"), "#/paths/~1a/get/parameters");
+    assert_eq!(p.original(schema), "#/paths/~1a/get/parameters");
     assert_eq!(p.original(&format!("{schema}/properties/a")), "#/paths/~1a/get/parameters/1");
     assert_eq!(p.original(&format!("{schema}/properties/b/items/type")), "#/paths/~1a/get/parameters/2/items/type");
 }
@@ -561,4 +563,50 @@ fn the_converted_fixture_shapes_read_as_openapi_30() {
         } } },
     }));
     crate::resolve::parse_openapi(&d).unwrap();
+}
+
+#[test]
+fn files_a_swagger_document_refers_to_are_converted_as_they_are_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    // A part of a Swagger document: its sections, no `swagger` key.
+    write("common.yaml", "definitions:\n  Error:\n    type: object\n    properties:\n      code: {type: integer, x-nullable: true}\n      owner: {$ref: 'pet.yaml'}\n");
+    // A bare schema.
+    write("pet.yaml", "type: object\nproperties:\n  photo: {type: file}\n  kind: {$ref: '#/definitions/Kind'}\n");
+    let mut d = doc(json!({ "paths": { "/a": { "get": { "responses": {
+        "default": { "description": "e", "schema": { "$ref": "common.yaml#/definitions/Error" } },
+    } } } } }));
+    let converted = convert(&mut d);
+    let (imports, diags) = crate::load::external::bundle_with(&mut d, &dir.path().join("api.yaml"), Some(&Files));
+    // `pet.yaml`'s `#/definitions/Kind` does not exist there: an error located in that file.
+    let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("has nothing at `#/components/schemas/Kind`"), "{messages:?}");
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(schemas["Error"]["properties"]["code"], json!({ "type": "integer", "nullable": true }));
+    assert_eq!(schemas["pet"]["properties"]["photo"], json!({ "type": "string", "format": "binary" }));
+    assert_eq!(
+        d["paths"]["/a"]["get"]["responses"]["default"]["content"]["application/json"]["schema"],
+        json!({ "$ref": "#/components/schemas/Error" })
+    );
+    // A problem inside the imported schema is reported in `common.yaml`, at its 2.0 place.
+    let mut problem = crate::Diagnostic::error("x").pointer("#/components/schemas/Error/properties/code");
+    assert!(!converted.pointers.is_empty());
+    assert!(imports.relocate(&mut problem));
+    assert_eq!(problem.pointer.as_deref(), Some("#/definitions/Error/properties/code"));
+    assert!(problem.file.as_ref().unwrap().ends_with("common.yaml"));
+    assert_eq!(problem.location.map(|l| l.line), Some(5));
+}
+
+#[test]
+fn a_schema_file_keeps_its_own_definitions_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pet.json"), r##"{"type": "object", "properties": {"kind": {"$ref": "#/definitions/Kind"}}, "definitions": {"Kind": {"type": "string", "x-nullable": true}}}"##).unwrap();
+    let mut d = doc(json!({ "definitions": { "Pet": { "$ref": "pet.json" } } }));
+    convert(&mut d);
+    let (_, diags) = crate::load::external::bundle_with(&mut d, &dir.path().join("api.yaml"), Some(&Files));
+    assert!(diags.is_empty(), "{diags}");
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(schemas["Pet"]["properties"]["kind"], json!({ "$ref": "#/components/schemas/Kind" }));
+    assert_eq!(schemas["Kind"], json!({ "type": "string", "nullable": true }));
 }
