@@ -85,7 +85,7 @@ paths:
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("error: a.yaml:9:11: path parameter `petId` is declared but `/pets/{id}` has no `{petId}`\n  at: #/paths/~1pets~1{id}/put/parameters/1\n"),
+        err.contains("error: a.yaml:9:12: path parameter `petId` is declared but `/pets/{id}` has no `{petId}`\n  at: #/paths/~1pets~1{id}/put/parameters/1\n"),
         "{err}"
     );
 }

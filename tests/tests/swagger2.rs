@@ -32,7 +32,7 @@ async fn each_collection_format_is_sent_as_2_0_says() {
     let requests = server.received_requests().await.unwrap();
     let query = requests[0].url.query().unwrap_or_default().to_string();
     // csv: commas; ssv: spaces; pipes: pipes; multi: repeated; tsv: as csv (with a warning).
-    assert_eq!(query, "page=2&authors=Le%20Guin,Herbert&keywords=sea%20wind&genres=fiction|poetry&shelf=1&shelf=2&codes=x,y");
+    assert_eq!(query, "page=2&authors=Le+Guin%2CHerbert&keywords=sea+wind&genres=fiction%7Cpoetry&shelf=1&shelf=2&codes=x%2Cy");
     assert_eq!(requests[0].headers.get("X-Branches").unwrap(), "north,south");
     assert_eq!(requests[0].headers.get("X-Library-Key").unwrap(), "k");
 }
@@ -98,9 +98,10 @@ definitions:
       owner: {$ref: '#/definitions/Nobody'}
 ";
     let errors = errors_of(text);
-    assert!(
-        errors.contains(&"api.yaml:11:19 `$ref` target `#/components/schemas/Missing` does not exist at #/paths/~1pets/post/parameters/1/schema/$ref".to_string()),
-        "{errors:#?}"
-    );
-    assert!(errors.contains(&"api.yaml:18:16 `$ref` target `#/components/schemas/Nobody` does not exist at #/definitions/Pet/properties/owner/$ref".to_string()), "{errors:#?}");
+    assert_eq!(errors, ["api.yaml:11:20 `$ref` target `#/components/schemas/Missing` does not exist at #/paths/~1pets/post/parameters/1/schema/$ref"]);
+    // With the body fixed, the definition's own reference is next.
+    // (Lowering finds it once per use of `Pet`; the terminal rendering shows it once.)
+    let mut errors = errors_of(&text.replace("Missing", "Pet"));
+    errors.dedup();
+    assert_eq!(errors, ["api.yaml:18:15 `$ref` target `#/components/schemas/Nobody` does not exist at #/definitions/Pet/properties/owner/$ref"]);
 }
