@@ -94,3 +94,45 @@ paths:
 fn serde_yaml_value(text: &str) -> serde_json::Value {
     serde_yaml::from_str(text).unwrap()
 }
+
+#[test]
+fn overlays_are_written_against_the_2_0_document_and_their_problems_located_in_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = "\
+swagger: '2.0'
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      responses:
+        '204': {description: done}
+definitions:
+  Pet: {type: object}
+";
+    // The overlay adds a body parameter (2.0's place for it) whose schema names a missing definition.
+    let overlay = "\
+overlay: 1.0.0
+info: {title: fix, version: '1'}
+actions:
+  - target: $.paths['/pets'].post
+    update:
+      parameters:
+        - name: pet
+          in: body
+          schema: {$ref: '#/definitions/Nope'}
+";
+    std::fs::write(dir.path().join("a.yaml"), spec).unwrap();
+    std::fs::write(dir.path().join("fix.yaml"), overlay).unwrap();
+    let o = sdkforge(&["generate", "--spec", "a.yaml", "--overlay", "fix.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("fix.yaml:"), "{err}");
+    assert!(err.contains("`$ref` target `#/components/schemas/Nope` does not exist\n"), "{err}");
+    // With the reference fixed, the body the overlay added is the operation's request body.
+    std::fs::write(dir.path().join("fix.yaml"), overlay.replace("Nope", "Pet")).unwrap();
+    let o = sdkforge(&["generate", "--spec", "a.yaml", "--overlay", "fix.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let client = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap() + &std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
+    assert!(client.contains("pub fn body(mut self, value: crate::types::Pet) -> Self"), "{client}");
+}
