@@ -84,7 +84,10 @@ impl Generator {
         let mut spec = load::load_file(&self.config.spec)?;
         let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
-        let (warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
+        let (mut warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
+        if spec.bom {
+            warnings.push(load::bom_warning(&spec.path));
+        }
         Ok((spec, doc, warnings, provenance))
     }
 
@@ -102,19 +105,32 @@ impl Generator {
     /// general path: the value, overlays, [`normalise31`], then [`resolve::document`], which also
     /// reports problems.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let (api, doc, mut warnings) = self.read()?;
+        // `--strict`: what the reading policy resolved is refused instead.
+        if self.config.strict && warnings.iter().any(|d| d.rule.is_some()) {
+            warnings.deny_reading_rules();
+            return Err(warnings);
+        }
+        Ok((api, doc, warnings))
+    }
+
+    /// [`Self::ir_and_document`] before `--strict` applies.
+    fn read(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let (spec, mut doc, mut warnings, provenance) = if self.config.overlays.is_empty() && !self.config.with_tests {
             self.config.check().map_err(Diagnostics::from)?;
             let path = &self.config.spec;
-            let (text, format) = load::read_text(path)?;
+            let (text, format, bom) = load::read_text(path)?;
+            let warnings: Diagnostics = bom.then(|| load::bom_warning(path)).into_iter().collect();
             if format == load::Format::Json {
                 if let Some(openapi) = resolve::from_json_text(&text) {
-                    let spec = Source { path: path.clone(), text, format, value: Value::Null };
-                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None, (&Default::default(), &Default::default()));
+                    let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
+                    return self.lower(&spec, Ok(openapi), warnings, &Default::default(), None, (&Default::default(), &Default::default()));
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
+            spec.bom = bom;
             let doc = std::mem::take(&mut spec.value);
-            (spec, doc, Diagnostics::default(), overlay::Provenance::default())
+            (spec, doc, warnings, overlay::Provenance::default())
         } else {
             self.load_tracked()?
         };
