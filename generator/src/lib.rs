@@ -90,6 +90,9 @@ impl Generator {
         let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
         let (mut warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
+        if spec.bom {
+            warnings.push(load::bom_warning(&spec.path));
+        }
         let converted = convert_swagger(&mut doc, &spec, &provenance, &mut warnings)?;
         Ok((spec, doc, warnings, provenance, converted))
     }
@@ -113,21 +116,34 @@ impl Generator {
     /// pointed back in turn: through [`normalise31`]'s moves, into the file an imported node came
     /// from, else through the conversion's moves, then at the overlay that wrote the node.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let (api, doc, mut warnings) = self.read()?;
+        // `--strict`: what the reading policy resolved is refused instead.
+        if self.config.strict && warnings.iter().any(|d| d.rule.is_some()) {
+            warnings.deny_reading_rules();
+            return Err(warnings);
+        }
+        Ok((api, doc, warnings))
+    }
+
+    /// [`Self::ir_and_document`] before `--strict` applies.
+    fn read(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let (spec, mut doc, mut warnings, provenance, converted) = if self.config.overlays.is_empty() && !self.config.with_tests {
             self.config.check().map_err(Diagnostics::from)?;
             let path = &self.config.spec;
-            let (text, format) = load::read_text(path)?;
+            let (text, format, bom) = load::read_text(path)?;
+            let warnings: Diagnostics = bom.then(|| load::bom_warning(path)).into_iter().collect();
             if format == load::Format::Json {
                 if let Some(openapi) = resolve::from_json_text(&text) {
-                    let spec = Source { path: path.clone(), text, format, value: Value::Null };
+                    let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
                     let trail = Trail { spec: &spec, imports: &Default::default(), provenance: &Default::default(), converted: &Default::default() };
-                    return self.lower(Ok(openapi), Diagnostics::default(), &Default::default(), None, &trail);
+                    return self.lower(Ok(openapi), warnings, &Default::default(), None, &trail);
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
+            spec.bom = bom;
             let mut doc = std::mem::take(&mut spec.value);
             let provenance = overlay::Provenance::default();
-            let mut warnings = Diagnostics::default();
+            let mut warnings = warnings;
             let converted = convert_swagger(&mut doc, &spec, &provenance, &mut warnings)?;
             (spec, doc, warnings, provenance, converted)
         } else {
