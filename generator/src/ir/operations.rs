@@ -307,7 +307,7 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
             }
         }
     }
-    let spelled_claims: Vec<(usize, Vec<(Vec<String>, String)>)> =
+    let spelled_claims: Vec<(usize, Vec<NameKey>)> =
         form.iter().filter(|(_, f)| **f == 2).map(|(&i, _)| (i, keys(&pending[i], &spelled_name(&pending[i])))).collect();
     for (_, ks) in &spelled_claims {
         for k in ks {
@@ -325,6 +325,9 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
         p.method_name = if f == 2 { spelled } else { format!("{}_{:06x}", naming::unraw(&spelled), stable_hash(&format!("{} {}", p.method, p.path)) & 0xff_ffff) };
     }
 }
+
+/// A method name in one group: the group's and the name's collision keys.
+type NameKey = (Vec<String>, String);
 
 /// The spelled form of a derived method name: the method, then the path's segments with its
 /// punctuation named (`{id}` → `by_id`, a trailing `/` → `trailing_slash`, `.` → `dot`).

@@ -689,7 +689,7 @@ impl<'a> TypeSpace<'a> {
             return all[0];
         }
         let at = format!("{pointer}/properties/{}", crate::diagnostics::escape_pointer_segment(name));
-        let mut best: Option<(SchemaRef<'a>, (bool, std::cmp::Reverse<usize>, bool, bool, usize, usize))> = None;
+        let mut best: Option<(SchemaRef<'a>, Narrowness)> = None;
         let mut types: BTreeSet<&'a str> = BTreeSet::new();
         for (i, p) in all.iter().enumerate() {
             let Some((s, _)) = self.deref(*p, &at) else { continue };
@@ -722,6 +722,10 @@ impl<'a> TypeSpace<'a> {
         (self.defs.into_values().collect(), self.diags)
     }
 }
+
+/// How narrow a declaration of an `allOf` property is (greater is narrower): an enum, fewer enum
+/// values, a format, a type, the number of properties, then the place (later wins).
+type Narrowness = (bool, std::cmp::Reverse<usize>, bool, bool, usize, usize);
 
 /// The schema that allows any value (`{}`).
 static ANY_SCHEMA: std::sync::LazyLock<Schema> =
