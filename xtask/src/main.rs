@@ -18,6 +18,7 @@
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
 mod bench;
+mod common;
 mod contract;
 mod corpus;
 mod guru;
