@@ -343,7 +343,8 @@ fn install_interrupt_handler() {
 /// `UNIT_DATA` array of `cargo-timing.html`), then removes the reports.
 fn read_timings(dir: &Path, run: &mut CompileRun) {
     if let Ok(html) = std::fs::read_to_string(dir.join("cargo-timing.html")) {
-        for (name, seconds) in unit_durations(&html) {
+        // A unit that failed is listed with a duration of 0: it tells nothing.
+        for (name, seconds) in unit_durations(&html).into_iter().filter(|(_, s)| *s > 0.0) {
             if let Some(check) = run.crates.get_mut(&name) {
                 *check.seconds.get_or_insert(0.0) += seconds;
             }
@@ -565,6 +566,14 @@ mod tests {
             summarize_cargo_error(stderr),
             "error: failed to load manifest for workspace member `/w/crates/a-b` … failed to parse manifest at `/w/crates/a-b/Cargo.toml`"
         );
+    }
+
+    #[test]
+    fn unit_durations_are_read_from_the_timing_report() {
+        let html = "<script>\nconst UNIT_DATA = [\n  {\"i\": 0, \"name\": \"guru-a\", \"duration\": 1.5, \"sections\": []},\n  \
+                    {\"i\": 1, \"name\": \"serde\", \"duration\": 0.25}\n];\nconst CONCURRENCY_DATA = [];\n</script>";
+        assert_eq!(unit_durations(html), [("guru-a".to_string(), 1.5), ("serde".to_string(), 0.25)]);
+        assert!(unit_durations("<html>no data</html>").is_empty());
     }
 
     #[test]

@@ -101,13 +101,13 @@ fn numbers(word: &str) -> String {
     let mut previous: Option<char> = None;
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        let continues_word = previous.is_some_and(|p| p.is_alphabetic() || p == '_');
+        let continues_word = previous.is_some_and(|p| p.is_alphanumeric() || p == '_');
         if c.is_ascii_digit() && !continues_word {
             while chars.peek().is_some_and(char::is_ascii_digit) {
                 chars.next();
             }
             out.push('N');
-            previous = Some('0');
+            previous = Some('N');
         } else {
             out.push(c);
             previous = Some(c);

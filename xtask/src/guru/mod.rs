@@ -37,6 +37,9 @@ pub struct GuruArgs {
     /// Only documents whose path contains this.
     #[arg(long)]
     filter: Option<String>,
+    /// Only every K-th document (after filtering): a sample spread over the whole collection.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    every: Option<u64>,
     /// At most this many documents (after filtering), for a quick run.
     #[arg(long)]
     limit: Option<usize>,
@@ -94,6 +97,9 @@ fn documents(args: &GuruArgs) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), S
     let mut selected = all.clone();
     if let Some(f) = &args.filter {
         selected.retain(|d| d.to_string_lossy().contains(f.as_str()));
+    }
+    if let Some(k) = args.every.and_then(|k| usize::try_from(k).ok()) {
+        selected = selected.into_iter().step_by(k).collect();
     }
     if let Some(n) = args.limit {
         selected.truncate(n);
