@@ -7,6 +7,7 @@
 //! crate-name = "commerce-engine-pos"
 //! # crate-version = "0.1.0"
 //! # strict-overlays = true   # an overlay target that matches nothing is an error
+//! # strict = true            # that, and the reading policy's warnings are errors (docs/reading.md)
 //! # keep = ["examples"]       # hand-written files inside `out` that sdkforge keeps
 //! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
 //! ```
@@ -31,6 +32,10 @@ pub struct Config {
     pub crate_version: String,
     /// Whether an overlay action whose target matches nothing is an error (else a warning).
     pub strict_overlays: bool,
+    /// Whether the reading policy's warnings (a document that breaks the specification in a way
+    /// with one safe reading, `docs/reading.md`) are errors. `--strict` sets it and
+    /// `strict_overlays`.
+    pub strict: bool,
     /// Hand-written files or folders inside `out` (`examples`, `tests/smoke.rs`), as
     /// `/`-separated relative paths: `generate` keeps them and `check` ignores them.
     pub keep: Vec<String>,
@@ -52,6 +57,8 @@ struct File {
     #[serde(default)]
     strict_overlays: bool,
     #[serde(default)]
+    strict: bool,
+    #[serde(default)]
     keep: Vec<String>,
     #[serde(default)]
     with_tests: bool,
@@ -70,6 +77,7 @@ impl Config {
             crate_name: crate_name.into(),
             crate_version: DEFAULT_CRATE_VERSION.to_string(),
             strict_overlays: false,
+            strict: false,
             keep: Vec::new(),
             with_tests: false,
         }
@@ -100,7 +108,8 @@ impl Config {
             out: base.join(file.out),
             crate_name: file.crate_name,
             crate_version: file.crate_version.unwrap_or_else(|| DEFAULT_CRATE_VERSION.to_string()),
-            strict_overlays: file.strict_overlays,
+            strict_overlays: file.strict_overlays || file.strict,
+            strict: file.strict,
             keep: file.keep,
             with_tests: file.with_tests,
         };

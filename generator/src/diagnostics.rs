@@ -43,6 +43,11 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
+    /// For a warning of the reading policy (`docs/reading.md`): the rule's name. The document
+    /// breaks the specification in a way with one safe reading, which was applied; `--strict`
+    /// makes it an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -55,6 +60,7 @@ impl Diagnostic {
             location: None,
             pointer: None,
             help: None,
+            rule: None,
         }
     }
 
@@ -87,6 +93,12 @@ impl Diagnostic {
         self
     }
 
+    /// A warning of the reading policy: the document breaks the specification, and `rule`
+    /// (named in `docs/reading.md`) says how it was read.
+    pub fn reading(rule: &'static str, message: impl Into<String>) -> Self {
+        Self { rule: Some(rule), ..Self::warning(message) }
+    }
+
     /// Whether this is an error (as opposed to a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -114,6 +126,9 @@ impl fmt::Display for Diagnostic {
             write!(f, ": ")?;
         }
         write!(f, "{}", self.message)?;
+        if let Some(rule) = self.rule {
+            write!(f, " [{rule}]")?;
+        }
         if let Some(pointer) = &self.pointer {
             write!(f, "\n  at: {pointer}")?;
         }
@@ -182,6 +197,13 @@ impl Diagnostics {
         }
     }
 
+    /// Turns the reading policy's warnings into errors (`--strict`).
+    pub fn deny_reading_rules(&mut self) {
+        for d in self.0.iter_mut().filter(|d| d.rule.is_some()) {
+            d.severity = Severity::Error;
+        }
+    }
+
     /// One JSON object per line (`--message-format json`), sorted like the plain rendering.
     pub fn to_json_lines(&self) -> String {
         self.sorted().iter().filter_map(|d| serde_json::to_string(d).ok()).map(|l| l + "\n").collect()
@@ -190,6 +212,12 @@ impl Diagnostics {
     /// Iterates in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
     }
 }
 
@@ -247,7 +275,11 @@ pub fn render_with_snippets(diags: &Diagnostics, styled: bool) -> String {
             Severity::Warning => Level::WARNING,
         };
         let text = d.file.as_ref().and_then(|f| texts.entry(f.clone()).or_insert_with(|| std::fs::read_to_string(f).ok()).clone());
-        let title = level.primary_title(d.message.as_str());
+        let message = match d.rule {
+            Some(rule) => format!("{} [{rule}]", d.message),
+            None => d.message.clone(),
+        };
+        let title = level.primary_title(message.as_str());
         let line_text: String;
         let path: String;
         let group = match (&text, d.location, &d.file) {

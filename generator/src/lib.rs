@@ -16,7 +16,8 @@
 //! ```
 //!
 //! The pipeline, one module per stage, plain data in between:
-//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`normalise31`]
+//! [`load`] (YAML/JSON, with a lazily computed source map) → [`overlay`] → [`swagger2`] (Swagger 2.0
+//! converted into OpenAPI 3.0) → [`normalise31`]
 //! (OpenAPI 3.1 rewritten into the 3.0 shape) → [`resolve`] (typed document, `$ref`s) → [`ir`] (lowering and checks) → [`emit`] (tokens, formatted with
 //! prettyplease) → [`write`] (atomic replace, or a diff for `check`). Every problem is a
 //! [`Diagnostic`] with the file, line:column and JSON pointer.
@@ -33,6 +34,7 @@ pub mod load;
 pub mod normalise31;
 pub mod overlay;
 pub mod resolve;
+pub mod swagger2;
 pub mod write;
 
 pub use config::Config;
@@ -71,21 +73,28 @@ impl Generator {
         &self.config
     }
 
-    /// Loads the document and applies the overlays, in order. The document's value is moved
-    /// out of the returned [`Source`] (which keeps `Null`) into the second element, so that a
-    /// large document is not held twice.
+    /// Loads the document, applies the overlays, in order, and converts a Swagger 2.0 document
+    /// into OpenAPI 3.0 ([`swagger2`]; overlays are written against the document as it is). The
+    /// document's value is moved out of the returned [`Source`] (which keeps `Null`) into the
+    /// second element, so that a large document is not held twice.
     pub fn load(&self) -> Result<(Source, Value, Diagnostics), Diagnostics> {
-        self.load_tracked().map(|(spec, doc, warnings, _)| (spec, doc, warnings))
+        self.load_tracked().map(|(spec, doc, warnings, _, _)| (spec, doc, warnings))
     }
 
-    /// [`Self::load`], with where the overlays' updates landed.
-    fn load_tracked(&self) -> Result<(Source, Value, Diagnostics, overlay::Provenance), Diagnostics> {
+    /// [`Self::load`], with where the overlays' updates landed and where the conversion from
+    /// Swagger 2.0 moved the document's nodes.
+    #[allow(clippy::type_complexity)]
+    fn load_tracked(&self) -> Result<(Source, Value, Diagnostics, overlay::Provenance, swagger2::Converted), Diagnostics> {
         self.config.check().map_err(Diagnostics::from)?;
         let mut spec = load::load_file(&self.config.spec)?;
         let mut doc = std::mem::take(&mut spec.value);
         let strictness = if self.config.strict_overlays { overlay::Strictness::Strict } else { overlay::Strictness::Lenient };
-        let (warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
-        Ok((spec, doc, warnings, provenance))
+        let (mut warnings, provenance) = apply_overlays_tracked(&mut doc, &self.config.overlays, Some(&self.config.spec), strictness)?;
+        if spec.bom {
+            warnings.push(load::bom_warning(&spec.path));
+        }
+        let converted = convert_swagger(&mut doc, &spec, &provenance, &mut warnings)?;
+        Ok((spec, doc, warnings, provenance, converted))
     }
 
     /// Loads, applies overlays, resolves and lowers into the IR.
@@ -99,55 +108,83 @@ impl Generator {
     /// A JSON document without overlays or contract tests is read straight into the typed
     /// document when [`resolve::from_json_text`] can (an OpenAPI 3.0 document with nothing to
     /// hoist; [`Source::value`] stays `Null` then). Any other, or one it refuses, takes the
-    /// general path: the value, overlays, [`normalise31`], then [`resolve::document`], which also
-    /// reports problems.
+    /// general path: the value, overlays, [`swagger2`], [`normalise31`], then
+    /// [`resolve::document`], which also reports problems. (The fast path refuses Swagger
+    /// documents: they have no `openapi` key.)
+    ///
+    /// Diagnostics of the stages after the conversion point into the converted document; each is
+    /// pointed back in turn: through [`normalise31`]'s moves, into the file an imported node came
+    /// from, else through the conversion's moves, then at the overlay that wrote the node.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
-        let (spec, mut doc, mut warnings, provenance) = if self.config.overlays.is_empty() && !self.config.with_tests {
+        let (api, doc, mut warnings) = self.read()?;
+        // `--strict`: what the reading policy resolved is refused instead.
+        if self.config.strict && warnings.iter().any(|d| d.rule.is_some()) {
+            warnings.deny_reading_rules();
+            return Err(warnings);
+        }
+        Ok((api, doc, warnings))
+    }
+
+    /// [`Self::ir_and_document`] before `--strict` applies.
+    fn read(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        let (spec, mut doc, mut warnings, provenance, converted) = if self.config.overlays.is_empty() && !self.config.with_tests {
             self.config.check().map_err(Diagnostics::from)?;
             let path = &self.config.spec;
-            let (text, format) = load::read_text(path)?;
+            let (text, format, bom) = load::read_text(path)?;
+            let warnings: Diagnostics = bom.then(|| load::bom_warning(path)).into_iter().collect();
             if format == load::Format::Json {
                 if let Some(openapi) = resolve::from_json_text(&text) {
-                    let spec = Source { path: path.clone(), text, format, value: Value::Null };
-                    return self.lower(&spec, Ok(openapi), Diagnostics::default(), &Default::default(), None, (&Default::default(), &Default::default()));
+                    let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
+                    let trail = Trail { spec: &spec, imports: &Default::default(), provenance: &Default::default(), converted: &Default::default() };
+                    return self.lower(Ok(openapi), warnings, &Default::default(), None, &trail);
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
-            let doc = std::mem::take(&mut spec.value);
-            (spec, doc, Diagnostics::default(), overlay::Provenance::default())
+            spec.bom = bom;
+            let mut doc = std::mem::take(&mut spec.value);
+            let provenance = overlay::Provenance::default();
+            let mut warnings = warnings;
+            let converted = convert_swagger(&mut doc, &spec, &provenance, &mut warnings)?;
+            (spec, doc, warnings, provenance, converted)
         } else {
             self.load_tracked()?
         };
         // Other files the document refers to are brought in before anything reads it (the
         // contract tests' copy included).
-        let (imports, mut errors) = load::external::bundle(&mut doc, &spec.path);
+        // A Swagger document's files are Swagger too.
+        let dialect = converted.rewritten.then_some(&swagger2::Files as &dyn load::external::Dialect);
+        let (imports, mut errors) = load::external::bundle_with(&mut doc, &spec.path, dialect);
+        let converted = converted.pointers;
+        let trail = Trail { spec: &spec, imports: &imports, provenance: &provenance, converted: &converted };
+        trail.original_places(&mut errors, None);
         if errors.has_errors() {
             errors.extend(warnings);
-            relocate(&mut errors, &imports, &provenance, &spec);
-            locate(&mut errors, &spec);
+            trail.finish(&mut errors);
             return Err(errors);
         }
+        // The conversion's warnings about those files (located already).
+        warnings.extend(errors);
         let overlaid = self.config.with_tests.then(|| doc.clone());
-        let normalised = normalise31::normalise(&mut doc);
-        // Its diagnostics already point into the original document.
+        let mut normalised = normalise31::normalise(&mut doc);
+        // Its diagnostics already point into the document before it.
+        trail.original_places(&mut normalised.diagnostics, None);
         warnings.extend(normalised.diagnostics);
         let mut dropped = resolve::drop_callbacks(&mut doc);
-        original_pointers(&mut dropped, &normalised.pointers);
+        trail.original_places(&mut dropped, Some(&normalised.pointers));
         warnings.extend(dropped);
         let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
-        self.lower(&spec, openapi, warnings, &normalised.pointers, overlaid, (&imports, &provenance))
+        self.lower(openapi, warnings, &normalised.pointers, overlaid, &trail)
     }
 
-    /// Lowers the typed document into the IR; diagnostics are pointed back at the original
-    /// document's places and located in its text.
+    /// Lowers the typed document into the IR; diagnostics (and the IR's pointers) are pointed
+    /// back at the original document's places and located in its text. `warnings` already are.
     fn lower(
         &self,
-        spec: &Source,
         openapi: Result<openapiv3::OpenAPI, Diagnostics>,
         mut warnings: Diagnostics,
         pointers: &normalise31::PointerMap,
         overlaid: Option<Value>,
-        (imports, provenance): (&load::external::Imports, &overlay::Provenance),
+        trail: &Trail<'_>,
     ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
         let result = openapi.and_then(|mut openapi| {
             // Example objects are data for readers, never read by lowering; a large document
@@ -160,20 +197,18 @@ impl Generator {
         });
         match result {
             Ok((mut api, mut w)) => {
-                original_pointers(&mut w, pointers);
-                if !pointers.is_empty() {
-                    api.map_pointers(|p| pointers.original(p));
+                trail.original_places(&mut w, Some(pointers));
+                if !pointers.is_empty() || !trail.converted.is_empty() {
+                    api.map_pointers(|p| trail.converted.original(&pointers.original(p)));
                 }
                 warnings.extend(w);
-                relocate(&mut warnings, imports, provenance, spec);
-                locate(&mut warnings, spec);
+                trail.finish(&mut warnings);
                 Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
-                original_pointers(&mut errors, pointers);
+                trail.original_places(&mut errors, Some(pointers));
                 errors.extend(warnings);
-                relocate(&mut errors, imports, provenance, spec);
-                locate(&mut errors, spec);
+                trail.finish(&mut errors);
                 Err(errors)
             }
         }
@@ -249,27 +284,64 @@ pub fn apply_overlays_tracked(
     Ok((warnings, provenance))
 }
 
-/// Points diagnostics of the stages after [`normalise31`] at the original document's places.
-fn original_pointers(diags: &mut Diagnostics, map: &normalise31::PointerMap) {
-    if map.is_empty() {
-        return;
+/// Converts a Swagger 2.0 document ([`swagger2::convert`]); its warnings join `warnings` (they
+/// point into the document as loaded), and the result keeps only whether it was converted and
+/// where the nodes moved. An error (a version other than 2.0) is located and
+/// returned with the warnings so far.
+fn convert_swagger(doc: &mut Value, spec: &Source, provenance: &overlay::Provenance, warnings: &mut Diagnostics) -> Result<swagger2::Converted, Diagnostics> {
+    let mut converted = swagger2::convert(doc);
+    warnings.extend(std::mem::take(&mut converted.diagnostics));
+    if warnings.has_errors() {
+        let mut errors = std::mem::take(warnings);
+        relocate(&mut errors, provenance, spec);
+        locate(&mut errors, spec);
+        return Err(errors);
     }
-    for d in diags.iter_mut() {
-        if let Some(p) = &d.pointer {
-            d.pointer = Some(map.original(p));
+    Ok(converted)
+}
+
+/// Where the stages before lowering moved the document's nodes, to point every diagnostic back
+/// at the user's files.
+struct Trail<'a> {
+    spec: &'a Source,
+    /// Nodes brought in from other files.
+    imports: &'a load::external::Imports,
+    /// Nodes the overlays wrote.
+    provenance: &'a overlay::Provenance,
+    /// Nodes the conversion from Swagger 2.0 moved (empty for an OpenAPI document).
+    converted: &'a normalise31::PointerMap,
+}
+
+impl Trail<'_> {
+    /// Points diagnostics of the stages after the conversion (whose pointers are into the
+    /// document [`normalise31`] made when `normalised` is given, else into the one before it)
+    /// at the document as loaded, or at the file an imported node came from.
+    fn original_places(&self, diags: &mut Diagnostics, normalised: Option<&normalise31::PointerMap>) {
+        for d in diags.iter_mut().filter(|d| d.file.is_none()) {
+            if let (Some(map), Some(p)) = (normalised, &d.pointer) {
+                d.pointer = Some(map.original(p));
+            }
+            // An imported node's place is in the document the bundling saw: the converted one.
+            if self.imports.relocate(d) {
+                continue;
+            }
+            if let Some(p) = &d.pointer {
+                d.pointer = Some(self.converted.original(p));
+            }
         }
+    }
+
+    /// Points diagnostics at the overlays that wrote their nodes and locates the rest in the
+    /// document's text.
+    fn finish(&self, diags: &mut Diagnostics) {
+        relocate(diags, self.provenance, self.spec);
+        locate(diags, self.spec);
     }
 }
 
-/// Points diagnostics inside nodes brought in from other files at those files, and those at
-/// nodes an overlay wrote at that overlay: a node the document's own file does not have, or a
-/// value the overlay replaced.
-fn relocate(diags: &mut Diagnostics, imports: &load::external::Imports, provenance: &overlay::Provenance, spec: &Source) {
-    if !imports.is_empty() {
-        for d in diags.iter_mut().filter(|d| d.file.is_none()) {
-            imports.relocate(d);
-        }
-    }
+/// Points diagnostics at nodes an overlay wrote at that overlay: a node the document's own file
+/// does not have, or a value the overlay replaced.
+fn relocate(diags: &mut Diagnostics, provenance: &overlay::Provenance, spec: &Source) {
     if provenance.is_empty() {
         return;
     }

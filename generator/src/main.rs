@@ -128,8 +128,9 @@ struct Inputs {
     /// The Cargo package name of the generated crate.
     #[arg(long, requires = "spec")]
     crate_name: Option<String>,
-    /// Make an overlay action whose target matches nothing an error (also `strict-overlays` in
-    /// sdkforge.toml).
+    /// Make an overlay action whose target matches nothing an error, and every warning of the
+    /// reading policy (a document that breaks the specification in a way with one safe reading;
+    /// docs/reading.md) too (also `strict = true` in sdkforge.toml).
     #[arg(long)]
     strict: bool,
     /// A hand-written file or folder inside the output folder that `generate` keeps and `check`
@@ -153,6 +154,7 @@ impl Inputs {
             _ => Config::from_file(&self.config).map_err(Diagnostics::from)?,
         };
         c.strict_overlays |= self.strict;
+        c.strict |= self.strict;
         c.keep.extend(self.keep.iter().cloned());
         c.with_tests |= self.with_tests;
         c.check().map_err(Diagnostics::from)?;

@@ -42,6 +42,9 @@ struct Pending<'a> {
     path: &'a str,
     id: String,
     method_name: String,
+    /// Whether the method name is the document's (an operationId, a name override or a root
+    /// rename) rather than one sdkforge derived, which yields in a collision.
+    explicit: bool,
     groups: Vec<Vec<String>>,
 }
 
@@ -52,7 +55,9 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         diags.push(d);
         Vec::new()
     });
-    let pending = collect_operations(doc, &renames, &mut diags);
+    let mut pending = collect_operations(doc, &renames, &mut diags);
+    settle_duplicate_ids(&mut pending, &mut diags);
+    settle_derived_names(&mut pending);
     check_duplicates(&pending, &mut diags);
     let root = build_groups(doc, &pending, &mut diags);
 
@@ -146,6 +151,7 @@ fn collect_operations<'a>(doc: &'a OpenAPI, renames: &[speakeasy::MethodRename],
                 diags.push(d);
                 None
             });
+            let explicit = over.is_some() || op.operation_id.is_some();
             let base = over
                 .or_else(|| {
                     let oid = op.operation_id.as_deref()?;
@@ -181,6 +187,7 @@ fn collect_operations<'a>(doc: &'a OpenAPI, renames: &[speakeasy::MethodRename],
                 path,
                 id,
                 method_name: naming::snake(&base, "call"),
+                explicit,
                 groups,
             });
         }
@@ -205,28 +212,190 @@ fn group_key(path: &[String]) -> Vec<String> {
     path.iter().map(|s| collision_key(s)).collect()
 }
 
+/// An operationId used by an earlier operation (`docs/reading.md`, rule
+/// `duplicate-operation-id`): the first in document order keeps it; each later one is known by
+/// its method and path, and its name (still the operationId's, unless it has a name override)
+/// becomes a derived one, which yields in a collision.
+fn settle_duplicate_ids(pending: &mut [Pending<'_>], diags: &mut Diagnostics) {
+    let mut first: BTreeMap<String, String> = BTreeMap::new();
+    for p in pending.iter_mut() {
+        let Some(id) = p.op.operation_id.as_deref() else { continue };
+        match first.get(id) {
+            None => {
+                first.insert(id.to_string(), p.pointer.clone());
+            }
+            Some(at) => {
+                diags.push(
+                    Diagnostic::reading(
+                        "duplicate-operation-id",
+                        format!("operationId `{id}` is already used by {at}; this operation is known as `{} {}` and its method name yields", p.method.to_ascii_lowercase(), p.path),
+                    )
+                    .pointer(format!("{}/operationId", p.pointer))
+                    .help("operationIds must be unique; change one of them (an overlay can)"),
+                );
+                p.id = format!("{} {}", p.method.to_ascii_lowercase(), p.path);
+                p.explicit = p.op.extensions.contains_key("x-speakeasy-name-override");
+            }
+        }
+    }
+}
+
+/// Method names sdkforge derived (no operationId) never block generation (`docs/reading.md`,
+/// "Derived names"). Each has three forms, each a function of the operation alone, so that an
+/// edit elsewhere in the document never renames it:
+/// 1. the plain form, `get /users/{id}` → `get_users_id` (what it is when nothing collides);
+/// 2. the spelled form, in which the path's punctuation is named: `get_users_by_id`,
+///    `get_users_trailing_slash`, `get_users_tilde`, `get_users_dot_json`;
+/// 3. the spelled form and six hexadecimal digits of a hash of the method and path.
+///
+/// A derived name that an explicit name, a group accessor or another derived name also takes
+/// moves to its spelled form; one whose spelled form is its plain form (a path with no
+/// punctuation) keeps it when it is the only such claimant and no explicit name or accessor
+/// holds it, and takes the hashed form otherwise. A spelled form that is still taken takes the
+/// hashed one.
+fn settle_derived_names(pending: &mut [Pending<'_>]) {
+    use std::collections::{BTreeMap as Map, BTreeSet as Set};
+    // Names that never yield, per group: explicit method names and group accessors.
+    let mut fixed: Set<(Vec<String>, String)> = Set::new();
+    for p in pending.iter().filter(|p| p.explicit) {
+        for g in &p.groups {
+            fixed.insert((group_key(g), collision_key(&p.method_name)));
+        }
+    }
+    for p in pending.iter() {
+        for g in &p.groups {
+            for depth in 0..g.len() {
+                fixed.insert((group_key(&g[..depth]), collision_key(&naming::snake(&g[depth], "group"))));
+            }
+        }
+    }
+    let derived: Vec<usize> = (0..pending.len()).filter(|&i| !pending[i].explicit).collect();
+    if derived.is_empty() {
+        return;
+    }
+    let keys = |p: &Pending<'_>, name: &str| p.groups.iter().map(|g| (group_key(g), collision_key(name))).collect::<Vec<_>>();
+    let mut claims: Map<(Vec<String>, String), Vec<usize>> = Map::new();
+    for &i in &derived {
+        for k in keys(&pending[i], &pending[i].method_name) {
+            claims.entry(k).or_default().push(i);
+        }
+    }
+    // Round 1: contested plain names.
+    let mut form: Map<usize, u8> = Map::new();
+    for &i in &derived {
+        let p = &pending[i];
+        let spelled = spelled_name(p);
+        let contested = keys(p, &p.method_name).iter().any(|k| fixed.contains(k) || claims.get(k).is_some_and(|c| c.len() > 1));
+        if !contested {
+            continue;
+        }
+        let plain = collision_key(&spelled) == collision_key(&p.method_name);
+        let keeps = plain
+            && keys(p, &p.method_name).iter().all(|k| {
+                !fixed.contains(k) && claims.get(k).is_none_or(|c| c.iter().filter(|&&j| collision_key(&spelled_name(&pending[j])) == collision_key(&pending[j].method_name)).count() == 1)
+            });
+        if !keeps {
+            form.insert(i, if plain { 3 } else { 2 });
+        }
+    }
+    // Round 2: spelled forms still taken by a name that stays, or by each other.
+    let mut taken: Map<(Vec<String>, String), usize> = Map::new();
+    for &i in &derived {
+        if !form.contains_key(&i) {
+            for k in keys(&pending[i], &pending[i].method_name) {
+                *taken.entry(k).or_default() += 1;
+            }
+        }
+    }
+    let spelled_claims: Vec<(usize, Vec<(Vec<String>, String)>)> =
+        form.iter().filter(|(_, f)| **f == 2).map(|(&i, _)| (i, keys(&pending[i], &spelled_name(&pending[i])))).collect();
+    for (_, ks) in &spelled_claims {
+        for k in ks {
+            *taken.entry(k.clone()).or_default() += 1;
+        }
+    }
+    for (i, ks) in &spelled_claims {
+        if ks.iter().any(|k| fixed.contains(k) || taken.get(k).copied().unwrap_or(0) > 1) {
+            form.insert(*i, 3);
+        }
+    }
+    for (i, f) in form {
+        let p = &mut pending[i];
+        let spelled = spelled_name(p);
+        p.method_name = if f == 2 { spelled } else { format!("{}_{:06x}", naming::unraw(&spelled), stable_hash(&format!("{} {}", p.method, p.path)) & 0xff_ffff) };
+    }
+}
+
+/// The spelled form of a derived method name: the method, then the path's segments with its
+/// punctuation named (`{id}` → `by_id`, a trailing `/` → `trailing_slash`, `.` → `dot`).
+fn spelled_name(p: &Pending<'_>) -> String {
+    // A duplicate operationId's name is spelled from its method and path too.
+    let mut words = vec![p.method.to_ascii_lowercase()];
+    let segments: Vec<&str> = if p.path == "/" { Vec::new() } else { p.path.split('/').skip(1).collect() };
+    for (i, seg) in segments.iter().enumerate() {
+        if seg.is_empty() {
+            words.push(if i + 1 == segments.len() { "trailing_slash".to_string() } else { "slash".to_string() });
+            continue;
+        }
+        let mut word = String::new();
+        let mut rest = *seg;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix('{') {
+                if let Some(end) = inner.find('}') {
+                    word.push_str(&format!(" by {} ", &inner[..end]));
+                    rest = &inner[end + 1..];
+                    continue;
+                }
+            }
+            let c = rest.chars().next().unwrap_or(' ');
+            rest = &rest[c.len_utf8()..];
+            match c {
+                c if c.is_ascii_alphanumeric() => word.push(c),
+                '-' | '_' | ' ' => word.push(' '),
+                c => {
+                    let name = match c {
+                        '~' => "tilde".to_string(),
+                        '.' => "dot".to_string(),
+                        ':' => "colon".to_string(),
+                        '$' => "dollar".to_string(),
+                        '@' => "at".to_string(),
+                        '*' => "star".to_string(),
+                        '+' => "plus".to_string(),
+                        '!' => "bang".to_string(),
+                        '=' => "eq".to_string(),
+                        ',' => "comma".to_string(),
+                        ';' => "semicolon".to_string(),
+                        '&' => "and".to_string(),
+                        '(' | ')' => "paren".to_string(),
+                        '\'' => "quote".to_string(),
+                        '{' | '}' => "brace".to_string(),
+                        c => format!("u{:x}", c as u32),
+                    };
+                    word.push_str(&format!(" {name} "));
+                }
+            }
+        }
+        words.push(word);
+    }
+    if segments.is_empty() {
+        words.push("root".to_string());
+    }
+    naming::snake(&words.join(" "), "call")
+}
+
+/// FNV-1a: the same on every machine and run (std's hasher is seeded per process).
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// Speakeasy never renames methods to resolve a clash: two operations with the same method
 /// name in the same namespace (compared ignoring case and separators) are an error.
 fn check_duplicates(pending: &[Pending<'_>], diags: &mut Diagnostics) {
-    let mut by_id: BTreeMap<&str, &Pending<'_>> = BTreeMap::new();
     let mut by_method: BTreeMap<(Vec<String>, String), &Pending<'_>> = BTreeMap::new();
     for p in pending {
-        if let Some(id) = p.op.operation_id.as_deref() {
-            if let Some(first) = by_id.insert(id, p) {
-                diags.push(
-                    Diagnostic::error(format!("operationId `{id}` is used by two operations: {} and {}", first.pointer, p.pointer))
-                        .pointer(p.pointer.clone())
-                        .help("operationIds must be unique; change one of them"),
-                );
-            }
-        }
         for g in &p.groups {
             let key = (group_key(g), collision_key(&p.method_name));
             if let Some(first) = by_method.get(&key) {
-                // Two operations with one operationId: that error says it all.
-                if first.op.operation_id.is_some() && first.op.operation_id == p.op.operation_id {
-                    continue;
-                }
                 let place = if g.is_empty() { "client".to_string() } else { format!("client.{}", g.iter().map(|s| naming::snake(s, "group")).collect::<Vec<_>>().join("().")) + "()" };
                 diags.push(
                     Diagnostic::error(format!(
@@ -559,11 +728,22 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             openapiv3::Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
         };
         let explode = data.explode.unwrap_or(style == ParamStyle::Form);
-        let key = (data.name.to_ascii_lowercase(), location);
-        if seen.contains(&key) {
+        // A parameter is its name and location; names are case-sensitive except headers'.
+        let key = (if location == ParamLocation::Header { data.name.to_ascii_lowercase() } else { data.name.clone() }, location);
+        let own_list = at.rsplit_once("/parameters/").map(|(list, _)| list.to_string()).unwrap_or_default();
+        if let Some((_, first_at, first_list)) = seen.iter().find(|(k, _, _)| *k == key) {
+            // The operation's own definition replaces the path item's; twice in one list is a
+            // mistake, and the first one is kept.
+            if *first_list == own_list {
+                diags.push(
+                    Diagnostic::reading("duplicate-parameter", format!("parameter `{}` in {} is declared twice; the first declaration ({first_at}) is used", data.name, location_name(location)))
+                        .pointer(at.clone())
+                        .help("remove one of the two declarations"),
+                );
+            }
             continue;
         }
-        seen.push(key);
+        seen.push((key, at.clone(), own_list));
         match speakeasy::ignored(&data.extensions, &resolved.pointer) {
             Ok(true) => continue,
             Ok(false) => {}
@@ -600,27 +780,82 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             hidden: false,
         });
     }
-    let template = path_template_names(p.path);
-    for (x, at) in out.iter().zip(&declared).filter(|(x, _)| x.location == ParamLocation::Path) {
-        if !template.contains(&x.wire_name) {
-            diags.push(
-                Diagnostic::error(format!("path parameter `{}` is declared but `{}` has no `{{{}}}`", x.wire_name, p.path, x.wire_name))
-                    .pointer(at.clone())
-                    .help("remove the parameter, or add it to the path template"),
-            );
-        }
-    }
-    for name in template {
-        if !out.iter().any(|x| x.location == ParamLocation::Path && x.wire_name == name) {
-            diags.push(
-                Diagnostic::error(format!("path parameter `{name}` is used in `{}` but not declared", p.path))
-                    .pointer(p.pointer.clone())
-                    .help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
-            );
-        }
-    }
+    check_path_template(p, &mut out, &mut declared, &mut ns, diags);
     out.sort_by_key(|x| !x.required);
     out
+}
+
+fn location_name(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// Matches the declared path parameters with the template's `{name}`s (`docs/reading.md`): a
+/// template name declared only in another case is that parameter; one not declared at all is a
+/// required string; a declared one the template does not use is not sent.
+fn check_path_template(p: &Pending<'_>, out: &mut Vec<Param>, declared: &mut Vec<String>, ns: &mut Namespace, diags: &mut Diagnostics) {
+    let template = path_template_names(p.path);
+    let is_path = |x: &Param| x.location == ParamLocation::Path;
+    for name in &template {
+        if out.iter().any(|x| is_path(x) && x.wire_name == *name) {
+            continue;
+        }
+        // Declared under another case, and not used as spelled by another `{...}`.
+        let candidates: Vec<usize> = (0..out.len())
+            .filter(|&i| is_path(&out[i]) && out[i].wire_name.eq_ignore_ascii_case(name) && !template.contains(&out[i].wire_name))
+            .collect();
+        if let [i] = candidates[..] {
+            diags.push(
+                Diagnostic::reading(
+                    "path-parameter-case",
+                    format!("path parameter `{}` is spelled `{{{name}}}` in `{}`; it fills that `{{{name}}}`", out[i].wire_name, p.path),
+                )
+                .pointer(declared[i].clone())
+                .help(format!("spell the parameter's `name` as in the template: `{name}`")),
+            );
+            out[i].wire_name = name.clone();
+            continue;
+        }
+        diags.push(
+            Diagnostic::reading("undeclared-path-parameter", format!("path parameter `{name}` is used in `{}` but not declared; it is read as a required string", p.path))
+                .pointer(p.pointer.clone())
+                .help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
+        );
+        out.push(Param {
+            wire_name: name.clone(),
+            rust_name: ns.claim(&naming::snake(name, "param")),
+            location: ParamLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            doc: None,
+            style: ParamStyle::Simple,
+            explode: false,
+            global: None,
+            hidden: false,
+        });
+        declared.push(p.pointer.clone());
+    }
+    let mut i = 0;
+    while i < out.len() {
+        if is_path(&out[i]) && !template.contains(&out[i].wire_name) {
+            diags.push(
+                Diagnostic::reading(
+                    "unused-path-parameter",
+                    format!("path parameter `{}` is declared but `{}` has no `{{{}}}`; it is not sent", out[i].wire_name, p.path, out[i].wire_name),
+                )
+                .pointer(declared[i].clone())
+                .help("remove the parameter, or add it to the path template"),
+            );
+            out.remove(i);
+            declared.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// `{name}` segments of a path template.
@@ -886,24 +1121,42 @@ fn lower_security(doc: &OpenAPI, p: &Pending<'_>, used: &mut BTreeMap<String, St
     let schemes = doc.components.as_ref().map(|c| &c.security_schemes);
     let const_names = scheme_const_names(doc);
     let mut out = Vec::new();
+    let only_document = p.op.security.is_none();
     for (i, req) in reqs.iter().enumerate() {
         let mut alt = Vec::new();
+        let mut undefined = false;
         for name in req.keys() {
             if schemes.is_none_or(|s| !s.contains_key(name)) {
-                diags.push(
-                    Diagnostic::error(format!("security scheme `{name}` is not defined"))
-                        .pointer(format!("{at}/{i}/{}", escape_pointer_segment(name)))
-                        .help("define it under `components.securitySchemes`"),
-                );
+                undefined = true;
+                // The document-wide requirement is reported once, not per operation.
+                if !(only_document && reported_document_scheme(diags, name)) {
+                    diags.push(
+                        Diagnostic::reading("undefined-security-scheme", format!("security scheme `{name}` is not defined; the requirement is read without it"))
+                            .pointer(format!("{at}/{i}/{}", escape_pointer_segment(name)))
+                            .help("define it under `components.securitySchemes`, or remove it from the requirement"),
+                    );
+                }
                 continue;
             }
             let c = const_names.get(name).cloned().unwrap_or_else(|| naming::screaming(name, "SCHEME"));
             used.insert(name.clone(), c.clone());
             alt.push(c);
         }
+        // A requirement that named only undefined schemes asks for nothing that can be sent: it
+        // is dropped (an empty `{}` the document wrote itself still means "no credentials").
+        if undefined && alt.is_empty() {
+            continue;
+        }
         out.push(alt);
     }
     out
+}
+
+/// Whether the warning for an undefined scheme of the document-wide `security` was given.
+fn reported_document_scheme(diags: &Diagnostics, name: &str) -> bool {
+    let pointer_start = "#/security/";
+    let tail = format!("/{}", escape_pointer_segment(name));
+    diags.iter().any(|d| d.rule == Some("undefined-security-scheme") && d.pointer.as_deref().is_some_and(|p| p.starts_with(pointer_start) && p.ends_with(&tail)))
 }
 
 /// Constant names for every defined scheme, in document order, so two schemes whose names differ

@@ -647,8 +647,13 @@ impl<'a> TypeSpace<'a> {
                 _ => self.lower(member, &format!("{pointer}/allOf/{i}"), hint),
             };
         }
-        let mut properties: Vec<(&'a str, SchemaRef<'a>)> = Vec::new();
+        // Every declaration of each property, in member order, the schema's own last.
+        let mut declared: Vec<(&'a str, Vec<SchemaRef<'a>>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
+        let mut declare = |k: &'a str, p: SchemaRef<'a>| match declared.iter_mut().find(|(name, _)| *name == k) {
+            Some((_, all)) => all.push(p),
+            None => declared.push((k, vec![p])),
+        };
         for (i, member) in v.all_of.iter().enumerate() {
             if !typed.contains(&i) {
                 continue;
@@ -663,19 +668,51 @@ impl<'a> TypeSpace<'a> {
                 return TypeRef::Json;
             }
             for (k, p) in mv.properties {
-                if let Some(slot) = properties.iter_mut().find(|(name, _)| *name == k) {
-                    slot.1 = p;
-                } else {
-                    properties.push((k, p));
-                }
+                declare(k, p);
             }
             required.extend(mv.required.iter().cloned());
         }
         for (k, p) in &v.properties {
-            properties.push((k, *p));
+            declare(k, *p);
         }
         required.extend(v.required.iter().cloned());
+        let properties: Vec<(&'a str, SchemaRef<'a>)> = declared.into_iter().map(|(k, all)| (k, self.intersect(k, all, pointer))).collect();
         self.lower_struct(schema, &properties, &required, v.additional, pointer, fixed, hint)
+    }
+
+    /// The one schema of a property that several `allOf` members declare: the narrowest (an
+    /// `enum` over none, fewer values over more, a `format` over none, a type over none, more
+    /// properties, then the last declared). Declarations whose types cannot both hold (`string`
+    /// and `integer`) make the property a JSON value, with a warning. `integer` narrows `number`.
+    fn intersect(&mut self, name: &str, all: Vec<SchemaRef<'a>>, pointer: &str) -> SchemaRef<'a> {
+        if all.len() == 1 {
+            return all[0];
+        }
+        let at = format!("{pointer}/properties/{}", crate::diagnostics::escape_pointer_segment(name));
+        let mut best: Option<(SchemaRef<'a>, (bool, std::cmp::Reverse<usize>, bool, bool, usize, usize))> = None;
+        let mut types: BTreeSet<&'a str> = BTreeSet::new();
+        for (i, p) in all.iter().enumerate() {
+            let Some((s, _)) = self.deref(*p, &at) else { continue };
+            let mv = view(s);
+            if let Some(t) = mv.typ {
+                types.insert(t);
+            }
+            let has_enum = !mv.enum_values.is_empty();
+            let rank = (has_enum, std::cmp::Reverse(if has_enum { mv.enum_values.len() } else { 0 }), mv.format.is_some(), mv.typ.is_some(), mv.properties.len(), i);
+            if best.as_ref().is_none_or(|(_, r)| rank > *r) {
+                best = Some((*p, rank));
+            }
+        }
+        if types.len() > 1 && !(types.len() == 2 && types.contains("integer") && types.contains("number")) {
+            let list = types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" and ");
+            self.diags.push(
+                Diagnostic::reading("contradictory-all-of", format!("`allOf` members declare property `{name}` as {list}, which no value can be at once; it is read as any JSON value"))
+                    .pointer(pointer.to_string())
+                    .help("make the members agree on the property's type"),
+            );
+            return SchemaRef::Item(&ANY_SCHEMA);
+        }
+        best.map_or(all[all.len() - 1], |(p, _)| p)
     }
 
     /// All type definitions, sorted by name, with recursive fields boxed.
@@ -685,6 +722,10 @@ impl<'a> TypeSpace<'a> {
         (self.defs.into_values().collect(), self.diags)
     }
 }
+
+/// The schema that allows any value (`{}`).
+static ANY_SCHEMA: std::sync::LazyLock<Schema> =
+    std::sync::LazyLock::new(|| Schema { schema_data: Default::default(), schema_kind: SchemaKind::Any(Default::default()) });
 
 /// A schema that says nothing about the type: no `type`, properties, items, composition or enum.
 fn is_annotation_only(s: &Schema) -> bool {

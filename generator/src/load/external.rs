@@ -13,10 +13,14 @@
 //!
 //! Every imported node remembers its file and its place there, so a problem inside it is
 //! reported at that file's line and column ([`Imports::relocate`]).
+//!
+//! A document converted from another format (Swagger 2.0) refers to files of that format: with a
+//! [`Dialect`], each file is converted as it is loaded, and each node that lands as a schema
+//! too; places in a converted file are mapped back to the file as written.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_segment, pointer_ancestors, pointer_segments};
 use crate::load::{Source, is_url, load_file};
-use crate::normalise31::node_count as nodes;
+use crate::normalise31::{PointerMap, node_count as nodes};
 use crate::resolve::{WALK_LIMIT, component_section, decode_fragment, insert_component, unique_key as unique};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -35,6 +39,8 @@ const COPY_BUDGET: usize = 2_000_000;
 pub struct Imports {
     /// Each file loaded, once.
     files: Vec<Source>,
+    /// For each file, where its nodes were before a [`Dialect`] converted it (empty without one).
+    moved: Vec<PointerMap>,
     /// Index of each file in `files`, by its path as opened.
     by_path: BTreeMap<PathBuf, usize>,
     /// Pointer in the document → (file index, pointer in that file) of each imported node.
@@ -56,7 +62,7 @@ impl Imports {
         loop {
             if let Some((file, there)) = self.places.get(prefix) {
                 let rest = &pointer[prefix.len()..];
-                let inside = format!("{there}{rest}");
+                let inside = self.moved[*file].original(&format!("{there}{rest}"));
                 let source = &self.files[*file];
                 d.file = Some(source.path.clone());
                 d.location = pointer_ancestors(&inside).find_map(|p| source.locate(p));
@@ -69,6 +75,15 @@ impl Imports {
             }
         }
     }
+}
+
+/// How the files of a document converted from another format are read.
+pub trait Dialect {
+    /// Converts a file's whole value, as loaded; returns where its nodes were before and what
+    /// the conversion had to say (pointers into the file as written).
+    fn file(&self, value: &mut Value) -> (PointerMap, Diagnostics);
+    /// Converts a node (already converted or not) that lands where a schema is expected.
+    fn schema(&self, value: Value) -> Value;
 }
 
 /// A reference found in the document.
@@ -85,6 +100,12 @@ struct Site {
 /// references are read from its folder). All problems are reported together, in the
 /// diagnostics returned beside the files (which [`Imports::relocate`] needs to point at them).
 pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
+    bundle_with(doc, spec, None)
+}
+
+/// [`bundle`], converting each file and each node that lands as a schema with `dialect`. The
+/// conversion's diagnostics are returned with the others, located in their files.
+pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) -> (Imports, Diagnostics) {
     let mut imports = Imports::default();
     let mut errors = Diagnostics::default();
     // Components made from a file's node, by (file, pointer there): shared by every reference.
@@ -138,8 +159,21 @@ pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
             let file = match imports.by_path.get(&key) {
                 Some(i) => *i,
                 None => match load_file(&path) {
-                    Ok(source) => {
+                    Ok(mut source) => {
+                        let moved = match dialect {
+                            Some(d) => {
+                                let (moved, found) = d.file(&mut source.value);
+                                for mut f in found.iter().cloned() {
+                                    f.location = f.pointer.as_deref().and_then(|p| pointer_ancestors(p).find_map(|a| source.locate(a)));
+                                    f.file = Some(source.path.clone());
+                                    errors.push(f);
+                                }
+                                moved
+                            }
+                            None => PointerMap::default(),
+                        };
                         imports.files.push(source);
+                        imports.moved.push(moved);
                         imports.by_path.insert(key, imports.files.len() - 1);
                         imports.files.len() - 1
                     }
@@ -169,6 +203,10 @@ pub fn bundle(doc: &mut Value, spec: &Path) -> (Imports, Diagnostics) {
             let from = Path::new(&decoded).parent().map(Path::to_path_buf).unwrap_or_default();
             absolutise(&mut value, &from, &decoded, 0);
             let section = landing(&site);
+            let schema = section == Some("schemas") || (site.at.len() == 3 && site.at[0] == "components" && site.at[1] == "schemas");
+            if let (Some(d), true) = (dialect, schema) {
+                value = d.schema(value);
+            }
             let replacement = match section {
                 Some(section) => {
                     let key = (file, there.clone());

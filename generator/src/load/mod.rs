@@ -35,6 +35,8 @@ pub struct Source {
     pub format: Format,
     /// The parsed document.
     pub value: Value,
+    /// Whether the file started with a byte-order mark (removed from `text`).
+    pub bom: bool,
 }
 
 impl Source {
@@ -62,16 +64,29 @@ pub fn is_url(reference: &str) -> bool {
 
 /// Reads and parses a file.
 pub fn load_file(path: &Path) -> Result<Source, Diagnostic> {
-    let (text, format) = read_text(path)?;
-    parse_source(path, text, format)
+    let (text, format, bom) = read_text(path)?;
+    let mut source = parse_source(path, text, format)?;
+    source.bom = bom;
+    Ok(source)
+}
+
+/// The reading policy's warning for a file that starts with a byte-order mark (`docs/reading.md`,
+/// rule `byte-order-mark`): JSON forbids one (RFC 8259 §8.1) and YAML streams may only start with
+/// one; it is removed before parsing, so it changes nothing.
+pub fn bom_warning(path: &Path) -> Diagnostic {
+    Diagnostic::reading("byte-order-mark", "the file starts with a byte-order mark (U+FEFF); it is ignored")
+        .in_file(path)
+        .at(Some(LineCol { line: 1, column: 1 }))
+        .help("save the file as UTF-8 without a byte-order mark")
 }
 
 /// The largest document read (the largest public ones are tens of megabytes): a guard against
 /// a path to an endless device such as `/dev/zero`.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
-/// Reads a file as text and tells its format (the first half of [`load_file`]).
-pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
+/// Reads a file as text and tells its format and whether it started with a byte-order mark,
+/// which is removed (the first half of [`load_file`]).
+pub fn read_text(path: &Path) -> Result<(String, Format, bool), Diagnostic> {
     use std::io::Read;
     let cannot = |e: std::io::Error| {
         let what = match e.kind() {
@@ -91,6 +106,10 @@ pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20)).in_file(path));
     }
+    let bom = bytes.starts_with("\u{feff}".as_bytes());
+    if bom {
+        bytes.drain(..3);
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let at = line_col_of_offset(&String::from_utf8_lossy(good), good.len());
@@ -100,7 +119,7 @@ pub fn read_text(path: &Path) -> Result<(String, Format), Diagnostic> {
             .help("OpenAPI documents must be UTF-8 encoded YAML or JSON")
     })?;
     let format = detect_format(path, &text);
-    Ok((text, format))
+    Ok((text, format, bom))
 }
 
 /// Parses text read by [`read_text`] into a [`Source`] (the second half of [`load_file`]).
@@ -110,7 +129,7 @@ pub fn parse_source(path: &Path, text: String, format: Format) -> Result<Source,
             .in_file(path)
             .at(at)
     })?;
-    Ok(Source { path: path.to_path_buf(), text, format, value })
+    Ok(Source { path: path.to_path_buf(), text, format, value, bom: false })
 }
 
 /// Picks the format from the extension, or from the first character when the extension says

@@ -266,7 +266,7 @@ mod tests {
 
     fn check(text: &str) -> Result<Overlay, Vec<String>> {
         let value = crate::load::parse_text(text, crate::load::Format::Yaml).unwrap();
-        let source = Source { path: "o.yaml".into(), text: text.into(), format: crate::load::Format::Yaml, value };
+        let source = Source { path: "o.yaml".into(), text: text.into(), format: crate::load::Format::Yaml, value, bom: false };
         parse(source).map_err(|d| d.sorted().iter().map(|d| d.to_string()).collect())
     }
 

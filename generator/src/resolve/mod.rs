@@ -80,10 +80,16 @@ fn check_version(value: &Value) -> Result<(), Diagnostic> {
         return Err(Diagnostic::error("not an OpenAPI document: the top level is not a mapping").pointer("#"));
     };
     if let Some(v) = root.get("swagger") {
+        // The pipeline converts Swagger 2.0 documents first; a library caller may have skipped that.
         let v = scalar_text(v);
-        return Err(Diagnostic::error(format!("Swagger {v} documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1"))
+        if v != "2.0" {
+            return Err(Diagnostic::error(format!("unsupported Swagger version `{v}`; sdkforge reads Swagger 2.0, OpenAPI 3.0 and OpenAPI 3.1"))
+                .pointer("#/swagger")
+                .help("a Swagger document starts with `swagger: \"2.0\"` (a string)"));
+        }
+        return Err(Diagnostic::error("Swagger 2.0 must be converted first; this reader takes OpenAPI 3.0.x")
             .pointer("#/swagger")
-            .help("convert it to OpenAPI 3.0 first, e.g. with `npx swagger2openapi in.json -o out.yaml`"));
+            .help("call `sdkforge::swagger2::convert` on the document before parsing it"));
     }
     let Some(version) = root.get("openapi") else {
         return Err(Diagnostic::error("not an OpenAPI document: there is no `openapi` key")
@@ -458,7 +464,8 @@ mod tests {
     #[test]
     fn versions_are_checked_with_clear_messages() {
         let msg = |v: Value| parse_openapi(&v).unwrap_err().message;
-        assert_eq!(msg(json!({"swagger": "2.0"})), "Swagger 2.0 documents are not supported; sdkforge reads OpenAPI 3.0 and 3.1");
+        assert_eq!(msg(json!({"swagger": "2.0"})), "Swagger 2.0 must be converted first; this reader takes OpenAPI 3.0.x");
+        assert_eq!(msg(json!({"swagger": "1.2"})), "unsupported Swagger version `1.2`; sdkforge reads Swagger 2.0, OpenAPI 3.0 and OpenAPI 3.1");
         assert_eq!(msg(json!({"info": {}})), "not an OpenAPI document: there is no `openapi` key");
         assert_eq!(msg(json!({"openapi": "3.1.0"})), "OpenAPI 3.1.0 must be normalised first; this reader takes OpenAPI 3.0.x");
         assert_eq!(msg(json!({"openapi": "4.0.0"})), "unsupported OpenAPI version `4.0.0`; sdkforge reads OpenAPI 3.0.x and 3.1.x");
