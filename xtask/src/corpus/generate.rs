@@ -1,6 +1,7 @@
 //! Generating one crate per document with the sdkforge library, panics caught.
 
 use super::collect::Document;
+use crate::common::text::{one_line, shorten};
 use sdkforge::{Config, Diagnostics, Generator};
 use std::panic::{AssertUnwindSafe, PanicHookInfo};
 use std::path::Path;
@@ -173,31 +174,9 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// The first non-empty line of `text`, trimmed.
-pub fn one_line(text: &str) -> String {
-    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string()
-}
-
-/// `text` cut to at most `max` characters, with `…` when cut.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-    s.push('…');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_line_and_shorten() {
-        assert_eq!(one_line("\n  first \nsecond"), "first");
-        assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("abc", 4), "abc");
-    }
 
     #[test]
     fn a_missing_document_is_rejected_not_panicked() {

@@ -2,10 +2,10 @@
 //! cargo invocation, report.
 
 pub mod collect;
-pub mod compile;
 pub mod generate;
 pub mod report;
 
+use crate::common::compile;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -97,7 +97,7 @@ pub fn run(args: &CorpusArgs) -> Result<ExitCode, String> {
             .filter(|(_, g)| g.is_ok())
             .map(|(d, _)| d.slug.as_str())
             .collect();
-        let options = compile::Options { jobs: args.jobs, clippy: !args.no_clippy, lock_seed: Some(root.join("Cargo.lock")) };
+        let options = compile::Options { jobs: args.jobs, clippy: !args.no_clippy, lock_seed: Some(root.join("Cargo.lock")), ..Default::default() };
         Some(compile::check_all(&work, &members, &options)?)
     };
 

@@ -1,8 +1,9 @@
 //! The Markdown report: one row per document, totals, and failures grouped by kind.
 
 use super::collect::Document;
-use super::compile::{CompileRun, CrateCheck, Message};
-use super::generate::{GenResult, GenerateRun, Outcome, shorten};
+use super::generate::{GenResult, GenerateRun, Outcome};
+use crate::common::compile::{CompileRun, CrateCheck, Message};
+use crate::common::text::{error_class as kind, shorten};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -253,33 +254,6 @@ impl Groups {
     }
 }
 
-/// A message with the specifics (quoted names, numbers) replaced, so that the same kind of
-/// problem in different documents groups together.
-pub fn kind(message: &str) -> String {
-    let mut out = String::new();
-    let mut chars = message.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '`' | '"' => {
-                let closed = chars.by_ref().any(|q| q == c);
-                out.push(c);
-                out.push('…');
-                if closed {
-                    out.push(c);
-                }
-            }
-            '0'..='9' => {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                out.push('N');
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// `1 crate`, `2 crates`.
 fn count(n: usize, unit: &str) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
@@ -302,15 +276,8 @@ fn md(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::compile::CompileRun;
+    use crate::common::compile::CompileRun;
     use std::time::Duration;
-
-    #[test]
-    fn kinds_hide_names_and_numbers() {
-        assert_eq!(kind("cannot find type `Foo` in this scope"), "cannot find type `…` in this scope");
-        assert_eq!(kind("expected 2 arguments, found \"x\""), "expected N arguments, found \"…\"");
-        assert_eq!(kind("unclosed `quote"), "unclosed `…");
-    }
 
     fn doc(name: &str) -> Document {
         Document { path: name.into(), display: name.into(), slug: name.into() }

@@ -1,12 +1,14 @@
-//! Compile-checking every generated crate in one cargo invocation with one shared target dir.
+//! Compile-checking generated crates in one cargo invocation with one shared target dir (used by
+//! `xtask corpus` for all its crates at once and by `xtask guru --compile` batch by batch).
 
-use super::generate::{one_line, shorten};
+use super::text::{one_line, shorten};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 /// How to run cargo.
@@ -19,6 +21,24 @@ pub struct Options {
     /// A `Cargo.lock` to start from when the corpus workspace has none yet (so the generated
     /// crates use the dependency versions this workspace already uses).
     pub lock_seed: Option<PathBuf>,
+    /// Kill cargo (and every compiler it started) after this long; the crates it had not
+    /// finished are then reported as timed out.
+    pub timeout: Option<Duration>,
+    /// Pass `--timings` and read each crate's check time from cargo's timing report.
+    pub timings: bool,
+    /// Build without incremental compilation data (crates checked once gain nothing from it, and
+    /// it takes disk space).
+    pub no_incremental: bool,
+    /// Do not copy cargo's progress lines to our stderr.
+    pub quiet: bool,
+    /// The prefix of progress lines (`corpus` when empty).
+    pub label: &'static str,
+}
+
+impl Options {
+    fn label(&self) -> &'static str {
+        if self.label.is_empty() { "corpus" } else { self.label }
+    }
 }
 
 /// One diagnostic rustc or clippy reported for a generated crate.
@@ -70,6 +90,10 @@ pub struct CrateCheck {
     /// A failure with no diagnostic of the crate's own (bad manifest, dependency failed, build
     /// stopped).
     pub failure: Option<String>,
+    /// Seconds the compiler spent on the crate's units (added up), with [`Options::timings`].
+    pub seconds: Option<f64>,
+    /// Whether cargo was killed at the time limit before it finished with this crate.
+    pub timed_out: bool,
     seen: HashSet<String>,
 }
 
@@ -116,6 +140,8 @@ pub struct CompileRun {
     pub command: String,
     /// Whether cargo reported success.
     pub success: bool,
+    /// Whether cargo was killed at [`Options::timeout`].
+    pub timed_out: bool,
 }
 
 /// Writes `<work>/Cargo.toml` as a workspace of `members` (folders `crates/<slug>`), then runs
@@ -149,7 +175,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
         let summary = summarize_cargo_error(&stderr);
         match culprit(&stderr, &members) {
             Some(bad) => {
-                eprintln!("corpus: cargo cannot load `{bad}`, leaving it out: {summary}");
+                eprintln!("{}: cargo cannot load `{bad}`, leaving it out: {summary}", options.label());
                 if let Some(check) = run.crates.get_mut(bad) {
                     check.failure = Some(format!("cargo cannot load the crate: {summary}"));
                 }
@@ -160,7 +186,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
                 }
             }
             None => {
-                eprintln!("corpus: cargo cannot load the corpus workspace:\n{stderr}");
+                eprintln!("{}: cargo cannot load the workspace:\n{stderr}", options.label());
                 for check in run.crates.values_mut() {
                     check.failure = Some(format!("cargo cannot load the corpus workspace: {summary}"));
                 }
@@ -179,6 +205,17 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
     if let Some(jobs) = options.jobs {
         command.args(["--jobs", &jobs.to_string()]);
     }
+    if options.timings {
+        command.arg("--timings");
+    }
+    if options.no_incremental {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
+    if options.timeout.is_some() {
+        // A group of its own, so that a timeout kills the compilers with cargo.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        install_interrupt_handler();
+    }
     command.args(trailing);
     run.command = format!(
         "CARGO_TARGET_DIR={} cargo {subcommand} --workspace --all-targets --message-format=json --keep-going{}{}{}",
@@ -187,7 +224,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
         if trailing.is_empty() { "" } else { " " },
         trailing.join(" ")
     );
-    eprintln!("corpus: compile-checking {} crate(s): {}", members.len(), run.command);
+    eprintln!("{}: compile-checking {} crate(s): {}", options.label(), members.len(), run.command);
 
     let mut child = command
         .stdout(Stdio::piped())
@@ -195,8 +232,10 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
         .spawn()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = child.stderr.take().ok_or("cargo's stderr is not captured")?;
-    let stderr_thread = std::thread::spawn(move || tee_stderr(stderr));
+    let quiet = options.quiet;
+    let stderr_thread = std::thread::spawn(move || tee_stderr(stderr, quiet));
     let stdout = child.stdout.take().ok_or("cargo's stdout is not captured")?;
+    let watchdog = options.timeout.map(|limit| Watchdog::start(child.id(), limit));
     for line in BufReader::new(stdout).lines() {
         let line = line.map_err(|e| format!("cannot read cargo's output: {e}"))?;
         if let Ok(value) = serde_json::from_str::<Value>(&line) {
@@ -204,9 +243,23 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
         }
     }
     let status = child.wait().map_err(|e| format!("cannot wait for cargo: {e}"))?;
+    run.timed_out = watchdog.is_some_and(Watchdog::stop);
     let stderr_tail = stderr_thread.join().unwrap_or_default();
-    run.success = run.success && status.success();
-    if !status.success() {
+    run.success = run.success && status.success() && !run.timed_out;
+    if run.timed_out {
+        eprintln!("{}: cargo killed after {} s", options.label(), options.timeout.unwrap_or_default().as_secs());
+        for m in &members {
+            let Some(check) = run.crates.get_mut(*m) else { continue };
+            // Errors already reported are real; a crate without any may simply not have been
+            // reached, or been half-way.
+            if check.errors.is_empty() && check.failure.is_none() {
+                check.timed_out = true;
+            }
+        }
+    } else if options.timings {
+        read_timings(&work.join("target/cargo-timings"), &mut run);
+    }
+    if !status.success() && !run.timed_out {
         let last_error = stderr_tail.iter().rev().find(|l| l.starts_with("error")).cloned().unwrap_or_else(|| format!("cargo exited with {status}"));
         for m in &members {
             let Some(check) = run.crates.get_mut(*m) else { continue };
@@ -227,6 +280,93 @@ fn cargo(work: &Path) -> Command {
     command
 }
 
+/// The process group of the cargo run under a time limit, so that an interrupt of xtask ends it.
+static RUNNING_GROUP: AtomicI32 = AtomicI32::new(0);
+
+/// Kills cargo's process group when the time runs out; [`Watchdog::stop`] says whether it did.
+struct Watchdog {
+    done: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<bool>,
+}
+
+impl Watchdog {
+    fn start(pid: u32, limit: Duration) -> Watchdog {
+        let group = i32::try_from(pid).unwrap_or(0);
+        RUNNING_GROUP.store(group, Ordering::SeqCst);
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            match wait.recv_timeout(limit) {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if group > 0 => {
+                    // SAFETY: kill(2) with a negative pid signals that process group; it touches no memory.
+                    unsafe { libc::kill(-group, libc::SIGKILL) };
+                    true
+                }
+                _ => false,
+            }
+        });
+        Watchdog { done, thread }
+    }
+
+    fn stop(self) -> bool {
+        let _ = self.done.send(());
+        let killed = self.thread.join().unwrap_or(false);
+        RUNNING_GROUP.store(0, Ordering::SeqCst);
+        killed
+    }
+}
+
+/// On SIGINT or SIGTERM, kills the running cargo's process group (which a terminal's Ctrl-C no
+/// longer reaches, since it is a group of its own), then exits.
+fn install_interrupt_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    extern "C" fn on_signal(signal: libc::c_int) {
+        let group = RUNNING_GROUP.load(Ordering::SeqCst);
+        // SAFETY: kill(2) and _exit(2) are async-signal-safe.
+        unsafe {
+            if group > 0 {
+                libc::kill(-group, libc::SIGKILL);
+            }
+            libc::_exit(128 + signal);
+        }
+    }
+    ONCE.call_once(|| {
+        let handler = on_signal as extern "C" fn(libc::c_int);
+        // SAFETY: the handler only calls async-signal-safe functions.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+            libc::signal(libc::SIGTERM, handler as libc::sighandler_t);
+        }
+    });
+}
+
+/// Adds up the durations of each package's units in cargo's `--timings` report (the
+/// `UNIT_DATA` array of `cargo-timing.html`), then removes the reports.
+fn read_timings(dir: &Path, run: &mut CompileRun) {
+    if let Ok(html) = std::fs::read_to_string(dir.join("cargo-timing.html")) {
+        // A unit that failed is listed with a duration of 0: it tells nothing.
+        for (name, seconds) in unit_durations(&html).into_iter().filter(|(_, s)| *s > 0.0) {
+            if let Some(check) = run.crates.get_mut(&name) {
+                *check.seconds.get_or_insert(0.0) += seconds;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// (package name, seconds) of every unit in a cargo timing report; empty when it has no
+/// readable `UNIT_DATA`.
+pub fn unit_durations(html: &str) -> Vec<(String, f64)> {
+    let Some(at) = html.find("UNIT_DATA = ") else { return Vec::new() };
+    let rest = &html[at + "UNIT_DATA = ".len()..];
+    let Some(Ok(Value::Array(units))) = serde_json::Deserializer::from_str(rest).into_iter::<Value>().next() else {
+        return Vec::new();
+    };
+    units
+        .iter()
+        .filter_map(|u| Some((u["name"].as_str()?.to_string(), u["duration"].as_f64()?)))
+        .collect()
+}
+
 fn seed_lock(work: &Path, options: &Options) -> Result<(), String> {
     let lock = work.join("Cargo.lock");
     let Some(seed) = &options.lock_seed else { return Ok(()) };
@@ -239,8 +379,8 @@ fn seed_lock(work: &Path, options: &Options) -> Result<(), String> {
 /// The text of `<work>/Cargo.toml`.
 pub fn workspace_manifest(members: &[&str]) -> String {
     let mut s = String::from(
-        "# Written by `cargo run -p xtask -- corpus` on every run; the generated crates are not part of\n\
-         # the sdkforge workspace, this file is their own workspace root.\n\
+        "# Written by `cargo run -p xtask -- corpus` (or `guru --compile`) on every run; the generated\n\
+         # crates are not part of the sdkforge workspace, this file is their own workspace root.\n\
          [workspace]\nresolver = \"2\"\nmembers = [\n",
     );
     for m in members {
@@ -285,10 +425,12 @@ fn summarize_cargo_error(stderr: &str) -> String {
 }
 
 /// Copies cargo's stderr to ours line by line, returning its last lines.
-fn tee_stderr(stderr: impl std::io::Read) -> Vec<String> {
+fn tee_stderr(stderr: impl std::io::Read, quiet: bool) -> Vec<String> {
     let mut tail = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-        eprintln!("{line}");
+        if !quiet {
+            eprintln!("{line}");
+        }
         tail.push(line);
         if tail.len() > 400 {
             tail.drain(..200);
@@ -424,6 +566,14 @@ mod tests {
             summarize_cargo_error(stderr),
             "error: failed to load manifest for workspace member `/w/crates/a-b` … failed to parse manifest at `/w/crates/a-b/Cargo.toml`"
         );
+    }
+
+    #[test]
+    fn unit_durations_are_read_from_the_timing_report() {
+        let html = "<script>\nconst UNIT_DATA = [\n  {\"i\": 0, \"name\": \"guru-a\", \"duration\": 1.5, \"sections\": []},\n  \
+                    {\"i\": 1, \"name\": \"serde\", \"duration\": 0.25}\n];\nconst CONCURRENCY_DATA = [];\n</script>";
+        assert_eq!(unit_durations(html), [("guru-a".to_string(), 1.5), ("serde".to_string(), 0.25)]);
+        assert!(unit_durations("<html>no data</html>").is_empty());
     }
 
     #[test]

