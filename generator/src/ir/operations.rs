@@ -273,6 +273,9 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
     if derived.is_empty() {
         return;
     }
+    // Each derived operation's spelled form, and whether it is its plain form, once.
+    let spelled: Map<usize, String> = derived.iter().map(|&i| (i, spelled_name(&pending[i]))).collect();
+    let is_plain = |i: usize| collision_key(&spelled[&i]) == collision_key(&pending[i].method_name);
     let keys = |p: &Pending<'_>, name: &str| p.groups.iter().map(|g| (group_key(g), collision_key(name))).collect::<Vec<_>>();
     let mut claims: Map<(Vec<String>, String), Vec<usize>> = Map::new();
     for &i in &derived {
@@ -284,16 +287,12 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
     let mut form: Map<usize, u8> = Map::new();
     for &i in &derived {
         let p = &pending[i];
-        let spelled = spelled_name(p);
         let contested = keys(p, &p.method_name).iter().any(|k| fixed.contains(k) || claims.get(k).is_some_and(|c| c.len() > 1));
         if !contested {
             continue;
         }
-        let plain = collision_key(&spelled) == collision_key(&p.method_name);
-        let keeps = plain
-            && keys(p, &p.method_name).iter().all(|k| {
-                !fixed.contains(k) && claims.get(k).is_none_or(|c| c.iter().filter(|&&j| collision_key(&spelled_name(&pending[j])) == collision_key(&pending[j].method_name)).count() == 1)
-            });
+        let plain = is_plain(i);
+        let keeps = plain && keys(p, &p.method_name).iter().all(|k| !fixed.contains(k) && claims.get(k).is_none_or(|c| c.iter().filter(|&&j| is_plain(j)).count() == 1));
         if !keeps {
             form.insert(i, if plain { 3 } else { 2 });
         }
@@ -308,7 +307,7 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
         }
     }
     let spelled_claims: Vec<(usize, Vec<NameKey>)> =
-        form.iter().filter(|(_, f)| **f == 2).map(|(&i, _)| (i, keys(&pending[i], &spelled_name(&pending[i])))).collect();
+        form.iter().filter(|(_, f)| **f == 2).map(|(&i, _)| (i, keys(&pending[i], &spelled[&i]))).collect();
     for (_, ks) in &spelled_claims {
         for k in ks {
             *taken.entry(k.clone()).or_default() += 1;
@@ -321,7 +320,7 @@ fn settle_derived_names(pending: &mut [Pending<'_>]) {
     }
     for (i, f) in form {
         let p = &mut pending[i];
-        let spelled = spelled_name(p);
+        let spelled = spelled[&i].clone();
         p.method_name = if f == 2 { spelled } else { format!("{}_{:06x}", naming::unraw(&spelled), stable_hash(&format!("{} {}", p.method, p.path)) & 0xff_ffff) };
     }
 }
