@@ -172,6 +172,10 @@ impl Generator {
         let mut dropped = resolve::drop_callbacks(&mut doc);
         trail.original_places(&mut dropped, Some(&normalised.pointers));
         warnings.extend(dropped);
+        // Numbers the loader kept as text, fitted to what the typed model holds.
+        let mut fitted = load::numbers::fit(&mut doc);
+        trail.original_places(&mut fitted, Some(&normalised.pointers));
+        warnings.extend(fitted);
         let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
         self.lower(openapi, warnings, &normalised.pointers, overlaid, &trail)
     }

@@ -261,7 +261,7 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
             let warnings = sdkforge::apply_overlays(&mut doc, &overlays, Some(&spec), strictness)?;
             reporting.warnings(warnings)?;
             let text = match source.format {
-                sdkforge::load::Format::Json => serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string()),
+                sdkforge::load::Format::Json => sdkforge::load::to_json_string_pretty(&doc),
                 sdkforge::load::Format::Yaml => sdkforge::load::to_yaml_string(&doc),
             }
             .map_err(|e| sdkforge::Diagnostic::error(format!("cannot write the document: {e}")))?;
@@ -302,7 +302,7 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
             let (api, warnings) = Generator::new(config).ir()?;
             reporting.warnings(warnings)?;
             let text = match format {
-                Format::Json => serde_json::to_string_pretty(&api).map(|s| s + "\n").map_err(|e| e.to_string()),
+                Format::Json => sdkforge::load::to_json_string_pretty(&api),
                 Format::Yaml => sdkforge::load::to_yaml_string(&api),
             };
             match text {

@@ -139,7 +139,7 @@ fn field_type(f: &Field) -> TokenStream {
 fn field_doc(f: &Field) -> TokenStream {
     let mut text = f.doc.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("`{}`.", f.wire_name));
     if let Some(d) = &f.default {
-        text.push_str(&format!("\n\nDefault: `{d}`."));
+        text.push_str(&format!("\n\nDefault: `{}`.", crate::load::numbers::display(d)));
     }
     if f.read_only {
         text.push_str("\n\nRead-only: set by the server.");

@@ -8,6 +8,7 @@
 //! nothing for them.
 
 pub mod external;
+pub mod numbers;
 pub mod source_map;
 
 use crate::diagnostics::{Diagnostic, LineCol};
@@ -156,7 +157,11 @@ pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<L
         return Err(("the file is empty".to_string(), None));
     }
     match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| {
+        Format::Json => match numbers::mark_json(text) {
+            Some(marked) => serde_json::from_str(&marked),
+            None => serde_json::from_str(text),
+        }
+        .map_err(|e| {
             let at = (e.line() > 0).then_some(LineCol { line: e.line(), column: e.column().max(1) });
             (strip_location_suffix(&e.to_string()), at)
         }),
@@ -164,7 +169,7 @@ pub fn parse_text(text: &str, format: Format) -> Result<Value, (String, Option<L
             if let Some(at) = deep_flow_nesting(text) {
                 return Err((format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep"), Some(at)));
             }
-            serde_yaml::from_str::<Value>(text).map_err(|e| {
+            numbers::parse_yaml(text).map_err(|e| {
                 let at = e.location().map(|l| LineCol { line: l.line(), column: l.column() });
                 let message = strip_location_suffix(&e.to_string());
                 // The parser gives no place for this one: say what it means.
@@ -221,7 +226,13 @@ fn strip_location_suffix(msg: &str) -> String {
 pub fn to_yaml_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
     // Through a JSON value: serde_yaml cannot write nested enums (`Vec(Named(..))`) directly.
     let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
-    serde_yaml::to_string(&json).map_err(|e| e.to_string())
+    serde_yaml::to_string(&json).map(numbers::unmark_text).map_err(|e| e.to_string())
+}
+
+/// Serialises a value as pretty JSON with a final newline, numbers kept as text by the loader
+/// printed bare ([`numbers`]).
+pub fn to_json_string_pretty<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(value).map(|s| numbers::unmark_text(s + "\n")).map_err(|e| e.to_string())
 }
 
 /// The 1-based line and column of a byte offset in `text`.

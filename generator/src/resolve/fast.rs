@@ -23,7 +23,9 @@ const PARALLEL_SCHEMAS: usize = 64;
 /// Problems are never reported here; the general path finds and locates them.
 pub fn from_json_text(text: &str) -> Option<OpenAPI> {
     // Callbacks are dropped with a warning on the general path.
-    if may_have_deep_refs(text) || memchr::memmem::find(text.as_bytes(), b"\"callbacks\"").is_some() {
+    // Numbers beyond `i64`, `u64` and `f64` are kept as text on the general path
+    // (`load::numbers`); read here they would round or fail.
+    if may_have_deep_refs(text) || memchr::memmem::find(text.as_bytes(), b"\"callbacks\"").is_some() || crate::load::numbers::might_overflow(text) {
         return None;
     }
     let doc = match split(text) {

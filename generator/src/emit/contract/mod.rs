@@ -32,8 +32,8 @@ pub fn emit(api: &Api, doc: &Value, out: &mut OutputSpace) -> Result<(), Diagnos
     })?;
     out.insert("tests/contract.rs", format!("{header}{}", prettyplease::unparse(&file)));
     out.insert("tests/contract/mock.rs", format!("{header}{MOCK}"));
-    let spec = serde_json::to_string_pretty(doc).map_err(|e| Diagnostic::error(format!("cannot write the document for the mock server: {e}")))?;
-    out.insert("tests/contract/openapi.json", spec + "\n");
+    let spec = crate::load::to_json_string_pretty(doc).map_err(|e| Diagnostic::error(format!("cannot write the document for the mock server: {e}")))?;
+    out.insert("tests/contract/openapi.json", spec);
     Ok(())
 }
 
