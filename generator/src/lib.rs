@@ -136,7 +136,7 @@ impl Generator {
                 if let Some(openapi) = resolve::from_json_text(&text) {
                     let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
                     let trail = Trail { spec: &spec, imports: &Default::default(), provenance: &Default::default(), converted: &Default::default() };
-                    return self.lower(Ok(openapi), warnings, &Default::default(), None, &trail);
+                    return self.lower(Ok(openapi), warnings, &Default::default(), &Default::default(), None, &trail);
                 }
             }
             let mut spec = load::parse_source(path, text, format)?;
@@ -176,8 +176,13 @@ impl Generator {
         let mut fitted = load::numbers::fit(&mut doc);
         trail.original_places(&mut fitted, Some(&normalised.pointers));
         warnings.extend(fitted);
-        let openapi = if warnings.has_errors() { Err(Diagnostics::default()) } else { resolve::document(doc).map_err(Diagnostics::from) };
-        self.lower(openapi, warnings, &normalised.pointers, overlaid, &trail)
+        let (openapi, moves) = if warnings.has_errors() {
+            (Err(Diagnostics::default()), Default::default())
+        } else {
+            let (openapi, moves) = resolve::document_with_moves(doc);
+            (openapi.map_err(Diagnostics::from), moves)
+        };
+        self.lower(openapi, warnings, &normalised.pointers, &moves, overlaid, &trail)
     }
 
     /// Lowers the typed document into the IR; diagnostics (and the IR's pointers) are pointed
@@ -187,9 +192,20 @@ impl Generator {
         openapi: Result<openapiv3::OpenAPI, Diagnostics>,
         mut warnings: Diagnostics,
         pointers: &normalise31::PointerMap,
+        moves: &normalise31::PointerMap,
         overlaid: Option<Value>,
         trail: &Trail<'_>,
     ) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
+        // Nodes the resolve stage moved into components were elsewhere in the document.
+        let unmove = |diags: &mut Diagnostics| {
+            if !moves.is_empty() {
+                for d in diags.iter_mut() {
+                    if let Some(p) = &d.pointer {
+                        d.pointer = Some(moves.original(p));
+                    }
+                }
+            }
+        };
         let result = openapi.and_then(|mut openapi| {
             // Example objects are data for readers, never read by lowering; a large document
             // has many (a fifth of GitHub's components), and lowering is where memory peaks.
@@ -201,15 +217,17 @@ impl Generator {
         });
         match result {
             Ok((mut api, mut w)) => {
+                unmove(&mut w);
                 trail.original_places(&mut w, Some(pointers));
-                if !pointers.is_empty() || !trail.converted.is_empty() {
-                    api.map_pointers(|p| trail.converted.original(&pointers.original(p)));
+                if !pointers.is_empty() || !trail.converted.is_empty() || !moves.is_empty() {
+                    api.map_pointers(|p| trail.converted.original(&pointers.original(&moves.original(p))));
                 }
                 warnings.extend(w);
                 trail.finish(&mut warnings);
                 Ok((api, overlaid, warnings))
             }
             Err(mut errors) => {
+                unmove(&mut errors);
                 trail.original_places(&mut errors, Some(pointers));
                 errors.extend(warnings);
                 trail.finish(&mut errors);

@@ -142,3 +142,38 @@ fn devices_and_folders_are_not_read() {
     assert_eq!(stderr(&o), "error: /dev/zero: the file is larger than 256 MiB\n1 error\n");
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn a_component_map_given_as_a_file_is_that_files_components_and_problems_are_located_there() {
+    let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n        '401': {$ref: '#/components/responses/No'}\ncomponents:\n  schemas: {$ref: './c/schemas.yaml'}\n  responses:\n    $ref: ./c/responses.yaml\n";
+    let schemas = "Pet: {type: object, properties: {owner: {$ref: '#/Owner'}, self: {$ref: 'a.yaml#/components/schemas/Pet'}}}\nOwner: {type: object, properties: {id: {type: integer}}}\n";
+    let responses = "No: {description: no, content: {application/json: {schema: {$ref: './schemas.yaml#/Owner'}}}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("c")).unwrap();
+    // `a.yaml#/...` inside `c/` is `c/a.yaml`: put the document's own name one level up.
+    let schemas = schemas.replace("'a.yaml#", "'../a.yaml#");
+    for (name, text) in [("a.yaml", api), ("c/schemas.yaml", schemas.as_str()), ("c/responses.yaml", responses)] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let o = sdkforge(&["generate", "--spec", "a.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let types = std::fs::read_to_string(dir.path().join("out/src/types.rs")).unwrap();
+    let structs: Vec<&str> = types.lines().filter_map(|l| l.strip_prefix("pub struct ")).collect();
+    // One `Pet` (its reference through the document's own file name is the same schema, not a
+    // copy) and one `Owner` (shared by the schemas file and the responses file).
+    assert_eq!(structs, ["Owner {", "Pet {"], "{types}");
+    assert!(types.contains("pub owner: ::std::option::Option<crate::types::Owner>,"), "{types}");
+    assert!(types.contains("pub self_: ::std::option::Option<::std::boxed::Box<crate::types::Pet>>,") || types.contains("Box<crate::types::Pet>"), "{types}");
+    let errors = std::fs::read_to_string(dir.path().join("out/src/errors.rs")).unwrap();
+    assert!(errors.contains("No(crate::types::Owner)"), "{errors}");
+
+    // A problem inside the map's file is reported there.
+    std::fs::write(dir.path().join("c/schemas.yaml"), "Pet: {type: object}\nOwner: {type: object, properties: {id: {$ref: '#/Nope'}}}\n").unwrap();
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let o = sdkforge(&["generate", "--spec", "a.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: c/schemas.yaml:2:41: `$ref` `c/schemas.yaml#/Nope`"), "{err}");
+    assert!(err.contains("at: #/Owner/properties/id/$ref"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}

@@ -235,3 +235,65 @@ fn all_of_members_declaring_one_property_make_one_field() {
     assert_eq!(fields[1]["ty"], "i64", "integer narrows number");
     assert_eq!(fields[2]["ty"], "json");
 }
+
+/// Numbers beyond `i64`/`u64`/`f64`: the schemas they bound generate, data keeps its text.
+fn big_numbers_document(json: bool) -> String {
+    if json {
+        r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Big"}}}}}}}},
+"components": {"schemas": {"Big": {"type": "object", "required": ["n"], "properties": {
+  "n": {"type": "integer", "minimum": -99999999999999999999, "maximum": 99999999999999999999, "default": 123456789012345678901234567890},
+  "u": {"type": "integer", "format": "uint64", "maximum": 1e400},
+  "x": {"type": "number", "minimum": -1e400, "maximum": 1.5e308, "default": 1e999},
+  "e": {"type": "integer", "enum": [1, 99999999999999999999]}}}}}}
+"##
+        .to_string()
+    } else {
+        format!("{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Big'}}\ncomponents:\n  schemas:\n    Big:\n      type: object\n      required: [n]\n      properties:\n        n: {{type: integer, minimum: -99999999999999999999, maximum: 99999999999999999999, default: 123456789012345678901234567890}}\n        u: {{type: integer, format: uint64, maximum: 1e400}}\n        x: {{type: number, minimum: -1e400, maximum: 1.5e308, default: 1e999}}\n        e: {{type: integer, enum: [1, 99999999999999999999]}}\n")
+    }
+}
+
+#[test]
+fn numbers_beyond_i64_u64_and_f64_load_and_their_schemas_still_generate() {
+    for (name, json) in [("a.json", true), ("a.yaml", false)] {
+        let text = big_numbers_document(json);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let args = ["--spec", name, "--out", "out", "--crate-name", "x"];
+        let o = sdkforge(&[&["generate"], &args[..]].concat(), dir.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{name}: {err}");
+        // The bounds constrain nothing the types can hold: read silently. The enum cannot be
+        // held by an integer: one located warning.
+        assert_eq!(err.matches("warning: ").count(), 1, "{name}: {err}");
+        let line = if json { 6 } else { 22 };
+        assert!(err.contains(&format!("warning: {name}:{line}:")), "{name}: {err}");
+        assert!(err.contains("enum value 99999999999999999999 is beyond what a generated `i64` or `u64` holds"), "{name}: {err}");
+        assert!(err.contains("at: #/components/schemas/Big/properties/e/enum"), "{name}: {err}");
+        // The IR keeps the data's numbers bare and whole (valid JSON, if beyond what many
+        // parsers hold).
+        let ir = sdkforge(&[&["inspect", "--format", "json"], &args[..]].concat(), dir.path());
+        assert!(ir.status.success(), "{}", stderr(&ir));
+        let ir = String::from_utf8(ir.stdout).unwrap();
+        assert!(ir.contains("\"default\": 123456789012345678901234567890,") && ir.contains("\"default\": 1e999,"), "{name}: {ir}");
+        assert!(!ir.contains('\u{fdd0}'), "{name}: no internal mark reaches the IR");
+        let types = std::fs::read_to_string(dir.path().join("out/src/types.rs")).unwrap();
+        for field in ["pub n: i64,", "pub x: ::std::option::Option<f64>,", "pub e: ::std::option::Option<::serde_json::Value>,"] {
+            assert!(types.contains(field), "{name}: `{field}` in\n{types}");
+        }
+        // `uint64` is an integer field (its Rust type is the typed formats' business).
+        assert!(types.contains("pub u: ::std::option::Option<i64>,") || types.contains("pub u: ::std::option::Option<u64>,"), "{name}: {types}");
+        // The defaults keep every digit in the generated documentation.
+        assert!(types.contains("Default: `123456789012345678901234567890`") && types.contains("Default: `1e999`"), "{name}: the defaults' text is kept\n{types}");
+        assert!(!types.contains('\u{fdd0}'), "{name}: no internal mark reaches the output");
+
+        // An overlay run prints them bare, digit for digit.
+        std::fs::write(dir.path().join("o.yaml"), "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.info\n    update: {description: d}\n").unwrap();
+        let applied = sdkforge(&["overlay", "apply", name, "--overlay", "o.yaml"], dir.path());
+        assert!(applied.status.success(), "{}", stderr(&applied));
+        let out = String::from_utf8(applied.stdout).unwrap();
+        for number in ["-99999999999999999999", "123456789012345678901234567890", "1e400", "-1e400", "1e999"] {
+            assert!(out.contains(number), "{name}: {number} kept in\n{out}");
+        }
+        assert!(!out.contains('\u{fdd0}') && !out.contains("\"99999999999999999999\"") && !out.contains("'99999999999999999999'"), "{name}: printed as numbers\n{out}");
+    }
+}

@@ -181,9 +181,14 @@ fn method(op: &Operation) -> TokenStream {
         };
     }
     let sep = if !args.is_empty() && !body_param.is_empty() { quote!(,) } else { quote!() };
+    // The method takes each required parameter of the operation, as many as the document
+    // declares (`x-speakeasy-max-method-params` gathers them into one struct instead).
+    let arity = 1 + args.len() + usize::from(!body_param.is_empty());
+    let allow = (arity > MAX_CLIPPY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #deprecated
+        #allow
         pub fn #name(&self, #(#args),* #sep #body_param) -> #builder_path {
             #builder_path {
                 client: self.client(),
@@ -194,6 +199,9 @@ fn method(op: &Operation) -> TokenStream {
         }
     }
 }
+
+/// Clippy's `too_many_arguments` limit (`self` included).
+const MAX_CLIPPY_ARGUMENTS: usize = 7;
 
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);

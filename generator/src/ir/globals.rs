@@ -56,11 +56,11 @@ pub(crate) fn lower<'a>(doc: &'a OpenAPI, types: &mut TypeSpace<'a>, reserved: &
         // parameter is read from the extension (and must have a primitive schema).
         let from_doc: Option<(&'a Parameter, String)> = match item.get("$ref").and_then(|r| r.as_str()) {
             Some(r) => {
-                let found = r.strip_prefix("#/components/parameters/").and_then(|name| {
-                    match doc.components.as_ref()?.parameters.get(name)? {
-                        ReferenceOr::Item(p) => Some((p, format!("#/components/parameters/{}", crate::diagnostics::escape_pointer_segment(name)))),
-                        ReferenceOr::Reference { .. } => None,
-                    }
+                // Through a chain of component references, as an operation's `$ref` is.
+                let found = crate::resolve::component_name(r, "parameters").and_then(|name| {
+                    let entry = doc.components.as_ref()?.parameters.get(&name)?;
+                    let at = format!("#/components/parameters/{}", crate::diagnostics::escape_pointer_segment(&name));
+                    crate::resolve::resolve(doc, entry, &at).ok().map(|found| (found.item, found.pointer))
                 });
                 if found.is_none() {
                     skip(format!("`{r}` does not name a parameter under `#/components/parameters`"), diags);

@@ -42,7 +42,11 @@ pub fn snake(name: &str, fallback: &str) -> String {
     if s.is_empty() {
         s = fallback.to_snake_case();
     }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        // Digits alone (`"2"`, `"1_0"`) name nothing: `value_2`, after the fallback (clippy's
+        // `just_underscores_and_digits` refuses `_2`).
+        s = format!("{}_{s}", fallback.to_snake_case());
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
     }
     escape_keyword(s)
@@ -179,6 +183,8 @@ mod tests {
     #[test]
     fn digits_empty_and_non_ascii() {
         assert_eq!(snake("2fa", "x"), "_2fa");
+        assert_eq!(snake("2", "value"), "value_2");
+        assert_eq!(snake("1.0", "field"), "field_1_0");
         assert_eq!(pascal("200", "X", "V"), "V200");
         assert_eq!(pascal("", "Empty", "V"), "Empty");
         assert_eq!(snake("\u{1F600}", "value"), "value");

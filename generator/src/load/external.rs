@@ -9,7 +9,12 @@
 //!   the same target, so recursive schemas across files terminate;
 //! - as a response, parameter, header or request body of an operation: a component of that
 //!   kind, shared the same way (a shared `Unauthorized` response stays one type);
-//! - anywhere else (a path item, a component itself, an example): a copy in place.
+//! - anywhere else (a path item, a component itself, a whole component map such as
+//!   `components.schemas: {$ref: ./schemas.yaml}`, an example): a copy in place; the entries of
+//!   a copied component map are components that the file's own references share.
+//!
+//! A reference to the document's own file (`openapi.yaml#/components/schemas/Pet`) is read as
+//! the local reference it means.
 //!
 //! Every imported node remembers its file and its place there, so a problem inside it is
 //! reported at that file's line and column ([`Imports::relocate`]).
@@ -111,6 +116,7 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
     // Components made from a file's node, by (file, pointer there): shared by every reference.
     let mut made: BTreeMap<(usize, String), String> = BTreeMap::new();
     let base = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let own = std::fs::canonicalize(spec).ok();
     let mut copied = 0usize;
     for round in 0.. {
         let mut sites = Vec::new();
@@ -127,8 +133,9 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
             );
             break;
         }
-        // Components that are references to a file's node first: they give it their name.
-        sites.sort_by_key(|s| !(s.at.len() == 3 && s.at[0] == "components"));
+        // Components (and component maps) that are references to a file's node first: they
+        // give it their name.
+        sites.sort_by_key(|s| !is_component_slot(&s.at));
         for site in sites {
             let pointer = pointer_of(&site.at, "$ref");
             let (file_part, fragment) = match site.reference.split_once('#') {
@@ -147,6 +154,16 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
             let path = if Path::new(&decoded).is_absolute() { PathBuf::from(&decoded) } else { lexical(&base.join(&decoded)) };
             // One load per file, however it is spelled (`./a/../pet.yaml`, `pet.yaml`).
             let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            // A reference to the document's own file (`openapi.yaml#/components/schemas/Pet`)
+            // is a local one: the same node, not a copy of it (a converted document's own
+            // places have moved, so its references stay file references).
+            if dialect.is_none() && own.as_ref().is_some_and(|own| *own == key) {
+                let slot_pointer: String = site.at.iter().map(|s| format!("/{}", escape_pointer_segment(s))).collect();
+                if let Some(Value::Object(m)) = doc.pointer_mut(&slot_pointer) {
+                    m.insert("$ref".into(), Value::String(format!("#{fragment}")));
+                }
+                continue;
+            }
             // Only files: a device (`/dev/zero`) or a pipe could be read forever.
             if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
                 errors.push(
@@ -232,6 +249,17 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
                     if site.at.len() == 3 && site.at[0] == "components" {
                         made.entry((file, there.clone())).or_insert_with(|| here.clone());
                     }
+                    // A component map given as a file (`components: {schemas: {$ref:
+                    // ./schemas.yaml}}`): each entry is a component, which the file's own
+                    // references to it (`#/Pet`) share.
+                    if site.at.len() == 2 && site.at[0] == "components" {
+                        if let Value::Object(entries) = &value {
+                            for k in entries.keys() {
+                                let inside = format!("{}/{}", there.trim_end_matches('/'), escape_pointer_segment(k));
+                                made.entry((file, inside)).or_insert_with(|| format!("{here}/{}", escape_pointer_segment(k)));
+                            }
+                        }
+                    }
                     imports.places.insert(here, (file, there.clone()));
                     value
                 }
@@ -307,8 +335,10 @@ fn collect(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<Site>
 /// The `components` section a reference's target lands in, or `None` for a copy in place.
 fn landing(site: &Site) -> Option<&'static str> {
     let at = &site.at;
-    // A component itself (`components.responses.Unauthorized: {$ref: ...}`) keeps its name.
-    if at.len() == 3 && at[0] == "components" {
+    // A component itself (`components.responses.Unauthorized: {$ref: ...}`) keeps its name,
+    // and a component map given as a file (`components.schemas: {$ref: ./schemas.yaml}`) is
+    // that file's mapping, copied in place.
+    if is_component_slot(at) {
         return None;
     }
     if site.in_schema {
@@ -316,6 +346,12 @@ fn landing(site: &Site) -> Option<&'static str> {
     }
     // A `parameters` list outside `paths` (`x-speakeasy-globals`) is not an operation's.
     component_section(at).filter(|s| *s != "parameters" || at.first().is_some_and(|p| p == "paths"))
+}
+
+/// `components.<section>` or `components.<section>.<name>`: a place whose `$ref` brings in
+/// components by name.
+fn is_component_slot(at: &[String]) -> bool {
+    (at.len() == 2 || at.len() == 3) && at[0] == "components"
 }
 
 /// Rewrites the references inside a node taken from the file `name` (as its reference wrote

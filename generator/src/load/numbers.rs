@@ -127,10 +127,8 @@ pub fn might_overflow(text: &str) -> bool {
                     return true;
                 }
             }
-            b'x' | b'o' if i > 0 && b[i - 1] == b'0' => {
-                if b[i + 1..].iter().take_while(|d| d.is_ascii_hexdigit()).count() >= 17 {
-                    return true;
-                }
+            b'x' | b'o' if i > 0 && b[i - 1] == b'0' && b[i + 1..].iter().take_while(|d| d.is_ascii_hexdigit()).count() >= 17 => {
+                return true;
             }
             _ => {}
         }

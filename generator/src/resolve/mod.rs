@@ -2,6 +2,7 @@
 //! document, and `$ref` resolution inside it.
 
 use crate::diagnostics::{Diagnostic, pointer_segments};
+use crate::normalise31::PointerMap;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde_json::Value;
 
@@ -16,8 +17,19 @@ pub use fast::from_json_text;
 /// enums of the model (once per level of nesting), where reading text borrows them, which takes
 /// half the time; and the value and the typed document, each several times the size of the text,
 /// are never held at once.
-pub fn document(mut doc: Value) -> Result<OpenAPI, Diagnostic> {
-    hoist_deep_schema_refs(&mut doc);
+pub fn document(doc: Value) -> Result<OpenAPI, Diagnostic> {
+    document_with_moves(doc).0
+}
+
+/// [`document`], and where [`hoist_deep_schema_refs`] moved nodes from: each component it made,
+/// by the place in the document given that the node had (to point diagnostics and the IR's
+/// pointers back there).
+pub fn document_with_moves(mut doc: Value) -> (Result<OpenAPI, Diagnostic>, PointerMap) {
+    let moves = hoist_deep_schema_refs(&mut doc);
+    (typed_document(doc), moves)
+}
+
+fn typed_document(doc: Value) -> Result<OpenAPI, Diagnostic> {
     check_version(&doc)?;
     let text = serde_json::to_string(&doc).map_err(|e| Diagnostic::error(format!("internal error: cannot write the document as JSON: {e}")))?;
     drop(doc);
@@ -139,26 +151,38 @@ const STRUCTURAL: &[&str] = &[
 /// schema (`#/components/schemas/A/properties/b`), to a schema inside a parameter, response or
 /// operation (`#/paths/~1a/get/responses/200/content/application~1json/schema`), or to a
 /// response, parameter, request body or header of an operation
-/// (`#/paths/~1a/get/responses/401`) or inside another component. Each such target is moved
+/// (`#/paths/~1a/get/responses/401`) or inside another component, or anywhere outside
+/// `components` and `paths` (`#/definitions/Pet`, of the kind its reference's place expects).
+/// Each such target is moved
 /// into its own component of the right section (named from where it was), the original place
 /// becomes a reference to it, and every reference is rewritten, so one type serves all of them.
 /// The deepest targets move first, so that a target inside another one moves with a reference
 /// in its place.
-pub fn hoist_deep_schema_refs(doc: &mut Value) {
+pub fn hoist_deep_schema_refs(doc: &mut Value) -> PointerMap {
+    let mut moves = PointerMap::default();
     inline_path_item_refs(doc);
     for _round in 0..8 {
         let mut refs = std::collections::BTreeSet::new();
-        collect_refs(doc, &mut refs, false, 0);
+        collect_refs(doc, &mut refs, false, None, None, 0);
         // A target moves when some reference to it stands where its kind may (a schema where a
-        // schema is expected, anything else elsewhere).
-        let mut deep: Vec<(String, &'static str, String)> = refs
-            .iter()
-            .filter_map(|(r, in_schema)| hoisted_section(r).filter(|s| (*s == "schemas") == *in_schema).map(|s| (r, s)))
-            .map(|(r, section)| (decode_fragment(r), section, r.clone()))
-            .collect();
-        deep.dedup();
+        // schema is expected, anything else elsewhere); a target outside `components` and
+        // `paths` (`#/definitions/Pet`) takes the kind of the place its reference stands in.
+        // One move per target: the first reference (in the set's order) decides.
+        let mut chosen: std::collections::BTreeMap<&String, &'static str> = std::collections::BTreeMap::new();
+        for (r, site) in &refs {
+            let section = match hoisted_section(r) {
+                Some(s) if (s == "schemas") == (*site == Some("schemas")) => Some(s),
+                Some(_) => None,
+                None if is_elsewhere(r) => *site,
+                None => None,
+            };
+            if let Some(section) = section {
+                chosen.entry(r).or_insert(section);
+            }
+        }
+        let mut deep: Vec<(String, &'static str, String)> = chosen.into_iter().map(|(r, section)| (decode_fragment(r), section, r.clone())).collect();
         if deep.is_empty() {
-            return;
+            return moves;
         }
         deep.sort_by_key(|(pointer, _, r)| (std::cmp::Reverse(pointer_segments(pointer).len()), r.clone()));
         let mut renamed = std::collections::BTreeMap::new();
@@ -167,15 +191,19 @@ pub fn hoist_deep_schema_refs(doc: &mut Value) {
             let key = unique_key(doc, section, &hoisted_name(&pointer));
             let new_ref = format!("#/components/{section}/{}", crate::diagnostics::escape_pointer_segment(&key));
             if !insert_component(doc, section, &key, target) {
-                return;
+                return moves;
             }
             if let Some(slot) = doc.pointer_mut(&pointer) {
                 *slot = serde_json::json!({ "$ref": new_ref });
             }
+            // A target inside a node moved in an earlier round was somewhere else before that.
+            let was = moves.original(&format!("#{pointer}"));
+            moves.moved(&new_ref, &was);
             renamed.insert(r, new_ref);
         }
         rewrite_refs(doc, &renamed, false, 0);
     }
+    moves
 }
 
 /// Puts `value` at `components.<section>.<name>`, making the maps on the way; `false` when the
@@ -197,25 +225,45 @@ pub(crate) fn insert_component(doc: &mut Value, section: &str, name: &str, value
 /// Nesting beyond this is not walked (the loaders refuse far less deep documents).
 pub(crate) const WALK_LIMIT: usize = 512;
 
-/// Every `$ref` (examples aside), with whether it stands where a schema is expected (below a
-/// `schema` or `schemas` key).
-fn collect_refs(v: &Value, out: &mut std::collections::BTreeSet<(String, bool)>, in_schema: bool, depth: usize) {
+/// Every `$ref` (examples aside), with the `components` section of the kind of object that
+/// stands where it does: `schemas` below a `schema` or `schemas` key, else as
+/// [`component_section`] says from the last two keys (`parent`, `key`), `None` elsewhere.
+fn collect_refs(
+    v: &Value,
+    out: &mut std::collections::BTreeSet<(String, Option<&'static str>)>,
+    in_schema: bool,
+    parent: Option<&str>,
+    key: Option<&str>,
+    depth: usize,
+) {
     if depth > WALK_LIMIT {
         return;
     }
     match v {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
-                out.insert((r.clone(), in_schema));
+                let site = if in_schema {
+                    Some("schemas")
+                } else {
+                    match (parent, key) {
+                        (Some("requestBodies"), _) => Some("requestBodies"),
+                        (Some("responses"), _) => Some("responses"),
+                        (Some("parameters"), _) => Some("parameters"),
+                        (Some("headers"), _) => Some("headers"),
+                        (_, Some("requestBody")) => Some("requestBodies"),
+                        _ => None,
+                    }
+                };
+                out.insert((r.clone(), site));
             }
             for (k, child) in map {
                 // Examples are data, not schemas.
                 if k != "example" && k != "examples" {
-                    collect_refs(child, out, in_schema || k == "schema" || k == "schemas", depth + 1);
+                    collect_refs(child, out, in_schema || k == "schema" || k == "schemas", key, Some(k), depth + 1);
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out, in_schema, depth + 1)),
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out, in_schema, key, Some("#"), depth + 1)),
         _ => {}
     }
 }
@@ -250,7 +298,16 @@ fn rewrite_refs(v: &mut Value, renamed: &std::collections::BTreeMap<String, Stri
 /// Whether the document needs the general path for `r`: [`hoist_deep_schema_refs`] moves or
 /// copies its target, or it refers to another file ([`crate::load::external`]).
 fn is_deep_schema_ref(r: &str) -> bool {
-    !r.starts_with('#') || hoisted_section(r).is_some() || path_item_ref(r).is_some()
+    !r.starts_with('#') || hoisted_section(r).is_some() || path_item_ref(r).is_some() || is_elsewhere(r)
+}
+
+/// A local reference to a place outside `components` and `paths` (`#/definitions/Pet`, left
+/// over from Swagger 2.0, or `#/x-schemas/Pet`): its target is moved into the section of the
+/// kind its reference's place expects.
+fn is_elsewhere(r: &str) -> bool {
+    let Some(fragment) = r.strip_prefix('#') else { return false };
+    let segs = pointer_segments(&decode_fragment(fragment));
+    segs.len() >= 2 && !matches!(segs[0].as_str(), "components" | "paths")
 }
 
 /// `#/paths/~1a` → `/paths/~1a`: a reference to another path item.
@@ -338,9 +395,11 @@ pub(crate) fn decode_fragment(r: &str) -> String {
 fn hoisted_name(pointer: &str) -> String {
     let all = pointer_segments(pointer);
     let status = all.len() >= 2 && all[all.len() - 2] == "responses";
+    // Outside `components` and `paths`, the first key is the collection's (`definitions`).
+    let elsewhere = !matches!(all.first().map(String::as_str), Some("components" | "paths"));
     let mut segs: Vec<String> = Vec::new();
     for (i, s) in all.iter().enumerate() {
-        if STRUCTURAL.contains(&s.as_str()) {
+        if STRUCTURAL.contains(&s.as_str()) || (elsewhere && i == 0) {
             continue;
         }
         if i == 1 && all[0] == "paths" {
@@ -447,9 +506,18 @@ fn bad_ref(reference: &str, at: &str, section: &str) -> Diagnostic {
     Diagnostic::error(format!("unsupported `$ref` `{reference}`")).pointer(format!("{at}/$ref")).help(help)
 }
 
-/// `#/components/schemas/Pet` → `Pet` when the section matches.
+/// `#/components/schemas/Pet` → `Pet` when the section matches. The fragment is
+/// percent-decoded first, as a URI fragment is (`#/components/schemas/My%20Pet` → `My Pet`).
 pub fn component_name(reference: &str, section: &str) -> Option<String> {
-    let segs = pointer_segments(reference.strip_prefix('#')?);
+    let fragment = reference.strip_prefix('#')?;
+    let decoded;
+    let pointer = if fragment.contains('%') {
+        decoded = decode_fragment(fragment);
+        decoded.as_str()
+    } else {
+        fragment
+    };
+    let segs = pointer_segments(pointer);
     match segs.as_slice() {
         [c, s, name] if c == "components" && s == section => Some(name.clone()),
         _ => None,
