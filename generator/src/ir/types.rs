@@ -764,7 +764,7 @@ fn variant_name_for(t: &TypeRef) -> String {
 
 fn unsupported_ref(r: &str, pointer: &str) -> Diagnostic {
     let help = if r.starts_with('#') {
-        "a schema reference must point into `#/components/schemas/`"
+        "a schema reference must point at a schema (in `components.schemas`, or anywhere a schema stands); this one points at something else"
     } else {
         "references to other files or URLs are not supported yet"
     };

@@ -499,7 +499,7 @@ pub fn resolve<'a, T: Component>(doc: &'a OpenAPI, r: &'a ReferenceOr<T>, pointe
 
 fn bad_ref(reference: &str, at: &str, section: &str) -> Diagnostic {
     let help = if reference.starts_with('#') {
-        format!("here a reference must point into `#/components/{section}/`")
+        format!("here a reference must point at an object of the kind kept in `components.{section}` (anywhere in the document); this one points at something else")
     } else {
         "a reference to another file must be brought in first (`sdkforge::load::external::bundle`)".to_string()
     };
@@ -566,6 +566,47 @@ mod tests {
         let media = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
         assert_eq!(media["schema"]["$ref"], "#/components/schemas/Event_attributes");
         assert_eq!(media["example"]["$ref"], "#/not/a/schema/really", "examples are data");
+    }
+
+    #[test]
+    fn targets_outside_components_and_paths_take_the_kind_of_their_place_and_remember_it() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/definitions/Pet"}}}},
+                    "404": {"$ref": "#/x-responses/Gone"}
+                }
+            }}},
+            "definitions": {
+                "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/definitions/Owner"}}},
+                "Owner": {"type": "object", "properties": {"inner": {"type": "object", "properties": {"n": {"type": "string"}}}}}
+            },
+            "x-responses": {"Gone": {"description": "gone"}},
+            "x-data": {"$ref": "#/definitions/Owner/properties/inner"}
+        });
+        let moves = hoist_deep_schema_refs(&mut doc);
+        let c = &doc["components"];
+        assert_eq!(c["schemas"]["Pet"]["properties"]["owner"]["$ref"], "#/components/schemas/Owner");
+        assert_eq!(c["schemas"]["Owner"]["type"], "object");
+        assert_eq!(c["responses"]["Gone"]["description"], "gone");
+        let op = &doc["paths"]["/a"]["get"]["responses"];
+        assert_eq!(op["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Pet");
+        assert_eq!(op["404"]["$ref"], "#/components/responses/Gone");
+        // A reference from a place of no known kind moves nothing.
+        assert_eq!(doc["x-data"]["$ref"], "#/definitions/Owner/properties/inner");
+        assert!(c["schemas"].get("inner").is_none());
+        // Each component made remembers where its node was, inside it too.
+        assert_eq!(moves.original("#/components/schemas/Pet"), "#/definitions/Pet");
+        assert_eq!(moves.original("#/components/schemas/Owner/properties/inner"), "#/definitions/Owner/properties/inner");
+        assert_eq!(moves.original("#/components/responses/Gone"), "#/x-responses/Gone");
+        assert_eq!(moves.original("#/paths/~1a"), "#/paths/~1a");
+    }
+
+    #[test]
+    fn component_names_are_percent_decoded() {
+        assert_eq!(component_name("#/components/schemas/My%20Pet", "schemas").as_deref(), Some("My Pet"));
+        assert_eq!(component_name("#/components/schemas/a~1b", "schemas").as_deref(), Some("a/b"));
+        assert_eq!(component_name("#/components/responses/X", "schemas"), None);
     }
 
     #[test]
