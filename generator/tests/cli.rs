@@ -334,3 +334,29 @@ fn hostile_and_cyclic_documents_are_refused_quickly() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "took {:?}", started.elapsed());
 }
+
+/// Shapes of generated code that clippy refuses (found compiling the APIs.guru collection), each
+/// generated from a small document: the lint's pattern must not appear.
+#[test]
+fn generated_code_avoids_the_patterns_clippy_refuses() {
+    let dir = scratch();
+    let params: String = (1..=8).map(|i| format!("        - {{name: p{i}, in: query, required: true, schema: {{type: string}}}}\n")).collect();
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /blob:\n    get:\n      operationId: getBlob\n      responses:\n        '200':\n          description: the bytes\n          content:\n            application/octet-stream:\n              schema: {{type: string, format: binary}}\n        '307':\n          description: elsewhere\n  /many:\n    get:\n      operationId: many\n      parameters:\n{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  '2': {{type: string}}\n"
+    );
+    write(dir.path(), "a.yaml", &spec);
+    let o = sdkforge(&["generate", "--spec", "a.yaml", "--out", "out", "--crate-name", "x"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let client = std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
+    let flat: String = client.split_whitespace().collect();
+    // unnecessary_map_on_constructor: bytes cannot fail to decode, so no `Ok(..).map(..)`.
+    assert!(flat.contains("Result::Ok(crate::types::GetBlobSuccess::Ok(response.into_body())"), "{client}");
+    assert!(!flat.contains("Ok(response.into_body()).map("), "{client}");
+    // too_many_arguments: a method of 9 arguments (self included) says why it has them.
+    let many = client.find("pub fn many(").expect("the method");
+    assert!(client[..many].trim_end().ends_with("#[allow(clippy::too_many_arguments)]"), "{}", &client[many.saturating_sub(300)..many]);
+    assert_eq!(client.matches("too_many_arguments").count(), 1, "only where it is needed");
+    // just_underscores_and_digits: a property named `2` is not `_2`.
+    let types = std::fs::read_to_string(dir.path().join("out/src/types.rs")).unwrap();
+    assert!(types.contains("pub field_2: ") && !types.contains("pub _2: "), "{types}");
+}

@@ -596,10 +596,14 @@ fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStr
     match &op.success {
         Success::Several { name } => {
             let n = ident(name);
-            if r.body.is_some() {
-                quote!(#decoded.map(crate::types::#n::#v))
-            } else {
-                quote!(::std::result::Result::Ok(crate::types::#n::#v))
+            match r.body.as_ref().map(|b| b.encoding) {
+                // Bytes cannot fail to decode: the variant wraps them directly (clippy's
+                // `unnecessary_map_on_constructor` refuses `Ok(..).map(..)`).
+                Some(BodyEncoding::Bytes | BodyEncoding::Multipart) if r.event_stream.is_none() || event_stream(op).is_none() => {
+                    quote!(::std::result::Result::Ok(crate::types::#n::#v(response.into_body())))
+                }
+                Some(_) => quote!(#decoded.map(crate::types::#n::#v)),
+                None => quote!(::std::result::Result::Ok(crate::types::#n::#v)),
             }
         }
         Success::Single { .. } => decoded,
