@@ -132,13 +132,27 @@ impl Generator {
             let path = &self.config.spec;
             let (text, format, bom) = load::read_text(path)?;
             let warnings: Diagnostics = bom.then(|| load::bom_warning(path)).into_iter().collect();
-            if format == load::Format::Json {
-                if let Some(openapi) = resolve::from_json_text(&text) {
-                    let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
-                    let trail = Trail { spec: &spec, imports: &Default::default(), provenance: &Default::default(), converted: &Default::default() };
-                    return self.lower(Ok(openapi), warnings, &Default::default(), &Default::default(), None, &trail);
+            let text = if format == load::Format::Json {
+                match resolve::from_json_text(&text) {
+                    Some(openapi) => {
+                        let spec = Source { path: path.clone(), text, format, value: Value::Null, bom };
+                        let lowered = {
+                            let trail = Trail { spec: &spec, imports: &Default::default(), provenance: &Default::default(), converted: &Default::default() };
+                            self.lower(Ok(openapi), warnings.clone(), &Default::default(), &Default::default(), None, &trail)
+                        };
+                        // A document the fast path cannot lower may still be read generously
+                        // by the general path (a `$ref` to a component of another kind, say),
+                        // which reports what is wrong otherwise. Only failures pay for both.
+                        if lowered.is_ok() {
+                            return lowered;
+                        }
+                        spec.text
+                    }
+                    None => text,
                 }
-            }
+            } else {
+                text
+            };
             let mut spec = load::parse_source(path, text, format)?;
             spec.bom = bom;
             let mut doc = std::mem::take(&mut spec.value);
@@ -179,7 +193,9 @@ impl Generator {
         let (openapi, moves) = if warnings.has_errors() {
             (Err(Diagnostics::default()), Default::default())
         } else {
-            let (openapi, moves) = resolve::document_with_moves(doc);
+            let (openapi, moves, mut kinds) = resolve::document_with_moves(doc);
+            trail.original_places(&mut kinds, Some(&normalised.pointers));
+            warnings.extend(kinds);
             (openapi.map_err(Diagnostics::from), moves)
         };
         self.lower(openapi, warnings, &normalised.pointers, &moves, overlaid, &trail)

@@ -297,3 +297,56 @@ fn numbers_beyond_i64_u64_and_f64_load_and_their_schemas_still_generate() {
         assert!(!out.contains('\u{fdd0}') && !out.contains("\"99999999999999999999\"") && !out.contains("'99999999999999999999'"), "{name}: printed as numbers\n{out}");
     }
 }
+
+#[test]
+fn a_reference_to_a_component_of_another_kind_is_read_as_what_its_place_expects() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: a\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - name: ids\n          in: query\n          schema: {{type: array, items: {{$ref: '#/paths/~1a~1%7Bid%7D/get/parameters/0'}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/responses/Done'}}\n        '404': {{$ref: '#/components/schemas/Missing'}}\n  /b:\n    get:\n      operationId: b\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/responses/Nothing'}}\ncomponents:\n  responses:\n    Done:\n      description: done\n      content:\n        application/json:\n          schema: {{type: object, properties: {{n: {{type: integer}}}}}}\n    Nothing: {{description: nothing}}\n  schemas:\n    Missing:\n      type: object\n      description: not there\n      properties:\n        why: {{type: string}}\n"
+    );
+    let (err, ir) = generous("a.yaml", text.as_bytes());
+    for expected in [
+        "warning: a.yaml:11:41: `$ref` `#/paths/~1a~1%7Bid%7D/get/parameters/0` is a parameter where a schema is expected; it is read as its schema [reference-kind-mismatch]\n  at: #/paths/~1a~1{id}/get/parameters/1/schema/items/$ref\n",
+        "warning: a.yaml:17:24: `$ref` `#/components/responses/Done` is a response where a schema is expected; it is read as the schema of its body [reference-kind-mismatch]\n",
+        "warning: a.yaml:18:17: `$ref` `#/components/schemas/Missing` is a schema where a response is expected; it is read as a response with that schema as its JSON body [reference-kind-mismatch]\n  at: #/paths/~1a~1{id}/get/responses/404/$ref\n",
+        "`$ref` `#/components/responses/Nothing` is a response where a schema is expected; it is read as any JSON value (it has no schema) [reference-kind-mismatch]",
+    ] {
+        assert!(err.contains(expected), "missing\n{expected}\nin\n{err}");
+    }
+    assert_eq!(err.matches("warning: ").count(), 4, "{err}");
+    let a = operation(&ir, "a");
+    let ids = a["params"].as_array().unwrap().iter().find(|p| p["wire_name"] == "ids").unwrap();
+    // The parameter's schema, moved into a component of its own: an alias of `String`.
+    let name = ids["ty"]["vec"]["named"].as_str().unwrap_or_else(|| panic!("{ids}"));
+    let alias = ir["types"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap();
+    assert_eq!((&alias["kind"]["kind"], &alias["kind"]["target"]), (&serde_json::json!("alias"), &serde_json::json!("string")), "{alias}");
+    let ok = a["responses"].as_array().unwrap().iter().find(|r| r["status"]["code"] == 200).unwrap();
+    assert!(ok["body"]["ty"]["named"].is_string(), "the response's body schema is a type: {ok}");
+    let missing = a["responses"].as_array().unwrap().iter().find(|r| r["status"]["code"] == 404).unwrap();
+    assert_eq!((missing["is_error"].clone(), missing["body"]["ty"].clone()), (serde_json::json!(true), serde_json::json!({"named": "Missing"})), "{missing}");
+    let b = operation(&ir, "b");
+    assert_eq!(b["responses"][0]["body"]["ty"], "json", "no schema: any JSON value");
+    // JSON documents (the fast path) are read the same way.
+    let json = serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
+    let (err, _) = generous("a.json", json.as_bytes());
+    assert_eq!(err.matches("[reference-kind-mismatch]").count(), 4, "{err}");
+}
+
+#[test]
+fn schema_annotations_of_the_wrong_type_are_read_as_text_and_nested_definitions_ignored() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thumb'}}\ncomponents:\n  schemas:\n    Thumb:\n      type: object\n      definitions:\n        unused: {{type: string}}\n      properties:\n        timecode: {{type: string, pattern: 0, description: 12}}\n        definitions: {{type: string}}\n"
+    );
+    let (err, ir) = generous("a.yaml", text.as_bytes());
+    assert_eq!(err.matches("warning: ").count(), 3, "{err}");
+    for expected in [
+        "warning: a.yaml:20:34: `pattern` is `0`, not a string; it is read as the string \"0\" [schema-keyword-type]\n  at: #/components/schemas/Thumb/properties/timecode/pattern\n",
+        "`description` is `12`, not a string; it is read as the string \"12\" [schema-keyword-type]\n  at: #/components/schemas/Thumb/properties/timecode/description\n",
+        "`definitions` inside a schema is JSON Schema's, not OpenAPI 3.0's; it is ignored [schema-keyword-type]\n  at: #/components/schemas/Thumb/definitions\n",
+    ] {
+        assert!(err.contains(expected), "missing\n{expected}\nin\n{err}");
+    }
+    let thumb = ir["types"].as_array().unwrap().iter().find(|t| t["name"] == "Thumb").unwrap();
+    let fields: Vec<&str> = thumb["kind"]["fields"].as_array().unwrap().iter().map(|f| f["wire_name"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["timecode", "definitions"], "a property named `definitions` is a property");
+    assert_eq!(thumb["kind"]["fields"][0]["doc"], "12");
+}

@@ -24,18 +24,248 @@ pub fn document(doc: Value) -> Result<OpenAPI, Diagnostic> {
 /// [`document`], and where [`hoist_deep_schema_refs`] moved nodes from: each component it made,
 /// by the place in the document given that the node had (to point diagnostics and the IR's
 /// pointers back there).
-pub fn document_with_moves(mut doc: Value) -> (Result<OpenAPI, Diagnostic>, PointerMap) {
+pub fn document_with_moves(mut doc: Value) -> (Result<OpenAPI, Diagnostic>, PointerMap, crate::Diagnostics) {
+    let mut warnings = reconcile_kinds(&mut doc);
     let moves = hoist_deep_schema_refs(&mut doc);
-    (typed_document(doc), moves)
+    let (typed, mut repaired) = typed_document_repaired(doc);
+    for d in repaired.iter_mut() {
+        if let Some(p) = &d.pointer {
+            d.pointer = Some(moves.original(p));
+        }
+    }
+    warnings.extend(repaired);
+    (typed, moves, warnings)
 }
 
-fn typed_document(doc: Value) -> Result<OpenAPI, Diagnostic> {
-    check_version(&doc)?;
-    let text = serde_json::to_string(&doc).map_err(|e| Diagnostic::error(format!("internal error: cannot write the document as JSON: {e}")))?;
+/// The typed document, read from the value's JSON text; when the typed model refuses it, annotations and JSON Schema
+/// keywords that 3.0 does not read are repaired ([`repair_schemas`]) and it is read again.
+/// Only a document that fails pays for the second reading.
+fn typed_document_repaired(doc: Value) -> (Result<OpenAPI, Diagnostic>, crate::Diagnostics) {
+    if let Err(e) = check_version(&doc) {
+        return (Err(e), Default::default());
+    }
+    let text = match serde_json::to_string(&doc) {
+        Ok(t) => t,
+        Err(e) => return (Err(Diagnostic::error(format!("internal error: cannot write the document as JSON: {e}"))), Default::default()),
+    };
     drop(doc);
-    let mut de = serde_json::Deserializer::from_str(&text);
-    typed(&mut de)
+    let first = typed(&mut serde_json::Deserializer::from_str(&text));
+    let Err(error) = first else { return (first, Default::default()) };
+    let Ok(mut value) = serde_json::from_str::<Value>(&text) else { return (Err(error), Default::default()) };
+    drop(text);
+    let mut repairs = crate::Diagnostics::default();
+    repair_schemas(&mut value, &mut Vec::new(), false, &mut repairs, 0);
+    if repairs.is_empty() {
+        return (Err(error), repairs);
+    }
+    match serde_json::to_string(&value) {
+        Ok(text) => (typed(&mut serde_json::Deserializer::from_str(&text)), repairs),
+        Err(_) => (Err(error), repairs),
+    }
 }
+
+/// Schema annotations the typed model needs as text.
+const TEXT_KEYWORDS: &[&str] = &["title", "description", "pattern", "format"];
+
+/// In schemas (below a `schema` or `schemas` key): an annotation of the wrong type (`pattern: 0`,
+/// `description: 12`) becomes its text, and JSON Schema's nested `definitions` or `$defs` (which
+/// OpenAPI 3.0 does not have; references into them were moved out already) are dropped, each
+/// with a warning (rule `schema-keyword-type`).
+fn repair_schemas(v: &mut Value, at: &mut Vec<String>, in_schema: bool, out: &mut crate::Diagnostics, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            // A key of `properties` (or another map of names) is a name, not a keyword.
+            let names = matches!(at.last().map(String::as_str), Some("properties" | "schemas" | "patternProperties" | "definitions" | "$defs"));
+            if in_schema && !names {
+                for k in TEXT_KEYWORDS {
+                    if let Some(value @ (Value::Number(_) | Value::Bool(_))) = map.get_mut(*k) {
+                        let text = crate::load::numbers::display(value);
+                        out.push(
+                            Diagnostic::reading("schema-keyword-type", format!("`{k}` is `{text}`, not a string; it is read as the string \"{text}\""))
+                                .pointer(crate::diagnostics::pointer_from(at.iter().map(String::as_str).chain([*k])))
+                                .help(format!("quote the value: `{k}: \"{text}\"`")),
+                        );
+                        *value = Value::String(text);
+                    }
+                }
+                for k in ["definitions", "$defs"] {
+                    if map.get(k).is_some_and(Value::is_object) && at.last().map(String::as_str) != Some("components") {
+                        map.remove(k);
+                        out.push(
+                            Diagnostic::reading("schema-keyword-type", format!("`{k}` inside a schema is JSON Schema's, not OpenAPI 3.0's; it is ignored"))
+                                .pointer(crate::diagnostics::pointer_from(at.iter().map(String::as_str).chain([k])))
+                                .help("move the schemas into `components.schemas` and refer to them there"),
+                        );
+                    }
+                }
+            }
+            for (k, child) in map.iter_mut() {
+                if k == "example" || k == "examples" || k.starts_with("x-") {
+                    continue;
+                }
+                at.push(k.clone());
+                repair_schemas(child, at, in_schema || k == "schema" || k == "schemas", out, depth + 1);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                at.push(i.to_string());
+                repair_schemas(item, at, in_schema, out, depth + 1);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kind of object kept in a `components` section, for messages.
+fn kind_name(section: &str) -> &'static str {
+    match section {
+        "schemas" => "schema",
+        "responses" => "response",
+        "parameters" => "parameter",
+        "headers" => "header",
+        "requestBodies" => "request body",
+        _ => "component",
+    }
+}
+
+/// The section of a reference to a component itself (`#/components/parameters/Limit` →
+/// `parameters`), for the kinds a reference can stand for.
+fn component_kind(r: &str) -> Option<&'static str> {
+    let segs = pointer_segments(&decode_fragment(r.strip_prefix('#')?));
+    if segs.len() != 3 || segs[0] != "components" {
+        return None;
+    }
+    ["schemas", "responses", "parameters", "headers", "requestBodies"].into_iter().find(|s| *s == segs[1])
+}
+
+/// The kind of a reference's target: a component's section, or for a target inside an
+/// operation or a component (`#/paths/~1a/get/parameters/0`) the section it would be hoisted
+/// into.
+fn target_kind(r: &str) -> Option<&'static str> {
+    component_kind(r).or_else(|| hoisted_section(r))
+}
+
+/// References to a component of another kind than their place expects, where one reading is
+/// safe (rule `reference-kind-mismatch`, docs/reading.md): a schema that refers to a parameter
+/// or header is that one's schema, to a response or request body its (JSON) body's schema, or
+/// any JSON value when it has none; a response, request body or header that refers to a schema
+/// has that schema as its JSON body (or value). Others stay for resolve to report.
+pub fn reconcile_kinds(doc: &mut Value) -> crate::Diagnostics {
+    let mut out = crate::Diagnostics::default();
+    let mut refs = std::collections::BTreeSet::new();
+    collect_refs(doc, &mut refs, false, None, None, 0);
+    if !refs.iter().any(|(r, site)| matches!((target_kind(r), site), (Some(k), Some(s)) if k != *s)) {
+        return out;
+    }
+    let mut sites = Vec::new();
+    find_mismatches(doc, &mut Vec::new(), false, &mut sites, 0);
+    for (at, r, site, kind) in sites {
+        let Some(target) = doc.pointer(&decode_fragment(r.strip_prefix('#').unwrap_or(&r))) else { continue };
+        let body_schema = |t: &Value| -> Option<String> {
+            let content = t.get("content")?.as_object()?;
+            let json = content.keys().find(|k| {
+                let base = k.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                base == "application/json" || base.ends_with("+json")
+            });
+            let key = json.or_else(|| content.keys().next())?;
+            content[key].get("schema")?;
+            Some(format!("{r}/content/{}/schema", crate::diagnostics::escape_pointer_segment(key)))
+        };
+        let (replacement, reading) = match (site, kind) {
+            ("schemas", "parameters" | "headers") if target.get("schema").is_some() => (serde_json::json!({"$ref": format!("{r}/schema")}), "its schema".to_string()),
+            ("schemas", "parameters" | "headers" | "responses" | "requestBodies") => match body_schema(target) {
+                Some(schema) => (serde_json::json!({"$ref": schema}), "the schema of its body".to_string()),
+                None => (serde_json::json!({}), "any JSON value (it has no schema)".to_string()),
+            },
+            ("responses", "schemas") => {
+                let description = target.get("description").cloned().unwrap_or_else(|| Value::String(String::new()));
+                (serde_json::json!({"description": description, "content": {"application/json": {"schema": {"$ref": r}}}}), "a response with that schema as its JSON body".to_string())
+            }
+            ("requestBodies", "schemas") => (serde_json::json!({"content": {"application/json": {"schema": {"$ref": r}}}}), "a request body with that schema as its JSON body".to_string()),
+            ("headers", "schemas") => (serde_json::json!({"schema": {"$ref": r}}), "a header with that schema".to_string()),
+            _ => continue,
+        };
+        let pointer = pointer_from_segments(&at);
+        out.push(
+            Diagnostic::reading(
+                "reference-kind-mismatch",
+                format!("`$ref` `{r}` is a {} where a {} is expected; it is read as {reading}", kind_name(kind), kind_name(site)),
+            )
+            .pointer(format!("{pointer}/$ref"))
+            .help(format!("point the reference at a {} (an overlay can)", kind_name(site))),
+        );
+        let slot: String = at.iter().map(|s| format!("/{}", crate::diagnostics::escape_pointer_segment(s))).collect();
+        if let Some(slot) = doc.pointer_mut(&slot) {
+            *slot = replacement;
+        }
+    }
+    out
+}
+
+fn pointer_from_segments(at: &[String]) -> String {
+    crate::diagnostics::pointer_from(at.iter().map(String::as_str))
+}
+
+/// The places (segments) of references to a component of another kind than the place's, with
+/// the reference, the place's section and the target's.
+fn find_mismatches(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<(Vec<String>, String, &'static str, &'static str)>, depth: usize) {
+    if depth > WALK_LIMIT {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                let n = at.len();
+                let parent = n.checked_sub(2).map(|i| at[i].as_str());
+                let key = at.last().map(String::as_str);
+                if let (Some(site), Some(kind)) = (site_section(in_schema, parent, key), target_kind(r)) {
+                    if site != kind {
+                        out.push((at.clone(), r.clone(), site, kind));
+                    }
+                }
+                return;
+            }
+            for (k, child) in map {
+                if k != "example" && k != "examples" {
+                    at.push(k.clone());
+                    find_mismatches(child, at, in_schema || k == "schema" || k == "schemas", out, depth + 1);
+                    at.pop();
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(i.to_string());
+                find_mismatches(item, at, in_schema, out, depth + 1);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The section of the kind of object a place expects: `schemas` below a `schema` or `schemas`
+/// key, else by the last two keys (`parent`, `key`).
+fn site_section(in_schema: bool, parent: Option<&str>, key: Option<&str>) -> Option<&'static str> {
+    if in_schema {
+        return Some("schemas");
+    }
+    match (parent, key) {
+        (Some("requestBodies"), _) => Some("requestBodies"),
+        (Some("responses"), _) => Some("responses"),
+        (Some("parameters"), _) => Some("parameters"),
+        (Some("headers"), _) => Some("headers"),
+        (_, Some("requestBody")) => Some("requestBodies"),
+        _ => None,
+    }
+}
+
 
 /// Removes operations' `callbacks` (and `components.callbacks`), with a warning for each
 /// operation that had some: they describe requests the server sends, which a client does not
@@ -242,19 +472,7 @@ fn collect_refs(
     match v {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
-                let site = if in_schema {
-                    Some("schemas")
-                } else {
-                    match (parent, key) {
-                        (Some("requestBodies"), _) => Some("requestBodies"),
-                        (Some("responses"), _) => Some("responses"),
-                        (Some("parameters"), _) => Some("parameters"),
-                        (Some("headers"), _) => Some("headers"),
-                        (_, Some("requestBody")) => Some("requestBodies"),
-                        _ => None,
-                    }
-                };
-                out.insert((r.clone(), site));
+                out.insert((r.clone(), site_section(in_schema, parent, key)));
             }
             for (k, child) in map {
                 // Examples are data, not schemas.
