@@ -158,8 +158,7 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
             // is a local one: the same node, not a copy of it (a converted document's own
             // places have moved, so its references stay file references).
             if dialect.is_none() && own.as_ref().is_some_and(|own| *own == key) {
-                let slot_pointer: String = site.at.iter().map(|s| format!("/{}", escape_pointer_segment(s))).collect();
-                if let Some(Value::Object(m)) = doc.pointer_mut(&slot_pointer) {
+                if let Some(Value::Object(m)) = doc.pointer_mut(&slot_of(&site.at)) {
                     m.insert("$ref".into(), Value::String(format!("#{fragment}")));
                 }
                 continue;
@@ -272,8 +271,7 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
                 );
                 break;
             }
-            let slot_pointer: String = site.at.iter().map(|s| format!("/{}", escape_pointer_segment(s))).collect();
-            if let Some(slot) = doc.pointer_mut(&slot_pointer) {
+            if let Some(slot) = doc.pointer_mut(&slot_of(&site.at)) {
                 // A path item keeps the siblings of its `$ref` (`summary`, `description`).
                 let siblings: Map<String, Value> = match slot {
                     Value::Object(m) if section.is_none() => m.iter().filter(|(k, _)| k.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -287,6 +285,11 @@ pub fn bundle_with(doc: &mut Value, spec: &Path, dialect: Option<&dyn Dialect>) 
         }
     }
     (imports, errors)
+}
+
+/// The JSON pointer (for `Value::pointer_mut`, no `#`) of the object at `at`.
+fn slot_of(at: &[String]) -> String {
+    at.iter().map(|s| format!("/{}", escape_pointer_segment(s))).collect()
 }
 
 /// A pointer string from unescaped segments, with `last` appended when not empty.

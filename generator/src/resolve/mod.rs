@@ -25,8 +25,11 @@ pub fn document(doc: Value) -> Result<OpenAPI, Diagnostic> {
 /// by the place in the document given that the node had (to point diagnostics and the IR's
 /// pointers back there).
 pub fn document_with_moves(mut doc: Value) -> (Result<OpenAPI, Diagnostic>, PointerMap, crate::Diagnostics) {
-    let mut warnings = reconcile_kinds(&mut doc);
-    let moves = hoist_deep_schema_refs(&mut doc);
+    // One walk for the references serves both stages unless the first changed some.
+    let mut refs = RefSet::new();
+    collect_refs(&doc, &mut refs, false, None, None, 0);
+    let mut warnings = reconcile_kinds(&mut doc, &refs);
+    let moves = hoist_from(&mut doc, warnings.is_empty().then_some(refs));
     let (typed, mut repaired) = typed_document_repaired(doc);
     for d in repaired.iter_mut() {
         if let Some(p) = &d.pointer {
@@ -156,10 +159,9 @@ fn target_kind(r: &str) -> Option<&'static str> {
 /// or header is that one's schema, to a response or request body its (JSON) body's schema, or
 /// any JSON value when it has none; a response, request body or header that refers to a schema
 /// has that schema as its JSON body (or value). Others stay for resolve to report.
-pub fn reconcile_kinds(doc: &mut Value) -> crate::Diagnostics {
+/// `refs` are the document's references ([`collect_refs`]).
+fn reconcile_kinds(doc: &mut Value, refs: &RefSet) -> crate::Diagnostics {
     let mut out = crate::Diagnostics::default();
-    let mut refs = std::collections::BTreeSet::new();
-    collect_refs(doc, &mut refs, false, None, None, 0);
     if !refs.iter().any(|(r, site)| matches!((target_kind(r), site), (Some(k), Some(s)) if k != *s)) {
         return out;
     }
@@ -191,7 +193,7 @@ pub fn reconcile_kinds(doc: &mut Value) -> crate::Diagnostics {
             ("headers", "schemas") => (serde_json::json!({"schema": {"$ref": r}}), "a header with that schema".to_string()),
             _ => continue,
         };
-        let pointer = pointer_from_segments(&at);
+        let pointer = crate::diagnostics::pointer_from(at.iter().map(String::as_str));
         out.push(
             Diagnostic::reading(
                 "reference-kind-mismatch",
@@ -200,16 +202,11 @@ pub fn reconcile_kinds(doc: &mut Value) -> crate::Diagnostics {
             .pointer(format!("{pointer}/$ref"))
             .help(format!("point the reference at a {} (an overlay can)", kind_name(site))),
         );
-        let slot: String = at.iter().map(|s| format!("/{}", crate::diagnostics::escape_pointer_segment(s))).collect();
-        if let Some(slot) = doc.pointer_mut(&slot) {
+        if let Some(slot) = doc.pointer_mut(&pointer[1..]) {
             *slot = replacement;
         }
     }
     out
-}
-
-fn pointer_from_segments(at: &[String]) -> String {
-    crate::diagnostics::pointer_from(at.iter().map(String::as_str))
 }
 
 /// The places (segments) of references to a component of another kind than the place's, with
@@ -389,11 +386,23 @@ const STRUCTURAL: &[&str] = &[
 /// The deepest targets move first, so that a target inside another one moves with a reference
 /// in its place.
 pub fn hoist_deep_schema_refs(doc: &mut Value) -> PointerMap {
+    hoist_from(doc, None)
+}
+
+/// The references of a document ([`collect_refs`]): each with the section of its place's kind.
+type RefSet = std::collections::BTreeSet<(String, Option<&'static str>)>;
+
+/// [`hoist_deep_schema_refs`], with the document's references already collected when `first`
+/// is given (copying path items adds none: a copy holds the references of its original).
+fn hoist_from(doc: &mut Value, mut first: Option<RefSet>) -> PointerMap {
     let mut moves = PointerMap::default();
     inline_path_item_refs(doc);
     for _round in 0..8 {
-        let mut refs = std::collections::BTreeSet::new();
-        collect_refs(doc, &mut refs, false, None, None, 0);
+        let refs = first.take().unwrap_or_else(|| {
+            let mut refs = RefSet::new();
+            collect_refs(doc, &mut refs, false, None, None, 0);
+            refs
+        });
         // A target moves when some reference to it stands where its kind may (a schema where a
         // schema is expected, anything else elsewhere); a target outside `components` and
         // `paths` (`#/definitions/Pet`) takes the kind of the place its reference stands in.
@@ -460,7 +469,7 @@ pub(crate) const WALK_LIMIT: usize = 512;
 /// [`component_section`] says from the last two keys (`parent`, `key`), `None` elsewhere.
 fn collect_refs(
     v: &Value,
-    out: &mut std::collections::BTreeSet<(String, Option<&'static str>)>,
+    out: &mut RefSet,
     in_schema: bool,
     parent: Option<&str>,
     key: Option<&str>,
