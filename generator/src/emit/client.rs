@@ -139,7 +139,9 @@ pub fn client_file(api: &Api) -> TokenStream {
             }
 
             #[doc = " A base URL that replaces the server's, for tests and proxies"]
-            #[doc = " (`http://127.0.0.1:8080/api/v1/store_123/storefront`)."]
+            #[doc = " (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL"]
+            #[doc = " is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets"]
+            #[doc = " the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given."]
             pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.core.base_url(url.into());
                 self
@@ -159,6 +161,14 @@ pub fn client_file(api: &Api) -> TokenStream {
             #[doc = " request before it is sent and sees each response before it is interpreted."]
             pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
                 self.core.hook(::std::sync::Arc::new(hook));
+                self
+            }
+
+            #[doc = " Sends this header with every request, unless a call sets it itself: for what the"]
+            #[doc = " document does not declare (an `Authorization` the server wants, a tenant, tracing)."]
+            #[doc = " An invalid name or value fails [`build`](Self::build)."]
+            pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.header(name.into(), value.into());
                 self
             }
 

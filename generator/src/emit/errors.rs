@@ -46,6 +46,16 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             None => quote! { #d #v },
         }
     });
+    let undecoded = op.undecoded_variant.as_ref().map(|u| {
+        let v = ident(u);
+        quote! {
+            #[doc = " A documented error status whose body does not match its documented type: the status"]
+            #[doc = " is in [`ApiError::status`](crate::ApiError::status), the body raw in"]
+            #[doc = " [`ApiError::response`](crate::ApiError::response); this says why it did not decode."]
+            #v(::std::string::String)
+        }
+    });
+    let variants = variants.chain(undecoded);
     let arms: Vec<TokenStream> = errors
         .iter()
         .map(|r| {
@@ -64,7 +74,17 @@ pub fn error_enum(op: &Operation) -> TokenStream {
                 (None, _) => quote! { Self::#v => ::std::option::Option::None },
             }
         })
+        .chain(op.undecoded_variant.as_ref().map(|u| {
+            let v = ident(u);
+            quote! { Self::#v(_) => ::std::option::Option::None }
+        }))
         .collect();
+    let undecoded_fn = op.undecoded_variant.as_ref().map(|u| {
+        let v = ident(u);
+        quote! {
+            fn is_undecoded(&self) -> bool { ::std::matches!(self, Self::#v(_)) }
+        }
+    });
     let body = if arms.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#arms,)* }) };
     quote! {
         #[doc = #doc]
@@ -72,6 +92,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         pub enum #name { #(#variants,)* }
         impl crate::runtime::ErrorBody for #name {
             fn message(&self) -> ::std::option::Option<&str> { #body }
+            #undecoded_fn
         }
     }
 }

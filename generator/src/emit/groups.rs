@@ -371,10 +371,11 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
     let format = event_format(api, op);
-    let mut arms: Vec<TokenStream> = responses.iter().map(|r| response_arm(op, r, &format)).collect();
-    if !op.responses.iter().any(|r| !r.is_error) {
-        arms.push(quote!(200..=299 => ::std::result::Result::Ok(())));
+    let mut arms: Vec<TokenStream> = responses.iter().filter(|r| r.status != Status::Default).map(|r| response_arm(op, r, &format)).collect();
+    if let Some(arm) = undocumented_success(op, &format) {
+        arms.push(arm);
     }
+    arms.extend(responses.iter().filter(|r| r.status == Status::Default).map(|r| response_arm(op, r, &format)));
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected())));
     }
@@ -570,6 +571,64 @@ fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStre
     quote!(#pat => #expr)
 }
 
+/// The arm for a 2xx status the document does not describe: a success, decoded as the
+/// documented success when the body fits (Prefect answers 201 where 200 is documented). With
+/// several documented successes each is tried (JSON types, then text, then an empty body for a
+/// success without one, then bytes); when none fits, the first one's decoding error keeps the
+/// response whole. No arm when a `2XX` range or a successful `default` already covers them.
+fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStream> {
+    let mut successes: Vec<&Response> = op.responses.iter().filter(|r| !r.is_error).collect();
+    successes.sort_by_key(|r| r.status);
+    if successes.iter().any(|r| matches!(r.status, Status::Range(2) | Status::Default)) {
+        return None;
+    }
+    let Some(first) = successes.first() else {
+        return Some(quote!(200..=299 => ::std::result::Result::Ok(())));
+    };
+    let expr = match &op.success {
+        Success::Single { .. } => response_expr(op, first, format),
+        Success::Several { name } => {
+            let n = ident(name);
+            let with_body = |enc: &'static [BodyEncoding]| successes.iter().filter(move |r| r.body.as_ref().is_some_and(|b| enc.contains(&b.encoding)));
+            let json = with_body(&[BodyEncoding::Json, BodyEncoding::Form]).map(|r| {
+                let v = ident(&r.variant);
+                let t = type_tokens(&r.body.as_ref().expect("filtered on a body").ty);
+                quote! { if let ::std::option::Option::Some(v) = response.fits::<#t>() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
+            });
+            let text = with_body(&[BodyEncoding::Text]).next().map(|r| {
+                let v = ident(&r.variant);
+                quote! { if let ::std::option::Option::Some(v) = response.fits_text() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
+            });
+            let empty = successes.iter().find(|r| r.body.is_none()).map(|r| {
+                let v = ident(&r.variant);
+                quote! { if response.is_empty() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v); } }
+            });
+            let last = match with_body(&[BodyEncoding::Bytes, BodyEncoding::Multipart]).next() {
+                Some(r) => {
+                    let v = ident(&r.variant);
+                    quote!(::std::result::Result::Ok(crate::types::#n::#v(response.into_body())))
+                }
+                None => match successes.iter().find(|r| r.body.is_some()) {
+                    Some(r) => response_expr(op, r, format),
+                    None => {
+                        let v = ident(&first.variant);
+                        quote!(::std::result::Result::Ok(crate::types::#n::#v))
+                    }
+                },
+            };
+            quote! {
+                'fits: {
+                    #(#json)*
+                    #text
+                    #empty
+                    #last
+                }
+            }
+        }
+    };
+    Some(quote!(200..=299 => #expr))
+}
+
 /// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.
 fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
     let v = ident(&r.variant);
@@ -577,7 +636,10 @@ fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStr
         let e = ident(&op.error_enum);
         let path = quote!(crate::errors::#e::#v);
         let expr = match r.body.as_ref().map(|b| b.encoding) {
-            Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.api_error(#path)),
+            Some(BodyEncoding::Json | BodyEncoding::Form) => {
+                let u = ident(op.undecoded_variant.as_deref().unwrap_or("Undecoded"));
+                quote!(response.api_error(#path, crate::errors::#e::#u))
+            }
             Some(BodyEncoding::Text) => quote!(response.api_error_text(#path)),
             Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(response.api_error_bytes(#path)),
             None => quote!(response.api_error_without_body(#path)),

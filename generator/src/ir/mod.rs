@@ -229,6 +229,10 @@ pub struct Operation {
     pub success: Success,
     /// Name of the error enum in `errors` (`PosLogoutError`).
     pub error_enum: String,
+    /// The variant of the error enum for a documented error status whose body does not match
+    /// its documented type (`Undecoded`); present when some documented error has a JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecoded_variant: Option<String>,
     /// With `x-speakeasy-max-method-params` exceeded: the struct in `types` that carries the
     /// required parameters and the body as the method's single argument.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -513,7 +513,7 @@ fn lower_operation<'a>(
 
     let params = lower_params(doc, p, &type_prefix, types, diags);
     let body = lower_body(doc, p, &type_prefix, types, diags);
-    let (responses, success) = lower_responses(doc, p, &type_prefix, types, diags);
+    let (responses, success, undecoded_variant) = lower_responses(doc, p, &type_prefix, types, diags);
     let security = lower_security(doc, p, schemes_used, diags);
     let params_struct = params_struct(doc, p, &type_prefix, &params, body.as_ref(), types, diags);
     let headers_struct = headers_struct(doc, p, &type_prefix, types, diags);
@@ -553,6 +553,7 @@ fn lower_operation<'a>(
         responses,
         success,
         error_enum,
+        undecoded_variant,
         params_struct,
         retries,
         headers_struct,
@@ -1005,7 +1006,7 @@ fn lower_responses<'a>(
     prefix: &str,
     types: &mut TypeSpace<'a>,
     diags: &mut Diagnostics,
-) -> (Vec<Response>, Success) {
+) -> (Vec<Response>, Success, Option<String>) {
     let mut entries: Vec<(Status, String, &'a ReferenceOr<openapiv3::Response>)> = Vec::new();
     for (code, r) in &p.op.responses.responses {
         let (status, key) = match code {
@@ -1066,6 +1067,12 @@ fn lower_responses<'a>(
                 // Each event's type, decoded from the event (data as JSON when it is JSON).
                 (Some(schema), true) => types.lower(SchemaRef::from(schema), &schema_at, &hint),
                 (None, true) => TypeRef::Json,
+                // A nullable body (`nullable: true`, 3.1's `anyOf: [X, {type: null}]`) is
+                // `Option<X>`: servers do answer `null` (and nothing) there.
+                (Some(schema), false) if matches!(encoding, BodyEncoding::Json) => {
+                    let t = media_type_ref(types, encoding, media, &schema_at, &hint);
+                    types.nullable_in_container(SchemaRef::from(schema), &schema_at, t)
+                }
                 _ => media_type_ref(types, encoding, media, &schema_at, &hint),
             };
             let event_stream = sse.then(|| EventStreamInfo {
@@ -1111,7 +1118,10 @@ fn lower_responses<'a>(
         });
         Success::Several { name }
     };
-    (out, success)
+    // A documented error body that does not decode is still that error: the variant that says so.
+    let decoded_errors = out.iter().any(|r| r.is_error && r.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form)));
+    let undecoded = decoded_errors.then(|| variants_err.claim("Undecoded"));
+    (out, success, undecoded)
 }
 
 fn lower_security(doc: &OpenAPI, p: &Pending<'_>, used: &mut BTreeMap<String, String>, diags: &mut Diagnostics) -> Vec<Vec<String>> {
