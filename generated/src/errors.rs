@@ -14,6 +14,10 @@ pub enum PosLoginWithEmailError {
     BadRequest(crate::types::BadRequest),
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithEmailError {
@@ -23,7 +27,11 @@ impl crate::runtime::ErrorBody for PosLoginWithEmailError {
             Self::Unauthorized(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `login-pos-device-with-phone` (`POST /pos/auth/login/phone`).
@@ -34,6 +42,10 @@ pub enum PosLoginWithPhoneError {
     BadRequest(crate::types::BadRequest),
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithPhoneError {
@@ -43,7 +55,11 @@ impl crate::runtime::ErrorBody for PosLoginWithPhoneError {
             Self::Unauthorized(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `login-pos-device-with-whatsapp` (`POST /pos/auth/login/whatsapp`).
@@ -54,6 +70,10 @@ pub enum PosLoginWithWhatsappError {
     BadRequest(crate::types::BadRequest),
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLoginWithWhatsappError {
@@ -63,7 +83,11 @@ impl crate::runtime::ErrorBody for PosLoginWithWhatsappError {
             Self::Unauthorized(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `verify-pos-login-otp` (`POST /pos/auth/verify-otp`).
@@ -74,6 +98,10 @@ pub enum PosVerifyOtpError {
     BadRequest(crate::types::BadRequest),
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosVerifyOtpError {
@@ -83,7 +111,11 @@ impl crate::runtime::ErrorBody for PosVerifyOtpError {
             Self::Unauthorized(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `refresh-pos-access-token` (`POST /pos/auth/refresh-token`).
@@ -92,13 +124,21 @@ impl crate::runtime::ErrorBody for PosVerifyOtpError {
 pub enum PosRefreshAccessTokenError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosRefreshAccessTokenError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::BadRequest(body) => ::std::option::Option::Some(body.message.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `pair-pos-device` (`POST /pos/auth/pair-device`).
@@ -111,6 +151,10 @@ pub enum PosPairDeviceError {
     Unauthorized(crate::types::Unauthorized),
     /// 404: Not found
     NotFound(crate::types::NotFound),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosPairDeviceError {
@@ -121,7 +165,11 @@ impl crate::runtime::ErrorBody for PosPairDeviceError {
                 ::std::option::Option::Some(body.message.as_str())
             }
             Self::NotFound(body) => ::std::option::Option::Some(body.message.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `logout-from-pos-device` (`POST /pos/auth/logout`).
@@ -130,6 +178,10 @@ impl crate::runtime::ErrorBody for PosPairDeviceError {
 pub enum PosLogoutError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pos")]
 impl crate::runtime::ErrorBody for PosLogoutError {
@@ -138,6 +190,10 @@ impl crate::runtime::ErrorBody for PosLogoutError {
             Self::Unauthorized(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }

@@ -209,15 +209,23 @@ impl LoginWithEmailRequest {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosLoginWithEmailError::BadRequest),
+                    response
+                        .api_error(
+                            crate::errors::PosLoginWithEmailError::BadRequest,
+                            crate::errors::PosLoginWithEmailError::Undecoded,
+                        ),
                 )
             }
             401 => {
                 ::std::result::Result::Err(
                     response
-                        .api_error(crate::errors::PosLoginWithEmailError::Unauthorized),
+                        .api_error(
+                            crate::errors::PosLoginWithEmailError::Unauthorized,
+                            crate::errors::PosLoginWithEmailError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -306,15 +314,23 @@ impl LoginWithPhoneRequest {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosLoginWithPhoneError::BadRequest),
+                    response
+                        .api_error(
+                            crate::errors::PosLoginWithPhoneError::BadRequest,
+                            crate::errors::PosLoginWithPhoneError::Undecoded,
+                        ),
                 )
             }
             401 => {
                 ::std::result::Result::Err(
                     response
-                        .api_error(crate::errors::PosLoginWithPhoneError::Unauthorized),
+                        .api_error(
+                            crate::errors::PosLoginWithPhoneError::Unauthorized,
+                            crate::errors::PosLoginWithPhoneError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -404,7 +420,10 @@ impl LoginWithWhatsappRequest {
             400 => {
                 ::std::result::Result::Err(
                     response
-                        .api_error(crate::errors::PosLoginWithWhatsappError::BadRequest),
+                        .api_error(
+                            crate::errors::PosLoginWithWhatsappError::BadRequest,
+                            crate::errors::PosLoginWithWhatsappError::Undecoded,
+                        ),
                 )
             }
             401 => {
@@ -412,9 +431,11 @@ impl LoginWithWhatsappRequest {
                     response
                         .api_error(
                             crate::errors::PosLoginWithWhatsappError::Unauthorized,
+                            crate::errors::PosLoginWithWhatsappError::Undecoded,
                         ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -497,14 +518,23 @@ impl VerifyOtpRequest {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosVerifyOtpError::BadRequest),
+                    response
+                        .api_error(
+                            crate::errors::PosVerifyOtpError::BadRequest,
+                            crate::errors::PosVerifyOtpError::Undecoded,
+                        ),
                 )
             }
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosVerifyOtpError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::PosVerifyOtpError::Unauthorized,
+                            crate::errors::PosVerifyOtpError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -588,9 +618,13 @@ impl RefreshAccessTokenRequest {
             400 => {
                 ::std::result::Result::Err(
                     response
-                        .api_error(crate::errors::PosRefreshAccessTokenError::BadRequest),
+                        .api_error(
+                            crate::errors::PosRefreshAccessTokenError::BadRequest,
+                            crate::errors::PosRefreshAccessTokenError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -672,19 +706,32 @@ impl PairDeviceRequest {
             200 => response.json(),
             400 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosPairDeviceError::BadRequest),
+                    response
+                        .api_error(
+                            crate::errors::PosPairDeviceError::BadRequest,
+                            crate::errors::PosPairDeviceError::Undecoded,
+                        ),
                 )
             }
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosPairDeviceError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::PosPairDeviceError::Unauthorized,
+                            crate::errors::PosPairDeviceError::Undecoded,
+                        ),
                 )
             }
             404 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosPairDeviceError::NotFound),
+                    response
+                        .api_error(
+                            crate::errors::PosPairDeviceError::NotFound,
+                            crate::errors::PosPairDeviceError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -762,9 +809,14 @@ impl LogoutRequest {
             200 => response.json(),
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PosLogoutError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::PosLogoutError::Unauthorized,
+                            crate::errors::PosLogoutError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

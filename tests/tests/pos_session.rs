@@ -198,6 +198,7 @@ async fn a_refused_refresh_returns_the_401_and_forgets_the_tokens() {
     match &err {
         Error::Api(e) => match &e.body {
             PosLogoutError::Unauthorized(body) => assert_eq!(body.message, "Token expired"),
+            other => panic!("{other:?}"),
         },
         other => panic!("{other:?}"),
     }

@@ -60,6 +60,7 @@ async fn a_refused_stream_is_a_typed_error() {
     match client(&server).stream_ticks().send().await.unwrap_err() {
         Error::Api(e) => match e.body {
             StreamTicksError::TooManyRequests(p) => assert_eq!(p.message, "slow down"),
+            other => panic!("{other:?}"),
         },
         other => panic!("{other:?}"),
     }

@@ -9,6 +9,7 @@
 //! cargo run --release -p xtask -- guru               # the whole APIs.guru collection (fetched once)
 //! cargo run --release -p xtask -- guru --compile --every 10   # ... and compile-check a sample
 //! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
+//! cargo run -p xtask -- e2e [prefect] [wiremock]     # generated clients against real servers
 //! ```
 //!
 //! `bench` times `sdkforge generate` and `check` against a baseline program that only reads the
@@ -22,6 +23,7 @@ mod bench;
 mod common;
 mod contract;
 mod corpus;
+mod e2e;
 mod guru;
 
 use clap::{Parser, Subcommand};
@@ -53,6 +55,11 @@ enum Command {
     /// Generate each document's crate with its contract tests and run them against Prism; print
     /// per document the operations exercised, failed and left out (exit 1 when one failed).
     Contract(contract::ContractArgs),
+    /// Start each real server of ../shared/realservers (Prefect, WireMock), generate a client from
+    /// the document it serves, run our scenario program against it and stop the server; print
+    /// every call with its status and outcome (exit 1 when a scenario failed, or, under `CI`, when
+    /// a server could not start).
+    E2e(e2e::E2eArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::Guru(args) => guru::run(&args),
         Command::Contract(args) => contract::run(&args),
+        Command::E2e(args) => e2e::run(&args),
     };
     match result {
         Ok(code) => code,

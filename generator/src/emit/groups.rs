@@ -251,7 +251,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 crate::runtime::Opened::Streaming(response) => {
                     let (status, headers) = (response.status(), response.headers().clone());
                     let body = crate::runtime::EventStream::live(response, #format);
-                    ::std::result::Result::Ok(crate::Response { status, headers, body })
+                    ::std::result::Result::Ok(crate::Response { status, headers, body, unread_body: ::std::option::Option::None })
                 }
                 crate::runtime::Opened::Read(response) => Self::decode(response),
             }
@@ -426,12 +426,19 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             call.options(self.options)
         }
     };
+    // Successes documented without a body: one sent anyway is kept, not dropped.
+    let unread = if matches!(op.success, Success::Single { ty: None }) {
+        quote!(let unread_body = response.unread_body();)
+    } else {
+        quote!(let unread_body = ::std::option::Option::None;)
+    };
     let decode = quote! {
         #[doc = " The documented meaning of a response."]
         fn decode(response: crate::runtime::RawResponse) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
             let (status, headers) = (response.status(), response.headers().clone());
+            #unread
             let body: ::std::result::Result<#ok, crate::Error<crate::errors::#err>> = #dispatch;
-            body.map(|body| crate::Response { status, headers, body })
+            body.map(|body| crate::Response { status, headers, body, unread_body })
         }
     };
     (into_call, decode)

@@ -1069,9 +1069,12 @@ fn lower_responses<'a>(
                 (None, true) => TypeRef::Json,
                 // A nullable body (`nullable: true`, 3.1's `anyOf: [X, {type: null}]`) is
                 // `Option<X>`: servers do answer `null` (and nothing) there.
-                (Some(schema), false) if matches!(encoding, BodyEncoding::Json) => {
-                    let t = media_type_ref(types, encoding, media, &schema_at, &hint);
-                    types.nullable_in_container(SchemaRef::from(schema), &schema_at, t)
+                // Only an inline schema is looked at (a `$ref` is left to its own reading).
+                (Some(ReferenceOr::Item(schema)), false) if matches!(encoding, BodyEncoding::Json) && schema.schema_data.nullable => {
+                    match media_type_ref(types, encoding, media, &schema_at, &hint) {
+                        TypeRef::Json => TypeRef::Json,
+                        t => TypeRef::Option(Box::new(t)),
+                    }
                 }
                 _ => media_type_ref(types, encoding, media, &schema_at, &hint),
             };

@@ -430,8 +430,8 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// `Option<T>` for nullable array items, map values and response bodies.
-    pub(crate) fn nullable_in_container(&mut self, s: SchemaRef<'a>, pointer: &str, t: TypeRef) -> TypeRef {
+    /// `Option<T>` for nullable array items and map values.
+    fn nullable_in_container(&mut self, s: SchemaRef<'a>, pointer: &str, t: TypeRef) -> TypeRef {
         if t != TypeRef::Json && self.deref(s, pointer).is_some_and(|(schema, _)| schema.schema_data.nullable) {
             TypeRef::Option(Box::new(t))
         } else {

@@ -12,13 +12,21 @@
 pub enum PetsListPetsError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pets")]
 impl crate::runtime::ErrorBody for PetsListPetsError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Unauthorized(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `getPet` (`GET /pets/{id}`).
@@ -27,12 +35,20 @@ impl crate::runtime::ErrorBody for PetsListPetsError {
 pub enum PetsGetPetError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "pets")]
 impl crate::runtime::ErrorBody for PetsGetPetError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Unauthorized(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }

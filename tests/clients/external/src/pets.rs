@@ -93,9 +93,14 @@ impl ListPetsRequest {
             200 => response.json(),
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PetsListPetsError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::PetsListPetsError::Unauthorized,
+                            crate::errors::PetsListPetsError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -174,9 +179,14 @@ impl GetPetRequest {
             200 => response.json(),
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PetsGetPetError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::PetsGetPetError::Unauthorized,
+                            crate::errors::PetsGetPetError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

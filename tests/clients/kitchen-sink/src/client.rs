@@ -167,7 +167,9 @@ impl ClientBuilder {
         self
     }
     /// A base URL that replaces the server's, for tests and proxies
-    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`).
+    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL
+    /// is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets
+    /// the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given.
     pub fn base_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -200,6 +202,17 @@ impl ClientBuilder {
     /// request before it is sent and sees each response before it is interpreted.
     pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
         self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
+    /// Sends this header with every request, unless a call sets it itself: for what the
+    /// document does not declare (an `Authorization` the server wants, a tenant, tracing).
+    /// An invalid name or value fails [`build`](Self::build).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.header(name.into(), value.into());
         self
     }
     /// Never retry, whatever `x-speakeasy-retries` says.
@@ -356,9 +369,14 @@ impl FlakyRequest {
             200 => ::std::result::Result::Ok(()),
             400 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::FlakyError::BadRequest),
+                    response
+                        .api_error(
+                            crate::errors::FlakyError::BadRequest,
+                            crate::errors::FlakyError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -489,6 +507,7 @@ impl HealthCheckRequest {
             crate::Error<crate::errors::HealthCheckError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
+            200..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

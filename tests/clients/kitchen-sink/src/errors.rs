@@ -14,6 +14,10 @@ pub enum PetsListError {
     ClientError(crate::types::Problem),
     /// default: Anything else.
     Default(::std::string::String),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsListError {
@@ -21,7 +25,11 @@ impl crate::runtime::ErrorBody for PetsListError {
         match self {
             Self::ClientError(body) => ::std::option::Option::Some(body.message.as_str()),
             Self::Default(body) => ::std::option::Option::Some(body.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `createPet` (`POST /pets`).
@@ -72,12 +80,20 @@ impl crate::runtime::ErrorBody for EchoError {
 pub enum FlakyError {
     /// 400: A bad request.
     BadRequest(crate::types::Oops),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for FlakyError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::BadRequest(body) => ::std::option::Option::Some(body.detail.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `ping` (`POST /ping`).

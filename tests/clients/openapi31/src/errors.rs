@@ -27,12 +27,20 @@ impl crate::runtime::ErrorBody for CreateOrderError {
 pub enum GetOrderError {
     /// default: A problem.
     Default(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for GetOrderError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Default(_) => ::std::option::Option::None,
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `deleteOrder` (`DELETE /orders/{id}`).

@@ -149,7 +149,9 @@ impl ClientBuilder {
         self
     }
     /// A base URL that replaces the server's, for tests and proxies
-    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`).
+    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL
+    /// is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets
+    /// the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given.
     pub fn base_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -166,6 +168,17 @@ impl ClientBuilder {
     /// request before it is sent and sees each response before it is interpreted.
     pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
         self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
+    /// Sends this header with every request, unless a call sets it itself: for what the
+    /// document does not declare (an `Authorization` the server wants, a tenant, tracing).
+    /// An invalid name or value fails [`build`](Self::build).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.header(name.into(), value.into());
         self
     }
     /// Never retry, whatever `x-speakeasy-retries` says.
@@ -315,6 +328,7 @@ impl ListOrdersRequest {
             crate::Error<crate::errors::ListOrdersError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -436,6 +450,7 @@ impl SearchOrdersRequest {
             crate::Error<crate::errors::SearchOrdersError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -569,6 +584,7 @@ impl ListEventsRequest {
             crate::Error<crate::errors::ListEventsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -684,6 +700,7 @@ impl ListLogsRequest {
             crate::Error<crate::errors::ListLogsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -766,6 +783,7 @@ impl ListBrokenRequest {
             crate::Error<crate::errors::ListBrokenError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

@@ -119,7 +119,9 @@ impl ClientBuilder {
         self
     }
     /// A base URL that replaces the server's, for tests and proxies
-    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`).
+    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL
+    /// is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets
+    /// the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given.
     pub fn base_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -136,6 +138,17 @@ impl ClientBuilder {
     /// request before it is sent and sees each response before it is interpreted.
     pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
         self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
+    /// Sends this header with every request, unless a call sets it itself: for what the
+    /// document does not declare (an `Authorization` the server wants, a tenant, tracing).
+    /// An invalid name or value fails [`build`](Self::build).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.header(name.into(), value.into());
         self
     }
     /// Never retry, whatever `x-speakeasy-retries` says.
@@ -231,9 +244,14 @@ impl CreatePetRequest {
             201 => response.json(),
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::CreatePetError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::CreatePetError::Unauthorized,
+                            crate::errors::CreatePetError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -326,6 +344,7 @@ impl CopyPetRequest {
             crate::Error<crate::errors::CopyPetError>,
         > = match response.status().as_u16() {
             201 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -404,14 +423,23 @@ impl GetLegacyRequest {
             200 => response.json(),
             401 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::GetLegacyError::Unauthorized),
+                    response
+                        .api_error(
+                            crate::errors::GetLegacyError::Unauthorized,
+                            crate::errors::GetLegacyError::Undecoded,
+                        ),
                 )
             }
             404 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::GetLegacyError::Gone),
+                    response
+                        .api_error(
+                            crate::errors::GetLegacyError::Gone,
+                            crate::errors::GetLegacyError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

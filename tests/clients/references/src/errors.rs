@@ -11,12 +11,20 @@
 pub enum CreatePetError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for CreatePetError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Unauthorized(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `copyPet` (`POST /pets/copies`).
@@ -34,12 +42,20 @@ pub enum GetLegacyError {
     Gone(crate::types::Gone),
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for GetLegacyError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Gone(_) => ::std::option::Option::None,
             Self::Unauthorized(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }

@@ -190,7 +190,9 @@ impl ClientBuilder {
         self
     }
     /// A base URL that replaces the server's, for tests and proxies
-    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`).
+    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL
+    /// is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets
+    /// the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given.
     pub fn base_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -249,6 +251,17 @@ impl ClientBuilder {
     /// request before it is sent and sees each response before it is interpreted.
     pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
         self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
+    /// Sends this header with every request, unless a call sets it itself: for what the
+    /// document does not declare (an `Authorization` the server wants, a tenant, tracing).
+    /// An invalid name or value fails [`build`](Self::build).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.header(name.into(), value.into());
         self
     }
     /// Never retry, whatever `x-speakeasy-retries` says.
@@ -368,7 +381,22 @@ impl StreamTicksRequest {
             }
             429 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::StreamTicksError::TooManyRequests),
+                    response
+                        .api_error(
+                            crate::errors::StreamTicksError::TooManyRequests,
+                            crate::errors::StreamTicksError::Undecoded,
+                        ),
+                )
+            }
+            200..=299 => {
+                ::std::result::Result::Ok(
+                    crate::runtime::EventStream::from_raw(
+                        response,
+                        crate::runtime::EventFormat {
+                            sentinel: ::std::option::Option::Some("[DONE]"),
+                            envelope: true,
+                        },
+                    ),
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
@@ -478,6 +506,17 @@ impl StreamLinesRequest {
                     ),
                 )
             }
+            200..=299 => {
+                ::std::result::Result::Ok(
+                    crate::runtime::EventStream::from_raw(
+                        response,
+                        crate::runtime::EventFormat {
+                            sentinel: ::std::option::Option::None,
+                            envelope: false,
+                        },
+                    ),
+                )
+            }
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -555,9 +594,30 @@ impl LookupRequest {
         > = match response.status().as_u16() {
             200 => response.json().map(crate::types::LookupSuccess::Ok),
             404 => response.json().map(crate::types::LookupSuccess::NotFound),
+            200..=299 => 'fits: {
+                if let ::std::option::Option::Some(v) = response
+                    .fits::<crate::types::LookupOk>()
+                {
+                    break 'fits ::std::result::Result::Ok(
+                        crate::types::LookupSuccess::Ok(v),
+                    );
+                }
+                if let ::std::option::Option::Some(v) = response
+                    .fits::<crate::types::LookupNotFound>()
+                {
+                    break 'fits ::std::result::Result::Ok(
+                        crate::types::LookupSuccess::NotFound(v),
+                    );
+                }
+                response.json().map(crate::types::LookupSuccess::Ok)
+            }
             _ => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::LookupError::Default),
+                    response
+                        .api_error(
+                            crate::errors::LookupError::Default,
+                            crate::errors::LookupError::Undecoded,
+                        ),
                 )
             }
         };
@@ -633,9 +693,14 @@ impl OtherRequest {
             crate::Error<crate::errors::OtherError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::OtherError::Default),
+                    response
+                        .api_error(
+                            crate::errors::OtherError::Default,
+                            crate::errors::OtherError::Undecoded,
+                        ),
                 )
             }
         };
@@ -711,6 +776,7 @@ impl ListReportsRequest {
             crate::Error<crate::errors::ListReportsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -822,6 +888,7 @@ impl ListAppsRequest {
             crate::Error<crate::errors::ListAppsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

@@ -11,6 +11,10 @@
 pub enum StreamTicksError {
     /// 429: Too many streams
     TooManyRequests(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for StreamTicksError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -18,7 +22,11 @@ impl crate::runtime::ErrorBody for StreamTicksError {
             Self::TooManyRequests(body) => {
                 ::std::option::Option::Some(body.message.as_str())
             }
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `streamLines` (`GET /lines`).
@@ -34,12 +42,20 @@ impl crate::runtime::ErrorBody for StreamLinesError {
 pub enum LookupError {
     /// default: Anything else
     Default(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for LookupError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Default(body) => ::std::option::Option::Some(body.message.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `other` (`GET /other`).
@@ -47,12 +63,20 @@ impl crate::runtime::ErrorBody for LookupError {
 pub enum OtherError {
     /// default: Anything else
     Default(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 impl crate::runtime::ErrorBody for OtherError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::Default(body) => ::std::option::Option::Some(body.message.as_str()),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `listReports` (`GET /reports`).

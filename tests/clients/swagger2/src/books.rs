@@ -258,6 +258,7 @@ impl ListBooksRequest {
             crate::Error<crate::errors::BooksListBooksError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -334,6 +335,7 @@ impl AddBookRequest {
             crate::Error<crate::errors::BooksAddBookError>,
         > = match response.status().as_u16() {
             201 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -412,9 +414,14 @@ impl GetBookRequest {
             200 => response.json(),
             404 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::BooksGetBookError::NotFound),
+                    response
+                        .api_error(
+                            crate::errors::BooksGetBookError::NotFound,
+                            crate::errors::BooksGetBookError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -493,9 +500,14 @@ impl WithdrawBookRequest {
             204 => ::std::result::Result::Ok(()),
             404 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::BooksWithdrawBookError::NotFound),
+                    response
+                        .api_error(
+                            crate::errors::BooksWithdrawBookError::NotFound,
+                            crate::errors::BooksWithdrawBookError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -575,6 +587,7 @@ impl GetCoverRequest {
             crate::Error<crate::errors::BooksGetCoverError>,
         > = match response.status().as_u16() {
             200 => ::std::result::Result::Ok(response.into_body()),
+            200..=299 => ::std::result::Result::Ok(response.into_body()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -659,6 +672,7 @@ impl UploadCoverRequest {
             crate::Error<crate::errors::BooksUploadCoverError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
+            200..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -735,9 +749,14 @@ impl GetItemRequest {
             crate::Error<crate::errors::BooksGetItemError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::BooksGetItemError::NotFound),
+                    response
+                        .api_error(
+                            crate::errors::BooksGetItemError::NotFound,
+                            crate::errors::BooksGetItemError::Undecoded,
+                        ),
                 )
             }
         };

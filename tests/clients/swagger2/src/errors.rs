@@ -32,13 +32,21 @@ impl crate::runtime::ErrorBody for BooksAddBookError {
 pub enum BooksGetBookError {
     /// 404: No such item.
     NotFound(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksGetBookError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::NotFound(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `removeBook` (`DELETE /books/{bookId}`).
@@ -47,13 +55,21 @@ impl crate::runtime::ErrorBody for BooksGetBookError {
 pub enum BooksWithdrawBookError {
     /// 404: No such item.
     NotFound(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksWithdrawBookError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::NotFound(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `getCover` (`GET /books/{bookId}/cover`).
@@ -82,13 +98,21 @@ impl crate::runtime::ErrorBody for BooksUploadCoverError {
 pub enum BooksGetItemError {
     /// default: No such item.
     NotFound(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
 }
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksGetItemError {
     fn message(&self) -> ::std::option::Option<&str> {
         match self {
             Self::NotFound(body) => body.message.as_deref(),
+            Self::Undecoded(_) => ::std::option::Option::None,
         }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
     }
 }
 /// The documented error responses of `lend` (`POST /loans`).

@@ -81,6 +81,7 @@ impl LendRequest {
             crate::Error<crate::errors::LoansLendError>,
         > = match response.status().as_u16() {
             201 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

@@ -91,7 +91,9 @@ impl ClientBuilder {
         self
     }
     /// A base URL that replaces the server's, for tests and proxies
-    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`).
+    /// (`http://127.0.0.1:8080/api/v1/store_123/storefront`). When the document's server URL
+    /// is relative (`/api`), a base URL that is only an origin (`http://127.0.0.1:8080`) gets
+    /// the server's path (`http://127.0.0.1:8080/api`); one with a path is used as given.
     pub fn base_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -108,6 +110,17 @@ impl ClientBuilder {
     /// request before it is sent and sees each response before it is interpreted.
     pub fn hook(mut self, hook: impl crate::Hooks) -> Self {
         self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
+    /// Sends this header with every request, unless a call sets it itself: for what the
+    /// document does not declare (an `Authorization` the server wants, a tenant, tracing).
+    /// An invalid name or value fails [`build`](Self::build).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.header(name.into(), value.into());
         self
     }
     /// Never retry, whatever `x-speakeasy-retries` says.
@@ -183,6 +196,7 @@ impl CreatePetRequest {
             crate::Error<crate::errors::CreatePetError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -257,6 +271,7 @@ impl GetValueRequest {
             crate::Error<crate::errors::GetValueError>,
         > = match response.status().as_u16() {
             200 => response.json(),
+            200..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

@@ -131,9 +131,14 @@ impl ListRequest {
             200 => response.json(),
             400..=499 => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::errors::PetsListError::ClientError),
+                    response
+                        .api_error(
+                            crate::errors::PetsListError::ClientError,
+                            crate::errors::PetsListError::Undecoded,
+                        ),
                 )
             }
+            200..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
                     response.api_error_text(crate::errors::PetsListError::Default),
@@ -216,6 +221,28 @@ impl CreateRequest {
             200 => response.json().map(crate::types::PetsCreateSuccess::Ok),
             201 => response.json().map(crate::types::PetsCreateSuccess::Created),
             204 => ::std::result::Result::Ok(crate::types::PetsCreateSuccess::NoContent),
+            200..=299 => 'fits: {
+                if let ::std::option::Option::Some(v) = response
+                    .fits::<crate::types::Pet>()
+                {
+                    break 'fits ::std::result::Result::Ok(
+                        crate::types::PetsCreateSuccess::Ok(v),
+                    );
+                }
+                if let ::std::option::Option::Some(v) = response
+                    .fits::<crate::types::PetsCreateCreated>()
+                {
+                    break 'fits ::std::result::Result::Ok(
+                        crate::types::PetsCreateSuccess::Created(v),
+                    );
+                }
+                if response.is_empty() {
+                    break 'fits ::std::result::Result::Ok(
+                        crate::types::PetsCreateSuccess::NoContent,
+                    );
+                }
+                response.json().map(crate::types::PetsCreateSuccess::Ok)
+            }
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
@@ -287,6 +314,7 @@ impl MultiTaggedRequest {
             crate::Error<crate::errors::PetsMultiTaggedError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
+            200..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

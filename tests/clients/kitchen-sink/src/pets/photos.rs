@@ -92,6 +92,7 @@ impl GetPetsPetIdRequest {
                         ),
                 )
             }
+            200..=299 => response.into_text(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {

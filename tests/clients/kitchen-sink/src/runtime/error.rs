@@ -52,11 +52,58 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body; a body that does not match keeps the whole response in the error.
+    ///
+    /// Read generously, as real servers answer: an empty body is read as JSON `null` (so an
+    /// optional or untyped body is `None`/`Null`, not an error), and a body that is not JSON
+    /// under a content type that is not JSON either (`text/plain` for a documented JSON string)
+    /// is read as that text. A bare JSON value (`"0.8.4"`, `3`, `true`) decodes as JSON.
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.0.body) {
+        match self.decode_json() {
             Ok(v) => Ok(v),
             Err(source) => Err(Error::Decode { response: self, source }),
         }
+    }
+
+    /// Decodes a JSON body without consuming the response (see [`RawResponse::json`]).
+    fn decode_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        let body = &self.0.body;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_value(serde_json::Value::Null).map_err(|_| {
+                <serde_json::Error as serde::de::Error>::custom("the body is empty where the document describes one")
+            });
+        }
+        match serde_json::from_slice(body) {
+            Ok(v) => Ok(v),
+            Err(e) if !self.is_json() => match std::str::from_utf8(body) {
+                Ok(text) => serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| e),
+                Err(_) => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the body is declared JSON (`application/json`, `application/problem+json`, ...)
+    /// or declared nothing.
+    fn is_json(&self) -> bool {
+        let Some(ct) = self.0.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return true };
+        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        essence.is_empty() || essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+    }
+
+    /// The body as `T` when it is one (for a status the document does not describe, tried
+    /// against each documented success in turn).
+    pub(crate) fn fits<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.decode_json().ok()
+    }
+
+    /// The body as text when it is UTF-8.
+    pub(crate) fn fits_text(&self) -> Option<String> {
+        std::str::from_utf8(&self.0.body).ok().map(str::to_string)
+    }
+
+    /// Whether the body is empty.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.body.iter().all(u8::is_ascii_whitespace)
     }
 
     /// A text body.
@@ -72,12 +119,15 @@ impl RawResponse {
         }
     }
 
-    /// A documented error status whose JSON body becomes the operation's error variant.
-    pub(crate) fn api_error<B: serde::de::DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
-        match serde_json::from_slice(&self.0.body) {
-            Ok(b) => Error::Api(ApiError { body: wrap(b), response: self }),
-            Err(source) => Error::Decode { response: self, source },
-        }
+    /// A documented error status whose JSON body becomes the operation's error variant. A body
+    /// that does not match its documented type (servers break their own error schemas often) is
+    /// still this error, with the `undecoded` variant saying why; the raw body is in `response`.
+    pub(crate) fn api_error<B: serde::de::DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E, undecoded: impl FnOnce(String) -> E) -> Error<E> {
+        let body = match self.decode_json() {
+            Ok(b) => wrap(b),
+            Err(source) => undecoded(source.to_string()),
+        };
+        Error::Api(ApiError { body, response: self })
     }
 
     /// A documented error status without a body (or one that is not decoded).
@@ -139,6 +189,11 @@ pub(crate) fn header_value<T: serde::de::DeserializeOwned>(headers: &HeaderMap, 
 pub trait ErrorBody {
     /// The server's message, when the documented body has one.
     fn message(&self) -> Option<&str>;
+
+    /// Whether the body did not match its documented type (it is raw in the response).
+    fn is_undecoded(&self) -> bool {
+        false
+    }
 }
 
 /// A documented error response: the decoded body and the whole response.
@@ -165,7 +220,10 @@ pub enum Error<E> {
     Api(ApiError<E>),
     /// The server answered with a status the document does not describe; nothing is lost.
     UnexpectedStatus(RawResponse),
-    /// The body does not match its documented type; the response is kept whole.
+    /// A success status whose body is not its documented type (or an event of a stream that
+    /// does not decode): the server did perform the call; the response is kept whole. Undocumented
+    /// 2xx statuses are decoded as the documented success when the body fits; an empty body
+    /// fits an optional or untyped one.
     Decode {
         /// The response as received.
         response: RawResponse,
@@ -215,6 +273,18 @@ fn status_text(status: StatusCode) -> String {
 /// At most this many characters of an unexpected body are shown by `Display`.
 const SNIPPET: usize = 200;
 
+/// `: ` and the start of the body, on one line; nothing for an empty body.
+fn snippet(f: &mut fmt::Formatter<'_>, r: &RawResponse) -> fmt::Result {
+    let text = r.text();
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(());
+    }
+    let shown: String = text.chars().take(SNIPPET).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let more = if text.chars().count() > SNIPPET { "..." } else { "" };
+    write!(f, ": {shown}{more}")
+}
+
 impl<E: ErrorBody> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -222,19 +292,13 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
                 write!(f, "{}", status_text(e.response.status()))?;
                 match e.body.message() {
                     Some(m) => write!(f, ": {m}"),
+                    None if e.body.is_undecoded() => snippet(f, &e.response),
                     None => Ok(()),
                 }
             }
             Error::UnexpectedStatus(r) => {
                 write!(f, "unexpected status {}", status_text(r.status()))?;
-                let text = r.text();
-                let text = text.trim();
-                if !text.is_empty() {
-                    let snippet: String = text.chars().take(SNIPPET).map(|c| if c.is_control() { ' ' } else { c }).collect();
-                    let more = if text.chars().count() > SNIPPET { "..." } else { "" };
-                    write!(f, ": {snippet}{more}")?;
-                }
-                Ok(())
+                snippet(f, r)
             }
             Error::Decode { response, source } => {
                 write!(f, "cannot decode the {} response body: {source}", status_text(response.status()))

@@ -28,6 +28,7 @@ pub(crate) struct CoreBuilder {
     tokens: Option<SessionTokens>,
     hooks: Vec<Arc<dyn super::hooks::Hooks>>,
     globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
+    headers: Vec<(String, String)>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -87,12 +88,25 @@ impl CoreBuilder {
         self.hooks.push(hook);
     }
 
-    /// Builds the core; `default_url` is used when no base URL was set.
-    pub(crate) fn build(self, default_url: Option<String>) -> Result<Core, BuildError> {
-        let url = self
-            .base_url
-            .or(default_url)
-            .ok_or_else(|| BuildError("no server: call `.server(..)` or `.base_url(..)`".to_string()))?;
+    /// A header sent with every request (unless the call sets it).
+    pub(crate) fn header(&mut self, name: String, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// Builds the core. `server_url` is the chosen server's URL: used when no base URL was set,
+    /// and resolved against the base URL when it is relative (see [`resolve_base`]).
+    pub(crate) fn build(self, server_url: Option<String>) -> Result<Core, BuildError> {
+        let url = match (self.base_url, server_url) {
+            (Some(base), Some(server)) => resolve_base(&base, &server),
+            (Some(base), None) => base,
+            (None, Some(server)) if is_relative(&server) => {
+                return Err(BuildError(format!(
+                    "the server URL `{server}` is relative: give the API's origin with `.base_url(\"https://host\")` (the server's path is added to it)"
+                )));
+            }
+            (None, Some(server)) => server,
+            (None, None) => return Err(BuildError("no server: call `.server(..)` or `.base_url(..)`".to_string())),
+        };
         let parsed = reqwest::Url::parse(&url).map_err(|e| BuildError(format!("invalid base URL `{url}`: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(BuildError(format!("invalid base URL `{url}`: the scheme must be http or https")));
@@ -107,6 +121,14 @@ impl CoreBuilder {
                 b.build().map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?
             }
         };
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let (n, v) = header_pair::<()>(name, value).map_err(|e| match e {
+                Error::InvalidRequest(m) => BuildError(m),
+                _ => BuildError(format!("invalid header `{name}`")),
+            })?;
+            headers.append(n, v);
+        }
         let session = self.session.map(|spec| {
             let store = self.token_store.unwrap_or_else(|| Arc::new(super::session::MemoryTokenStore::new()));
             if let Some(tokens) = self.tokens {
@@ -124,7 +146,30 @@ impl CoreBuilder {
             oauth: super::oauth::TokenCache::default(),
             hooks: self.hooks,
             globals: self.globals,
+            headers,
         })
+    }
+}
+
+/// Whether a URL is a relative reference (`/api`, `v1`), not an absolute URL.
+fn is_relative(url: &str) -> bool {
+    reqwest::Url::parse(url).is_err() && reqwest::Url::parse("http://h/").and_then(|b| b.join(url)).is_ok()
+}
+
+/// The base URL of the client: the one given, except that a relative server URL of the document
+/// (`/api`, resolved against where the document is served, per OpenAPI) is resolved against a
+/// base URL that is only an origin (`http://127.0.0.1:4200` becomes `http://127.0.0.1:4200/api`).
+/// A base URL with a path of its own is taken whole, as given.
+fn resolve_base(base: &str, server: &str) -> String {
+    if !is_relative(server) {
+        return base.to_string();
+    }
+    match reqwest::Url::parse(base) {
+        Ok(b) if matches!(b.path(), "" | "/") && b.query().is_none() => match b.join(server) {
+            Ok(joined) => joined.to_string(),
+            Err(_) => base.to_string(),
+        },
+        _ => base.to_string(),
     }
 }
 
@@ -139,6 +184,8 @@ pub(crate) struct Core {
     oauth: super::oauth::TokenCache,
     hooks: Vec<Arc<dyn super::hooks::Hooks>>,
     globals: std::collections::BTreeMap<&'static str, serde_json::Value>,
+    /// Headers of every request, unless the call sets them.
+    headers: HeaderMap,
 }
 
 impl fmt::Debug for Core {
@@ -391,6 +438,11 @@ impl Core {
         for (name, value) in call.headers.iter().chain(&call.options.headers) {
             let (n, v) = header_pair(name, value)?;
             headers.append(n, v);
+        }
+        for (n, v) in &self.headers {
+            if !headers.contains_key(n) {
+                headers.append(n.clone(), v.clone());
+            }
         }
         // A next-page URL the server gave replaces base URL, path and query; credentials are
         // only sent when it stays on the API's origin.
