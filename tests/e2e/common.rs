@@ -2,7 +2,8 @@
 //! makes, and a step log that prints one Markdown row per call with its status and outcome.
 //!
 //! Each scenario says `use <its client> as api;` at its root; this module uses only that crate's
-//! public API (`Hooks`, `HookContext`, `RawResponse`, `Error`).
+//! public API (`Hooks`, `HookContext`, `RawResponse`, `Error`). Not every scenario uses every helper.
+#![allow(dead_code)]
 
 use crate::api::{HookContext, Hooks, RawResponse};
 use std::fmt::Debug;
