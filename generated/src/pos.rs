@@ -202,6 +202,7 @@ impl LoginWithEmailRequest {
         crate::Error<crate::errors::PosLoginWithEmailError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosLoginWithEmailResponse,
             crate::Error<crate::errors::PosLoginWithEmailError>,
@@ -225,13 +226,14 @@ impl LoginWithEmailRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -307,6 +309,7 @@ impl LoginWithPhoneRequest {
         crate::Error<crate::errors::PosLoginWithPhoneError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosLoginWithPhoneResponse,
             crate::Error<crate::errors::PosLoginWithPhoneError>,
@@ -330,13 +333,14 @@ impl LoginWithPhoneRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -412,6 +416,7 @@ impl LoginWithWhatsappRequest {
         crate::Error<crate::errors::PosLoginWithWhatsappError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosLoginWithWhatsappResponse,
             crate::Error<crate::errors::PosLoginWithWhatsappError>,
@@ -435,13 +440,14 @@ impl LoginWithWhatsappRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -511,6 +517,7 @@ impl VerifyOtpRequest {
         crate::Error<crate::errors::PosVerifyOtpError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosVerifyOtpResponse,
             crate::Error<crate::errors::PosVerifyOtpError>,
@@ -534,13 +541,14 @@ impl VerifyOtpRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -610,6 +618,7 @@ impl RefreshAccessTokenRequest {
         crate::Error<crate::errors::PosRefreshAccessTokenError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosRefreshAccessTokenResponse,
             crate::Error<crate::errors::PosRefreshAccessTokenError>,
@@ -624,13 +633,14 @@ impl RefreshAccessTokenRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -699,6 +709,7 @@ impl PairDeviceRequest {
         crate::Error<crate::errors::PosPairDeviceError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosPairDeviceResponse,
             crate::Error<crate::errors::PosPairDeviceError>,
@@ -731,13 +742,14 @@ impl PairDeviceRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -802,6 +814,7 @@ impl LogoutRequest {
         crate::Error<crate::errors::PosLogoutError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PosLogoutResponse,
             crate::Error<crate::errors::PosLogoutError>,
@@ -816,13 +829,14 @@ impl LogoutRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -210,6 +210,8 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
     let built = Command::new(&cargo)
         .current_dir(work)
         .env("CARGO_TARGET_DIR", work.join("target"))
+        // The generated client (and the scenario) compile without a warning.
+        .env("RUSTFLAGS", "-D warnings")
         .args(["build", "--quiet", "-p", &scenario])
         .status();
     if !matches!(built, Ok(s) if s.success()) {

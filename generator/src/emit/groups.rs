@@ -586,11 +586,12 @@ fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStre
 fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStream> {
     let mut successes: Vec<&Response> = op.responses.iter().filter(|r| !r.is_error).collect();
     successes.sort_by_key(|r| r.status);
-    if successes.iter().any(|r| matches!(r.status, Status::Range(2) | Status::Default)) {
+    if successes.iter().any(|r| matches!(r.status, Status::Range(2) | Status::Default)) || undocumented_2xx(op).is_empty() {
         return None;
     }
     let Some(first) = successes.first() else {
-        return Some(quote!(200..=299 => ::std::result::Result::Ok(())));
+        let codes = undocumented_2xx(op);
+        return Some(quote!(#(#codes)|* => ::std::result::Result::Ok(())));
     };
     let expr = match &op.success {
         Success::Single { .. } => response_expr(op, first, format),
@@ -633,7 +634,27 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
             }
         }
     };
-    Some(quote!(200..=299 => #expr))
+    let codes = undocumented_2xx(op);
+    Some(quote!(#(#codes)|* => #expr))
+}
+
+/// The 2xx codes no arm takes, as disjoint patterns (`201..=203 | 205..=299`), so no arm overlaps
+/// another (clippy's `match_overlapping_arm`).
+fn undocumented_2xx(op: &Operation) -> Vec<TokenStream> {
+    let taken: std::collections::BTreeSet<u16> = op.responses.iter().filter_map(|r| match r.status {
+        Status::Code(c) if (200..=299).contains(&c) => Some(c),
+        _ => None,
+    }).collect();
+    let mut out = Vec::new();
+    let mut start = 200u16;
+    for end in taken.iter().copied().chain(std::iter::once(300)) {
+        if end > start {
+            let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(start), proc_macro2::Literal::u16_unsuffixed(end - 1));
+            out.push(if end - 1 == start { quote!(#lo) } else { quote!(#lo..=#hi) });
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.

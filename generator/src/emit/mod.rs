@@ -415,7 +415,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         Some(op) => text.push_str(&format!("let response = {}().await?;\n# let _ = response;\n", call_path(op))),
         None => text.push_str("# let _ = client;\n"),
     }
-    text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A status the document does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received.\n");
+    text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a\nsuccess when its body is the documented one; any other status it does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error\nwhose body breaks its schema is still that error (its `Undecoded` variant, the body raw in\n[`ApiError::response`]).\n");
     let docs = util::trusted_inner_docs(&text);
     let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
         quote! {

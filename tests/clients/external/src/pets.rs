@@ -86,6 +86,7 @@ impl ListPetsRequest {
         crate::Error<crate::errors::PetsListPetsError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Pet>,
             crate::Error<crate::errors::PetsListPetsError>,
@@ -100,13 +101,14 @@ impl ListPetsRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -172,6 +174,7 @@ impl GetPetRequest {
         crate::Error<crate::errors::PetsGetPetError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Pet,
             crate::Error<crate::errors::PetsGetPetError>,
@@ -186,13 +189,14 @@ impl GetPetRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -283,6 +283,7 @@ impl EchoRequest {
         crate::Error<crate::errors::EchoError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::collections::BTreeMap<::std::string::String, i64>,
             crate::Error<crate::errors::EchoError>,
@@ -291,6 +292,7 @@ impl EchoRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -362,6 +364,7 @@ impl FlakyRequest {
         crate::Error<crate::errors::FlakyError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<(), crate::Error<crate::errors::FlakyError>> = match response
             .status()
             .as_u16()
@@ -376,13 +379,14 @@ impl FlakyRequest {
                         ),
                 )
             }
-            200..=299 => ::std::result::Result::Ok(()),
+            201..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -440,11 +444,13 @@ impl PingRequest {
         crate::Error<crate::errors::PingError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<(), crate::Error<crate::errors::PingError>> = ::std::result::Result::Ok(());
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -502,18 +508,20 @@ impl HealthCheckRequest {
         crate::Error<crate::errors::HealthCheckError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::HealthCheckError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

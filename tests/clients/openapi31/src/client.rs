@@ -249,18 +249,20 @@ impl ListOrdersRequest {
         crate::Error<crate::errors::ListOrdersError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::ListOrdersResponse,
             crate::Error<crate::errors::ListOrdersError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -326,18 +328,20 @@ impl CreateOrderRequest {
         crate::Error<crate::errors::CreateOrderError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Order,
             crate::Error<crate::errors::CreateOrderError>,
         > = match response.status().as_u16() {
             201 => response.json(),
-            200..=299 => response.json(),
+            200 | 202..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -410,12 +414,13 @@ impl GetOrderRequest {
         crate::Error<crate::errors::GetOrderError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Order,
             crate::Error<crate::errors::GetOrderError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
                     response
@@ -430,6 +435,7 @@ impl GetOrderRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -495,18 +501,20 @@ impl DeleteOrderRequest {
         crate::Error<crate::errors::DeleteOrderError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Deleted,
             crate::Error<crate::errors::DeleteOrderError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -580,18 +588,20 @@ impl PutAvatarRequest {
         crate::Error<crate::errors::PutAvatarError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::PutAvatarError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

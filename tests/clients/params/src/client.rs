@@ -311,18 +311,20 @@ impl SearchRequest {
         crate::Error<crate::errors::SearchError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<(), crate::Error<crate::errors::SearchError>> = match response
             .status()
             .as_u16()
         {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -382,18 +384,20 @@ impl PostFormRequest {
         crate::Error<crate::errors::PostFormError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::PostFormError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -457,18 +461,20 @@ impl UploadRequest {
         crate::Error<crate::errors::UploadError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<u8>,
             crate::Error<crate::errors::UploadError>,
         > = match response.status().as_u16() {
             200 => ::std::result::Result::Ok(response.into_body()),
-            200..=299 => ::std::result::Result::Ok(response.into_body()),
+            201..=299 => ::std::result::Result::Ok(response.into_body()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -541,18 +547,20 @@ impl PostNoteRequest {
         crate::Error<crate::errors::PostNoteError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::PostNoteError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -623,18 +631,20 @@ impl UploadPhotoRequest {
         crate::Error<crate::errors::UploadPhotoError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::UploadPhotoError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -295,18 +295,20 @@ impl GetUsersRequest {
         crate::Error<crate::errors::GetUsersError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Sub>,
             crate::Error<crate::errors::GetUsersError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -367,18 +369,20 @@ impl GetUsersTildeRequest {
         crate::Error<crate::errors::GetUsersTildeError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::GetUsersTildeError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -445,18 +449,20 @@ impl GetTrackingTrackingIdRequest {
         crate::Error<crate::errors::GetTrackingTrackingIdError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::GetTrackingTrackingIdError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -525,18 +531,20 @@ impl GetTrackingByTrackingIdRequest {
         crate::Error<crate::errors::GetTrackingByTrackingIdError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::GetTrackingByTrackingIdError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -604,18 +612,20 @@ impl GetPieceRequest {
         crate::Error<crate::errors::GetPieceError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::GetPieceError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -685,18 +695,20 @@ impl GetThingRequest {
         crate::Error<crate::errors::GetThingError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Contradiction,
             crate::Error<crate::errors::GetThingError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -762,18 +774,20 @@ impl GetOrdersByOrderIdRequest {
         crate::Error<crate::errors::GetOrdersByOrderIdError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Limits,
             crate::Error<crate::errors::GetOrdersByOrderIdError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

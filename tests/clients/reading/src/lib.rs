@@ -22,8 +22,11 @@
 //! ```
 //!
 //! Every call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the
-//! operation's documented error bodies (in [`errors`]). A status the document does not list is
-//! [`Error::UnexpectedStatus`], with the status, headers and body as received.
+//! operation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a
+//! success when its body is the documented one; any other status it does not list is
+//! [`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error
+//! whose body breaks its schema is still that error (its `Undecoded` variant, the body raw in
+//! [`ApiError::response`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(

@@ -237,6 +237,7 @@ impl CreatePetRequest {
         crate::Error<crate::errors::CreatePetError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Pet,
             crate::Error<crate::errors::CreatePetError>,
@@ -251,13 +252,14 @@ impl CreatePetRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            200 | 202..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -339,18 +341,20 @@ impl CopyPetRequest {
         crate::Error<crate::errors::CopyPetError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Pet,
             crate::Error<crate::errors::CopyPetError>,
         > = match response.status().as_u16() {
             201 => response.json(),
-            200..=299 => response.json(),
+            200 | 202..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -416,6 +420,7 @@ impl GetLegacyRequest {
         crate::Error<crate::errors::GetLegacyError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Legacy,
             crate::Error<crate::errors::GetLegacyError>,
@@ -439,13 +444,14 @@ impl GetLegacyRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

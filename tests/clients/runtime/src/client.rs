@@ -336,6 +336,7 @@ impl StreamTicksRequest {
                     status,
                     headers,
                     body,
+                    unread_body: ::std::option::Option::None,
                 })
             }
             crate::runtime::Opened::Read(response) => Self::decode(response),
@@ -361,6 +362,7 @@ impl StreamTicksRequest {
         crate::Error<crate::errors::StreamTicksError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::EventStream<
                 crate::types::StreamTicksResponse,
@@ -388,7 +390,7 @@ impl StreamTicksRequest {
                         ),
                 )
             }
-            200..=299 => {
+            201..=299 => {
                 ::std::result::Result::Ok(
                     crate::runtime::EventStream::from_raw(
                         response,
@@ -405,6 +407,7 @@ impl StreamTicksRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -469,6 +472,7 @@ impl StreamLinesRequest {
                     status,
                     headers,
                     body,
+                    unread_body: ::std::option::Option::None,
                 })
             }
             crate::runtime::Opened::Read(response) => Self::decode(response),
@@ -491,6 +495,7 @@ impl StreamLinesRequest {
         crate::Error<crate::errors::StreamLinesError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::EventStream<::std::string::String, crate::errors::StreamLinesError>,
             crate::Error<crate::errors::StreamLinesError>,
@@ -506,7 +511,7 @@ impl StreamLinesRequest {
                     ),
                 )
             }
-            200..=299 => {
+            201..=299 => {
                 ::std::result::Result::Ok(
                     crate::runtime::EventStream::from_raw(
                         response,
@@ -523,6 +528,7 @@ impl StreamLinesRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -588,13 +594,14 @@ impl LookupRequest {
         crate::Error<crate::errors::LookupError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::LookupSuccess,
             crate::Error<crate::errors::LookupError>,
         > = match response.status().as_u16() {
             200 => response.json().map(crate::types::LookupSuccess::Ok),
             404 => response.json().map(crate::types::LookupSuccess::NotFound),
-            200..=299 => 'fits: {
+            201..=299 => 'fits: {
                 if let ::std::option::Option::Some(v) = response
                     .fits::<crate::types::LookupOk>()
                 {
@@ -625,6 +632,7 @@ impl LookupRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -688,12 +696,13 @@ impl OtherRequest {
         crate::Error<crate::errors::OtherError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::OtherResponse,
             crate::Error<crate::errors::OtherError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
                     response
@@ -708,6 +717,7 @@ impl OtherRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -771,18 +781,20 @@ impl ListReportsRequest {
         crate::Error<crate::errors::ListReportsError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<::std::string::String>,
             crate::Error<crate::errors::ListReportsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -883,18 +895,20 @@ impl ListAppsRequest {
         crate::Error<crate::errors::ListAppsError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<::std::string::String>,
             crate::Error<crate::errors::ListAppsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -312,18 +312,20 @@ impl VersionRequest {
         crate::Error<crate::errors::VersionError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::string::String,
             crate::Error<crate::errors::VersionError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -384,18 +386,20 @@ impl HealthRequest {
         crate::Error<crate::errors::HealthError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             bool,
             crate::Error<crate::errors::HealthError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -456,18 +460,20 @@ impl MotdRequest {
         crate::Error<crate::errors::MotdError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::string::String,
             crate::Error<crate::errors::MotdError>,
         > = match response.status().as_u16() {
             200 => response.into_text(),
-            200..=299 => response.into_text(),
+            201..=299 => response.into_text(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -533,6 +539,7 @@ impl CreateFlowRequest {
         crate::Error<crate::errors::CreateFlowError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Flow,
             crate::Error<crate::errors::CreateFlowError>,
@@ -547,13 +554,14 @@ impl CreateFlowRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -614,18 +622,20 @@ impl CountFlowsRequest {
         crate::Error<crate::errors::CountFlowsError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             i64,
             crate::Error<crate::errors::CountFlowsError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -691,6 +701,7 @@ impl ReadFlowRequest {
         crate::Error<crate::errors::ReadFlowError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Flow,
             crate::Error<crate::errors::ReadFlowError>,
@@ -705,13 +716,14 @@ impl ReadFlowRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -776,18 +788,20 @@ impl UpdateFlowRequest {
         crate::Error<crate::errors::UpdateFlowError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::UpdateFlowError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -853,18 +867,20 @@ impl ReadNoteRequest {
         crate::Error<crate::errors::ReadNoteError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::option::Option<crate::types::Flow>,
             crate::Error<crate::errors::ReadNoteError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -930,18 +946,20 @@ impl DeleteNoteRequest {
         crate::Error<crate::errors::DeleteNoteError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Flow,
             crate::Error<crate::errors::DeleteNoteError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -1005,6 +1023,7 @@ impl SubmitJobRequest {
         crate::Error<crate::errors::SubmitJobError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::SubmitJobSuccess,
             crate::Error<crate::errors::SubmitJobError>,
@@ -1012,7 +1031,7 @@ impl SubmitJobRequest {
             200 => response.json().map(crate::types::SubmitJobSuccess::Ok),
             202 => response.json().map(crate::types::SubmitJobSuccess::Accepted),
             204 => ::std::result::Result::Ok(crate::types::SubmitJobSuccess::NoContent),
-            200..=299 => 'fits: {
+            201 | 203 | 205..=299 => 'fits: {
                 if let ::std::option::Option::Some(v) = response
                     .fits::<crate::types::Flow>()
                 {
@@ -1040,6 +1059,7 @@ impl SubmitJobRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -253,18 +253,20 @@ impl ListBooksRequest {
         crate::Error<crate::errors::BooksListBooksError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Book>,
             crate::Error<crate::errors::BooksListBooksError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -330,18 +332,20 @@ impl AddBookRequest {
         crate::Error<crate::errors::BooksAddBookError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Book,
             crate::Error<crate::errors::BooksAddBookError>,
         > = match response.status().as_u16() {
             201 => response.json(),
-            200..=299 => response.json(),
+            200 | 202..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -407,6 +411,7 @@ impl GetBookRequest {
         crate::Error<crate::errors::BooksGetBookError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Book,
             crate::Error<crate::errors::BooksGetBookError>,
@@ -421,13 +426,14 @@ impl GetBookRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -493,6 +499,7 @@ impl WithdrawBookRequest {
         crate::Error<crate::errors::BooksWithdrawBookError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::BooksWithdrawBookError>,
@@ -507,13 +514,14 @@ impl WithdrawBookRequest {
                         ),
                 )
             }
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -582,18 +590,20 @@ impl GetCoverRequest {
         crate::Error<crate::errors::BooksGetCoverError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<u8>,
             crate::Error<crate::errors::BooksGetCoverError>,
         > = match response.status().as_u16() {
             200 => ::std::result::Result::Ok(response.into_body()),
-            200..=299 => ::std::result::Result::Ok(response.into_body()),
+            201..=299 => ::std::result::Result::Ok(response.into_body()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -667,18 +677,20 @@ impl UploadCoverRequest {
         crate::Error<crate::errors::BooksUploadCoverError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::BooksUploadCoverError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -744,12 +756,13 @@ impl GetItemRequest {
         crate::Error<crate::errors::BooksGetItemError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Item,
             crate::Error<crate::errors::BooksGetItemError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
                     response
@@ -764,6 +777,7 @@ impl GetItemRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -76,18 +76,20 @@ impl LendRequest {
         crate::Error<crate::errors::LoansLendError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Loan,
             crate::Error<crate::errors::LoansLendError>,
         > = match response.status().as_u16() {
             201 => response.json(),
-            200..=299 => response.json(),
+            200 | 202..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -191,18 +191,20 @@ impl CreatePetRequest {
         crate::Error<crate::errors::CreatePetError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::Pet,
             crate::Error<crate::errors::CreatePetError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -266,18 +268,20 @@ impl GetValueRequest {
         crate::Error<crate::errors::GetValueError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::GetValueResponse,
             crate::Error<crate::errors::GetValueError>,
         > = match response.status().as_u16() {
             200 => response.json(),
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

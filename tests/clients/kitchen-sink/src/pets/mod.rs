@@ -124,6 +124,7 @@ impl ListRequest {
         crate::Error<crate::errors::PetsListError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::vec::Vec<crate::types::Pet>,
             crate::Error<crate::errors::PetsListError>,
@@ -138,7 +139,7 @@ impl ListRequest {
                         ),
                 )
             }
-            200..=299 => response.json(),
+            201..=299 => response.json(),
             _ => {
                 ::std::result::Result::Err(
                     response.api_error_text(crate::errors::PetsListError::Default),
@@ -149,6 +150,7 @@ impl ListRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -214,6 +216,7 @@ impl CreateRequest {
         crate::Error<crate::errors::PetsCreateError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             crate::types::PetsCreateSuccess,
             crate::Error<crate::errors::PetsCreateError>,
@@ -221,7 +224,7 @@ impl CreateRequest {
             200 => response.json().map(crate::types::PetsCreateSuccess::Ok),
             201 => response.json().map(crate::types::PetsCreateSuccess::Created),
             204 => ::std::result::Result::Ok(crate::types::PetsCreateSuccess::NoContent),
-            200..=299 => 'fits: {
+            202..=203 | 205..=299 => 'fits: {
                 if let ::std::option::Option::Some(v) = response
                     .fits::<crate::types::Pet>()
                 {
@@ -249,6 +252,7 @@ impl CreateRequest {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }
@@ -309,18 +313,20 @@ impl MultiTaggedRequest {
         crate::Error<crate::errors::PetsMultiTaggedError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = response.unread_body();
         let body: ::std::result::Result<
             (),
             crate::Error<crate::errors::PetsMultiTaggedError>,
         > = match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=203 | 205..=299 => ::std::result::Result::Ok(()),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -79,6 +79,7 @@ impl GetPetsPetIdRequest {
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
             ::std::string::String,
             crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
@@ -92,13 +93,14 @@ impl GetPetsPetIdRequest {
                         ),
                 )
             }
-            200..=299 => response.into_text(),
+            201..=299 => response.into_text(),
             _ => ::std::result::Result::Err(response.unexpected()),
         };
         body.map(|body| crate::Response {
             status,
             headers,
             body,
+            unread_body,
         })
     }
 }

@@ -101,6 +101,11 @@ impl RawResponse {
         std::str::from_utf8(&self.0.body).ok().map(str::to_string)
     }
 
+    /// A copy of a non-empty body, for a success documented without one.
+    pub(crate) fn unread_body(&self) -> Option<Vec<u8>> {
+        (!self.is_empty()).then(|| self.0.body.clone())
+    }
+
     /// Whether the body is empty.
     pub(crate) fn is_empty(&self) -> bool {
         self.0.body.iter().all(u8::is_ascii_whitespace)
@@ -162,6 +167,10 @@ pub struct Response<T> {
     pub headers: HeaderMap,
     /// The decoded body.
     pub body: T,
+    /// The body as received when the document describes none for this success (so `body` is
+    /// `()`) and the server sent one anyway (WireMock's file contents, for one): nothing is lost.
+    /// `None` when the body was decoded into `body`, or was empty.
+    pub unread_body: Option<Vec<u8>>,
 }
 
 /// A documented response header as a typed value: text for strings and string enums, parsed
