@@ -9,6 +9,7 @@
 /// The documented error responses of `login-pos-device-with-email` (`POST /pos/auth/login/email`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosLoginWithEmailError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -37,6 +38,7 @@ impl crate::runtime::ErrorBody for PosLoginWithEmailError {
 /// The documented error responses of `login-pos-device-with-phone` (`POST /pos/auth/login/phone`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosLoginWithPhoneError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -65,6 +67,7 @@ impl crate::runtime::ErrorBody for PosLoginWithPhoneError {
 /// The documented error responses of `login-pos-device-with-whatsapp` (`POST /pos/auth/login/whatsapp`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosLoginWithWhatsappError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -93,6 +96,7 @@ impl crate::runtime::ErrorBody for PosLoginWithWhatsappError {
 /// The documented error responses of `verify-pos-login-otp` (`POST /pos/auth/verify-otp`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosVerifyOtpError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -121,6 +125,7 @@ impl crate::runtime::ErrorBody for PosVerifyOtpError {
 /// The documented error responses of `refresh-pos-access-token` (`POST /pos/auth/refresh-token`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosRefreshAccessTokenError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -144,6 +149,7 @@ impl crate::runtime::ErrorBody for PosRefreshAccessTokenError {
 /// The documented error responses of `pair-pos-device` (`POST /pos/auth/pair-device`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosPairDeviceError {
     /// 400: Bad request
     BadRequest(crate::types::BadRequest),
@@ -175,6 +181,7 @@ impl crate::runtime::ErrorBody for PosPairDeviceError {
 /// The documented error responses of `logout-from-pos-device` (`POST /pos/auth/logout`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PosLogoutError {
     /// 401: Not authorized for given operation on the Resource
     Unauthorized(crate::types::Unauthorized),

@@ -5,6 +5,7 @@
 /// Error body returned when the request is invalid.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequest {
     /// Human-readable error message.
     pub message: ::std::string::String,
@@ -47,6 +48,7 @@ impl BadRequest {
 /// Error body returned when the requested resource does not exist.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFound {
     /// Human-readable error message.
     pub message: ::std::string::String,
@@ -74,6 +76,7 @@ impl NotFound {
 /// A point-of-sale device registered with the store.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosDevice {
     /// The device's id.
     ///
@@ -115,6 +118,7 @@ pub struct PosDevice {
 /// The user who has claimed a POS device.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosDeviceClaimedUser {
     /// The user's id.
     ///
@@ -172,6 +176,7 @@ impl PosDeviceClaimedUser {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosDeviceDeviceType {
     /// `pos-terminal`
     #[serde(rename = "pos-terminal")]
@@ -206,6 +211,7 @@ impl ::std::fmt::Display for PosDeviceDeviceType {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosDeviceStatus {
     /// `available`
     #[serde(rename = "available")]
@@ -237,6 +243,7 @@ impl ::std::fmt::Display for PosDeviceStatus {
 /// `PosLoginWithEmailBody` (from `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithEmailBody {
     /// ID of the store location the POS device operates at.
     pub location_id: ::std::string::String,
@@ -260,6 +267,7 @@ impl PosLoginWithEmailBody {
 /// `PosLoginWithEmailResponse` (from `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithEmailResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -287,6 +295,7 @@ impl PosLoginWithEmailResponse {
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithEmailResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
@@ -321,6 +330,7 @@ impl PosLoginWithEmailResponseContent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosLoginWithEmailResponseContentOtpAction {
     /// `login`
     #[serde(rename = "login")]
@@ -344,6 +354,7 @@ impl ::std::fmt::Display for PosLoginWithEmailResponseContentOtpAction {
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithPhoneBody {
     /// ID of the store location the POS device operates at.
     pub location_id: ::std::string::String,
@@ -382,6 +393,7 @@ impl PosLoginWithPhoneBody {
 /// `PosLoginWithPhoneResponse` (from `#/paths/~1pos~1auth~1login~1phone/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithPhoneResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -409,6 +421,7 @@ impl PosLoginWithPhoneResponse {
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithPhoneResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
@@ -443,6 +456,7 @@ impl PosLoginWithPhoneResponseContent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosLoginWithPhoneResponseContentOtpAction {
     /// `login`
     #[serde(rename = "login")]
@@ -466,6 +480,7 @@ impl ::std::fmt::Display for PosLoginWithPhoneResponseContentOtpAction {
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithWhatsappBody {
     /// ID of the store location the POS device operates at.
     pub location_id: ::std::string::String,
@@ -504,6 +519,7 @@ impl PosLoginWithWhatsappBody {
 /// `PosLoginWithWhatsappResponse` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithWhatsappResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -531,6 +547,7 @@ impl PosLoginWithWhatsappResponse {
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLoginWithWhatsappResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
@@ -565,6 +582,7 @@ impl PosLoginWithWhatsappResponseContent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosLoginWithWhatsappResponseContentOtpAction {
     /// `login`
     #[serde(rename = "login")]
@@ -588,6 +606,7 @@ impl ::std::fmt::Display for PosLoginWithWhatsappResponseContentOtpAction {
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLogoutResponse {
     /// `message`.
     pub message: ::std::string::String,
@@ -611,6 +630,7 @@ impl PosLogoutResponse {
 /// `PosPairDeviceBody` (from `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosPairDeviceBody {
     /// The pairing code of the device to pair.
     pub pairing_code: ::std::string::String,
@@ -628,6 +648,7 @@ impl PosPairDeviceBody {
 /// `PosPairDeviceResponse` (from `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosPairDeviceResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -655,6 +676,7 @@ impl PosPairDeviceResponse {
 /// The paired device.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosPairDeviceResponseContent {
     /// `device`.
     pub device: crate::types::PosDevice,
@@ -670,6 +692,7 @@ impl PosPairDeviceResponseContent {
 /// `PosRefreshAccessTokenBody` (from `#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosRefreshAccessTokenBody {
     /// The refresh token issued by verify-otp or a previous refresh.
     pub refresh_token: ::std::string::String,
@@ -687,6 +710,7 @@ impl PosRefreshAccessTokenBody {
 /// `PosRefreshAccessTokenResponse` (from `#/paths/~1pos~1auth~1refresh-token/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosRefreshAccessTokenResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -714,6 +738,7 @@ impl PosRefreshAccessTokenResponse {
 /// The newly issued tokens.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosRefreshAccessTokenResponseContent {
     /// New JWT access token for bearer authentication.
     pub access_token: ::std::string::String,
@@ -737,6 +762,7 @@ impl PosRefreshAccessTokenResponseContent {
 /// A staff member logged in on a POS device.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUser {
     /// The user's id.
     pub id: ::std::string::String,
@@ -803,6 +829,7 @@ impl PosUser {
 /// The sales channel the user is logged in to.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserChannel {
     /// The channel's id.
     pub id: ::std::string::String,
@@ -826,6 +853,7 @@ impl PosUserChannel {
 /// The POS device the user is logged in on, if any.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserDevice {
     /// The device's id.
     pub id: ::std::string::String,
@@ -849,6 +877,7 @@ impl PosUserDevice {
 /// The store location the user is logged in at.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserLocation {
     /// The location's id.
     pub id: ::std::string::String,
@@ -872,6 +901,7 @@ impl PosUserLocation {
 /// A role the user holds at a location.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserRolesItem {
     /// The location's id.
     pub location_id: ::std::string::String,
@@ -921,6 +951,7 @@ impl PosUserRolesItem {
 /// `PosVerifyOtpBody` (from `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosVerifyOtpBody {
     /// The one-time password received by the user.
     pub otp: ::std::string::String,
@@ -959,6 +990,7 @@ impl PosVerifyOtpBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PosVerifyOtpBodyOtpAction {
     /// `login`
     #[serde(rename = "login")]
@@ -982,6 +1014,7 @@ impl ::std::fmt::Display for PosVerifyOtpBodyOtpAction {
 /// `PosVerifyOtpResponse` (from `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosVerifyOtpResponse {
     /// Human-readable result message.
     pub message: ::std::string::String,
@@ -1009,6 +1042,7 @@ impl PosVerifyOtpResponse {
 /// The logged-in user and the issued tokens.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosVerifyOtpResponseContent {
     /// `user`.
     pub user: crate::types::PosUser,
@@ -1036,6 +1070,7 @@ impl PosVerifyOtpResponseContent {
 /// Error body returned when the caller is not authorized.
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Unauthorized {
     /// Human-readable error message.
     pub message: ::std::string::String,

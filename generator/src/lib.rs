@@ -34,6 +34,7 @@ pub mod load;
 pub mod normalise31;
 pub mod overlay;
 pub mod resolve;
+pub mod semver;
 pub mod swagger2;
 pub mod write;
 

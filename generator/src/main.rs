@@ -70,6 +70,10 @@ enum Command {
     /// Work with OpenAPI Overlay documents.
     #[command(subcommand)]
     Overlay(OverlayCommand),
+    /// Compare the public API generated from two versions of the document (and overlays): each
+    /// change to a public item as breaking, additive or docs, the version bump it needs and the
+    /// next version (docs/semver.md).
+    Diff(DiffArgs),
     /// Print the intermediate representation.
     Inspect {
         #[command(flatten)]
@@ -103,6 +107,50 @@ enum OverlayCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Args, Clone)]
+struct DiffArgs {
+    /// Configuration file: the new side is its spec and overlays unless --to is given, and the
+    /// current version is that of its generated crate.
+    #[arg(long, default_value = "sdkforge.toml")]
+    config: PathBuf,
+    /// The old document.
+    #[arg(long, conflicts_with = "from_rev", required_unless_present = "from_rev")]
+    from: Option<PathBuf>,
+    /// An overlay of the old document (repeatable).
+    #[arg(long = "from-overlay", requires = "from")]
+    from_overlays: Vec<PathBuf>,
+    /// The old side is the configured spec and overlays as they were at this git revision.
+    #[arg(long)]
+    from_rev: Option<String>,
+    /// The new document (default: the configured spec and overlays).
+    #[arg(long)]
+    to: Option<PathBuf>,
+    /// An overlay of the new document (repeatable).
+    #[arg(long = "overlay", requires = "to")]
+    overlays: Vec<PathBuf>,
+    /// The version the old side was released as (default: the generated crate's, else 0.1.0).
+    #[arg(long)]
+    current_version: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Exit 1 when a change of this kind (or worse) is present.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Additive,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,6 +251,47 @@ fn generate(generator: &Generator) -> Result<sdkforge::Generated, Diagnostics> {
     })
 }
 
+/// `sdkforge diff`: the IR of both sides, compared.
+fn diff(args: &DiffArgs, reporting: Reporting) -> Result<sdkforge::semver::Report, Diagnostics> {
+    let configured = || Config::from_file(&args.config).map_err(Diagnostics::from);
+    let crate_name = |c: Option<&Config>| c.map_or_else(|| "api".to_string(), |c| c.crate_name.clone());
+    let file_config = if args.config.exists() || args.from_rev.is_some() || args.to.is_none() { Some(configured()?) } else { None };
+    let side = |spec: &std::path::Path, overlays: &[PathBuf]| {
+        let mut c = Config::new(spec, std::env::temp_dir().join("sdkforge-diff-out"), crate_name(file_config.as_ref()));
+        c.overlays = overlays.to_vec();
+        c
+    };
+    let new = match (&args.to, &file_config) {
+        (Some(spec), _) => side(spec, &args.overlays),
+        (None, Some(c)) => side(&c.spec, &c.overlays),
+        (None, None) => return Err(sdkforge::Diagnostic::error("no new side: give --to or a configuration file").into()),
+    };
+    let mut snapshot = None;
+    let old = match (&args.from, &args.from_rev, &file_config) {
+        (Some(spec), _, _) => side(spec, &args.from_overlays),
+        (None, Some(rev), Some(c)) => {
+            let dir = sdkforge::semver::git::checkout(rev, &c.spec, &c.overlays).map_err(|m| Diagnostics::from(sdkforge::Diagnostic::error(m)))?;
+            let config = side(&dir.path_of(&c.spec), &c.overlays.iter().map(|o| dir.path_of(o)).collect::<Vec<_>>());
+            snapshot = Some(dir);
+            config
+        }
+        _ => return Err(sdkforge::Diagnostic::error("no old side: give --from or --from-rev").into()),
+    };
+    let (old_api, old_warnings) = Generator::new(old).ir()?;
+    drop(snapshot);
+    let (new_api, new_warnings) = Generator::new(new).ir()?;
+    let mut warnings = old_warnings;
+    warnings.extend(new_warnings);
+    reporting.warnings(warnings)?;
+    let current = args
+        .current_version
+        .clone()
+        .or_else(|| file_config.as_ref().and_then(|c| sdkforge::semver::crate_version(&c.out)))
+        .or_else(|| file_config.as_ref().map(|c| c.crate_version.clone()))
+        .unwrap_or_else(|| "0.1.0".to_string());
+    Ok(sdkforge::semver::diff(&old_api, &new_api, &current))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let reporting = Reporting { format: cli.message_format, deny_warnings: cli.deny_warnings };
@@ -296,6 +385,19 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
             }
             reporting.warnings(problems)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff(args) => {
+            let report = diff(&args, reporting)?;
+            match args.format {
+                DiffFormat::Text => print!("{report}"),
+                DiffFormat::Json => println!("{}", report.to_json()),
+            }
+            let fails = match args.fail_on {
+                Some(FailOn::Breaking) => report.is_breaking(),
+                Some(FailOn::Additive) => report.changes.iter().any(|c| c.kind >= sdkforge::semver::Kind::Additive),
+                None => false,
+            };
+            Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Inspect { inputs, format } => {
             let config = inputs.config()?;

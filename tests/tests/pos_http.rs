@@ -60,7 +60,7 @@ fn otp_response() -> Value {
 async fn logout_posts_with_the_bearer_token_and_decodes_200() {
     let server = server_answering("/pos/auth/logout", 200, json!({"message": "Logged out", "success": true})).await;
     let out = client(&server).pos().logout().await.expect("200");
-    assert_eq!(out, PosLogoutResponse { message: "Logged out".into(), success: true });
+    assert_eq!(out, PosLogoutResponse::new("Logged out", true));
     let r = only_request(&server).await;
     assert_eq!(r.method.as_str(), "POST");
     assert_eq!(r.url.path(), "/api/v1/store_123/storefront/pos/auth/logout");
@@ -169,11 +169,7 @@ async fn a_401_is_the_shared_unauthorized_type_and_displays_the_message() {
     match err {
         Error::Api(e) => {
             assert_eq!(e.status().as_u16(), 401);
-            let expected = Unauthorized {
-                message: "Not authorized for given operation on the Resource.".into(),
-                success: false,
-                code: "unauthorized".into(),
-            };
+            let expected = Unauthorized::new("Not authorized for given operation on the Resource.", false, "unauthorized");
             assert_eq!(e.body, PosLogoutError::Unauthorized(expected));
             assert_eq!(e.response.headers()["x-request-id"], "req-1");
         }

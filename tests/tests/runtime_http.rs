@@ -75,7 +75,7 @@ async fn x_speakeasy_errors_decide_what_is_an_error() {
     Mock::given(path("/lookup/b")).respond_with(ResponseTemplate::new(500).set_body_json(serde_json::json!({"message": "down"}))).mount(&server).await;
     Mock::given(path("/other")).respond_with(ResponseTemplate::new(418).set_body_json(serde_json::json!({"message": "teapot"}))).mount(&server).await;
     let c = client(&server);
-    assert_eq!(c.lookup("a").send().await.unwrap(), LookupSuccess::NotFound(LookupNotFound { found: false }));
+    assert_eq!(c.lookup("a").send().await.unwrap(), LookupSuccess::NotFound(LookupNotFound::new(false)));
     match c.lookup("b").send().await.unwrap_err() {
         Error::Api(e) => {
             assert_eq!(e.status(), 500);

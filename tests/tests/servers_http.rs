@@ -29,7 +29,7 @@ async fn an_undocumented_2xx_is_a_success_decoded_as_the_documented_one() {
     Mock::given(method("POST")).and(path("/api/flows/")).respond_with(json_body(201, flow_json())).mount(&server).await;
     let r = client(&server).create_flow(FlowCreate::new("etl")).send_with_response().await.unwrap();
     assert_eq!(r.status, 201);
-    assert_eq!(r.body, Flow { id: "f1".into(), name: "etl".into(), tags: Some(vec!["x".into()]) });
+    assert_eq!(r.body, Flow::new("f1", "etl").tags(vec!["x".into()]));
 }
 
 /// A 2xx whose body is not the documented type keeps the status and the body whole.
@@ -54,7 +54,7 @@ async fn an_undocumented_2xx_picks_the_documented_success_that_fits() {
     Mock::given(path("/api/jobs")).respond_with(json_body(201, json!({"job_id": "j1"}))).up_to_n_times(1).mount(&server).await;
     Mock::given(path("/api/jobs")).respond_with(json_body(203, flow_json())).up_to_n_times(1).mount(&server).await;
     Mock::given(path("/api/jobs")).respond_with(ResponseTemplate::new(205)).up_to_n_times(1).mount(&server).await;
-    assert_eq!(c.submit_job().send().await.unwrap(), SubmitJobSuccess::Accepted(Job { job_id: "j1".into(), state: None }));
+    assert_eq!(c.submit_job().send().await.unwrap(), SubmitJobSuccess::Accepted(Job::new("j1")));
     assert!(matches!(c.submit_job().send().await.unwrap(), SubmitJobSuccess::Ok(f) if f.id == "f1"));
     assert_eq!(c.submit_job().send().await.unwrap(), SubmitJobSuccess::NoContent);
 }

@@ -10,6 +10,7 @@
 //! cargo run --release -p xtask -- guru --compile --every 10   # ... and compile-check a sample
 //! cargo run -p xtask -- contract path/to/spec.yaml... # contract tests against Prism, per document
 //! cargo run -p xtask -- e2e [prefect] [wiremock]     # generated clients against real servers
+//! cargo run -p xtask -- semver-pairs                 # sdkforge diff's classification, probed
 //! ```
 //!
 //! `bench` times `sdkforge generate` and `check` against a baseline program that only reads the
@@ -25,6 +26,7 @@ mod contract;
 mod corpus;
 mod e2e;
 mod guru;
+mod pairs;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -60,6 +62,9 @@ enum Command {
     /// every call with its status and outcome (exit 1 when a scenario failed, or, under `CI`, when
     /// a server could not start).
     E2e(e2e::E2eArgs),
+    /// The document pairs behind `sdkforge diff`: each change classified, and a probe compiled
+    /// against the old and the new crate as the oracle (exit 1 when one disagrees).
+    SemverPairs(pairs::PairsArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         Command::Guru(args) => guru::run(&args),
         Command::Contract(args) => contract::run(&args),
         Command::E2e(args) => e2e::run(&args),
+        Command::SemverPairs(args) => pairs::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -89,6 +89,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name { #(#variants,)* }
         impl crate::runtime::ErrorBody for #name {
             fn message(&self) -> ::std::option::Option<&str> { #body }

@@ -39,6 +39,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, Default)]
+                #[non_exhaustive]
                 pub struct #name { #(#defs,)* }
                 impl #name {
                     #[doc = " Reads the documented headers; one that is absent or does not parse is `None`."]
@@ -77,6 +78,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name { #(#vs,)* }
             }
         }
@@ -99,6 +101,7 @@ fn union_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVari
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name { #(#defs,)* }
         };
     };
@@ -116,6 +119,7 @@ fn union_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVari
         #doc
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name { #(#defs,)* }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -189,6 +193,7 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name { #(#defs,)* #extra }
         #ctor
     }
@@ -307,6 +312,7 @@ fn int_enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVar
     quote! {
         #doc
         #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs,)*
             #unknown_def
@@ -388,6 +394,7 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], 
     quote! {
         #doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs,)*
             #unknown_def

@@ -17,11 +17,7 @@ mod common;
 use common::status_of;
 
 fn stub(method: &str, url: &str, status: i64) -> StubMapping {
-    StubMapping {
-        request: Some(RequestPattern { method: Some(method.into()), url: Some(url.into()), ..RequestPattern::new() }),
-        response: Some(ResponseDefinition { status: Some(status), ..ResponseDefinition::new() }),
-        ..StubMapping::new()
-    }
+    StubMapping::new().request(RequestPattern::new().method(method).url(url)).response(ResponseDefinition::new().status(status))
 }
 
 #[tokio::main]
@@ -93,7 +89,7 @@ async fn main() -> ExitCode {
     s.outside("the stub answers", "GET /hello", status, status == Some(200) && body.contains("\"hi\""));
     let status = plain.post(format!("{base}/orders")).body("{\"qty\":2}").send().await.ok().map(|r| r.status().as_u16());
     s.outside("the second stub answers", "POST /orders", status, status == Some(201));
-    let criteria = RequestPattern { method: Some("GET".into()), url: Some("/hello".into()), ..RequestPattern::new() };
+    let criteria = RequestPattern::new().method("GET").url("/hello");
     let r = c.requests().count_requests_by_criteria(criteria.clone()).send().await;
     s.step("count journal entries", matches!(&r, Ok(n) if n.count == Some(1)), &r);
     let r = c.requests().find_requests_by_criteria(criteria).send().await;

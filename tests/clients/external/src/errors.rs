@@ -9,6 +9,7 @@
 /// The documented error responses of `listPets` (`GET /pets`).
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsListPetsError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
@@ -32,6 +33,7 @@ impl crate::runtime::ErrorBody for PetsListPetsError {
 /// The documented error responses of `getPet` (`GET /pets/{id}`).
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsGetPetError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),

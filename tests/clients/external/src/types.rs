@@ -5,6 +5,7 @@
 /// Whoever looks after a pet (who may look after others).
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,6 +43,7 @@ impl Owner {
 /// A pet, with its tags and owner.
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `id`.
     pub id: i64,
@@ -82,6 +84,7 @@ impl Pet {
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -109,6 +112,7 @@ impl Problem {
 /// `Tag` (from `#/components/schemas/Tag`).
 #[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tag {
     /// `label`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -9,6 +9,7 @@
 /// The documented error responses of `listPets` (`GET /pets`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsListError {
     /// 4XX: Client error.
     ClientError(crate::types::Problem),
@@ -35,6 +36,7 @@ impl crate::runtime::ErrorBody for PetsListError {
 /// The documented error responses of `createPet` (`POST /pets`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsCreateError {}
 #[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsCreateError {
@@ -45,6 +47,7 @@ impl crate::runtime::ErrorBody for PetsCreateError {
 /// The documented error responses of `get /pets/{petId}` (`GET /pets/{petId}`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsPhotosGetPetsPetIdError {
     /// 404: Not found.
     NotFound,
@@ -60,6 +63,7 @@ impl crate::runtime::ErrorBody for PetsPhotosGetPetsPetIdError {
 /// The documented error responses of `multiTagged` (`GET /multi`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsMultiTaggedError {}
 #[cfg(any(feature = "pets", feature = "store"))]
 impl crate::runtime::ErrorBody for PetsMultiTaggedError {
@@ -69,6 +73,7 @@ impl crate::runtime::ErrorBody for PetsMultiTaggedError {
 }
 /// The documented error responses of `echo` (`GET /echo`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum EchoError {}
 impl crate::runtime::ErrorBody for EchoError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -77,6 +82,7 @@ impl crate::runtime::ErrorBody for EchoError {
 }
 /// The documented error responses of `flaky` (`POST /flaky`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum FlakyError {
     /// 400: A bad request.
     BadRequest(crate::types::Oops),
@@ -98,6 +104,7 @@ impl crate::runtime::ErrorBody for FlakyError {
 }
 /// The documented error responses of `ping` (`POST /ping`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PingError {}
 impl crate::runtime::ErrorBody for PingError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -106,6 +113,7 @@ impl crate::runtime::ErrorBody for PingError {
 }
 /// The documented error responses of `health-check` (`GET /health`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum HealthCheckError {}
 impl crate::runtime::ErrorBody for HealthCheckError {
     fn message(&self) -> ::std::option::Option<&str> {

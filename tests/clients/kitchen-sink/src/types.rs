@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `FlakyBody` (from `#/paths/~1flaky/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlakyBody {
     /// `n`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -38,6 +39,7 @@ impl FlakyBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Kind {
     /// `dog`
     #[serde(rename = "dog")]
@@ -76,6 +78,7 @@ impl ::std::fmt::Display for Kind {
 }
 /// `Oops` (from `#/components/schemas/Oops`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Oops {
     /// `detail`.
     pub detail: ::std::string::String,
@@ -105,6 +108,7 @@ impl Oops {
 /// A pet.
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `id`.
     ///
@@ -264,6 +268,7 @@ impl Pet {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PetStatus {
     /// `available`
     #[serde(rename = "available")]
@@ -295,6 +300,7 @@ impl ::std::fmt::Display for PetStatus {
 /// `PetsCreateCreated` (from `#/paths/~1pets/post/responses/201/content/application~1json/schema`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetsCreateCreated {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -322,6 +328,7 @@ impl PetsCreateCreated {
 /// The successful responses of `createPet`.
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PetsCreateSuccess {
     /// Updated.
     Ok(crate::types::Pet),
@@ -333,6 +340,7 @@ pub enum PetsCreateSuccess {
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,

@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `deleteResult` (`DELETE /results/{group}/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteResultError {}
 impl crate::runtime::ErrorBody for DeleteResultError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for DeleteResultError {
 }
 /// The documented error responses of `patchResult` (`PATCH /results/{group}/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PatchResultError {}
 impl crate::runtime::ErrorBody for PatchResultError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for PatchResultError {
 }
 /// The documented error responses of `putResult` (`PUT /results`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PutResultError {}
 impl crate::runtime::ErrorBody for PutResultError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -32,6 +35,7 @@ impl crate::runtime::ErrorBody for PutResultError {
 }
 /// The documented error responses of `postError` (`POST /errors`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PostErrorError {}
 impl crate::runtime::ErrorBody for PostErrorError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -40,6 +44,7 @@ impl crate::runtime::ErrorBody for PostErrorError {
 }
 /// The documented error responses of `getTree` (`GET /trees`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetTreeError {}
 impl crate::runtime::ErrorBody for GetTreeError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Account` (from `#/components/schemas/Account`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// `name`.
     pub name: ::std::string::String,
@@ -33,6 +34,7 @@ impl Account {
 }
 /// `ApiFailure` (from `#/components/schemas/Error`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiFailure {
     /// `kind`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -65,6 +67,7 @@ impl ApiFailure {
 }
 /// `Forest` (from `#/components/schemas/Forest`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Forest {
     /// `tree`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -114,6 +117,7 @@ pub struct Nested(
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Option {
     /// `some`
     #[serde(rename = "some")]
@@ -138,6 +142,7 @@ impl ::std::fmt::Display for Option {
 }
 /// The headers documented on the successful responses of `patchResult`.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchResultHeaders {
     /// Calls left in the current window.
     pub x_rate_limit: ::std::option::Option<i64>,
@@ -152,6 +157,7 @@ impl PatchResultHeaders {
 }
 /// The arguments of `patchResult` (`x-speakeasy-max-method-params` is 2).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchResultParams {
     /// `group`.
     pub group: ::std::string::String,
@@ -177,6 +183,7 @@ impl PatchResultParams {
 }
 /// `Priority` (from `#/components/schemas/Priority`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Priority {
     /// `1`
     V1,
@@ -228,6 +235,7 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
 }
 /// The headers documented on the successful responses of `putResult`.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutResultHeaders {
     /// Calls left in the current window.
     pub x_rate_limit: ::std::option::Option<i64>,
@@ -248,6 +256,7 @@ impl PutResultHeaders {
 }
 /// Inherits Base through allOf and adds its own fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Result {
     /// `id`.
     pub id: i64,
@@ -373,6 +382,7 @@ impl Result {
 }
 /// `ResultLevel` (from `#/components/schemas/Result/properties/level`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResultLevel {
     /// `1`
     V1,
@@ -417,6 +427,7 @@ impl<'de> ::serde::Deserialize<'de> for ResultLevel {
 }
 /// `String` (from `#/components/schemas/String`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct String {
     /// `text`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -446,6 +457,7 @@ impl String {
 pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
 /// `Vec` (from `#/components/schemas/Vec`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Vec {
     /// `box`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

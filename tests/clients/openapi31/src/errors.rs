@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `listOrders` (`GET /orders`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrdersError {}
 impl crate::runtime::ErrorBody for ListOrdersError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for ListOrdersError {
 }
 /// The documented error responses of `createOrder` (`POST /orders`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateOrderError {}
 impl crate::runtime::ErrorBody for CreateOrderError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for CreateOrderError {
 }
 /// The documented error responses of `getOrder` (`GET /orders/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetOrderError {
     /// default: A problem.
     Default(crate::types::Problem),
@@ -45,6 +48,7 @@ impl crate::runtime::ErrorBody for GetOrderError {
 }
 /// The documented error responses of `deleteOrder` (`DELETE /orders/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteOrderError {}
 impl crate::runtime::ErrorBody for DeleteOrderError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -53,6 +57,7 @@ impl crate::runtime::ErrorBody for DeleteOrderError {
 }
 /// The documented error responses of `putAvatar` (`PUT /customers/{id}/avatar`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PutAvatarError {}
 impl crate::runtime::ErrorBody for PutAvatarError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Address` (from `#/components/schemas/Order/$defs/Address`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// `line1`.
     pub line1: ::std::string::String,
@@ -32,6 +33,7 @@ impl Address {
 }
 /// `Customer` (from `#/components/schemas/Customer`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// `id`.
     pub id: ::std::string::String,
@@ -60,6 +62,7 @@ impl Customer {
 }
 /// `Deleted` (from `#/paths/~1orders~1{id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// `deleted`.
     ///
@@ -80,6 +83,7 @@ impl ::std::default::Default for Deleted {
 }
 /// `FixedAmount` (from `#/components/schemas/FixedAmount`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedAmount {
     /// `kind`.
     ///
@@ -111,6 +115,7 @@ impl FixedAmount {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FixedAmountKind {
     /// `fixed`
     #[serde(rename = "fixed")]
@@ -131,6 +136,7 @@ impl ::std::fmt::Display for FixedAmountKind {
 }
 /// `Line` (from `#/components/schemas/Order/$defs/Line`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Line {
     /// `sku`.
     pub sku: ::std::string::String,
@@ -149,6 +155,7 @@ impl Line {
 }
 /// `ListOrdersResponse` (from `#/components/pathItems/Orders/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
     pub items: ::std::vec::Vec<crate::types::Order>,
@@ -177,6 +184,7 @@ impl ListOrdersResponse {
 }
 /// `Order` (from `#/components/schemas/Order`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// `id`.
     pub id: ::std::string::String,
@@ -333,6 +341,7 @@ impl Order {
 }
 /// `OrderCreate` (from `#/components/schemas/OrderCreate`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderCreate {
     /// `amount`.
     pub amount: i64,
@@ -368,6 +377,7 @@ impl OrderCreate {
 }
 /// `OrderCreatePriority` (from `#/components/schemas/OrderCreate/properties/priority`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderCreatePriority {
     /// `1`
     V1,
@@ -422,6 +432,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreatePriority {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OrderCreateSource {
     /// `api`
     #[serde(rename = "api")]
@@ -443,6 +454,7 @@ impl ::std::fmt::Display for OrderCreateSource {
 /// `OrderDiscount` (from `#/components/schemas/Order/properties/discount`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OrderDiscount {
     /// Selected by `percent`.
     Percent(crate::types::Percent),
@@ -487,6 +499,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
 /// A count, or `unlimited`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OrderQuantity {
     /// A `String`.
     String(::std::string::String),
@@ -495,6 +508,7 @@ pub enum OrderQuantity {
 }
 /// `Percent` (from `#/components/schemas/Percent`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Percent {
     /// `kind`.
     ///
@@ -526,6 +540,7 @@ impl Percent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PercentKind {
     /// `percent`
     #[serde(rename = "percent")]
@@ -546,6 +561,7 @@ impl ::std::fmt::Display for PercentKind {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -584,6 +600,7 @@ impl Problem {
 }
 /// `PutAvatarBody` (from `#/paths/~1customers~1{id}~1avatar/put/requestBody/content/multipart~1form-data/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutAvatarBody {
     /// `image`.
     pub image: ::std::vec::Vec<u8>,
@@ -623,6 +640,7 @@ impl PutAvatarBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Status {
     /// `open`
     #[serde(rename = "open")]
@@ -664,6 +682,7 @@ pub type TaxId = (::std::string::String, crate::types::TaxIdFormat);
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TaxIdFormat {
     /// `eu_vat`
     #[serde(rename = "eu_vat")]

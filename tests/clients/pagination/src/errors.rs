@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `listOrders` (`GET /orders`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrdersError {}
 impl crate::runtime::ErrorBody for ListOrdersError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for ListOrdersError {
 }
 /// The documented error responses of `searchOrders` (`POST /orders/search`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchOrdersError {}
 impl crate::runtime::ErrorBody for SearchOrdersError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for SearchOrdersError {
 }
 /// The documented error responses of `listEvents` (`GET /events`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventsError {}
 impl crate::runtime::ErrorBody for ListEventsError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -32,6 +35,7 @@ impl crate::runtime::ErrorBody for ListEventsError {
 }
 /// The documented error responses of `listLogs` (`GET /logs`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListLogsError {}
 impl crate::runtime::ErrorBody for ListLogsError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -40,6 +44,7 @@ impl crate::runtime::ErrorBody for ListLogsError {
 }
 /// The documented error responses of `listBroken` (`GET /broken`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListBrokenError {}
 impl crate::runtime::ErrorBody for ListBrokenError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Event` (from `#/components/schemas/Event`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: ::std::string::String,
@@ -32,6 +33,7 @@ impl Event {
 }
 /// `ListBrokenResponse` (from `#/paths/~1broken/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBrokenResponse {
     /// `items`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -54,6 +56,7 @@ impl ListBrokenResponse {
 }
 /// `ListLogsResponse` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListLogsResponse {
     /// `lines`.
     pub lines: ::std::vec::Vec<::std::string::String>,
@@ -79,6 +82,7 @@ impl ListLogsResponse {
 }
 /// `ListLogsResponseLinks` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema/properties/links`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListLogsResponseLinks {
     /// `next`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,6 +108,7 @@ impl ListLogsResponseLinks {
 }
 /// `ListOrdersResponse` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
     pub items: ::std::vec::Vec<crate::types::Order>,
@@ -122,6 +127,7 @@ impl ListOrdersResponse {
 }
 /// `ListOrdersResponsePagination` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema/properties/pagination`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersResponsePagination {
     /// `total_count`.
     pub total_count: i64,
@@ -137,6 +143,7 @@ impl ListOrdersResponsePagination {
 }
 /// `Order` (from `#/components/schemas/Order`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// `id`.
     pub id: ::std::string::String,
@@ -162,6 +169,7 @@ impl Order {
 }
 /// `SearchOrdersBody` (from `#/paths/~1orders~1search/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchOrdersBody {
     /// `query`.
     pub query: ::std::string::String,
@@ -197,6 +205,7 @@ impl SearchOrdersBody {
 }
 /// `SearchOrdersResponse` (from `#/paths/~1orders~1search/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchOrdersResponse {
     /// `data`.
     pub data: ::std::vec::Vec<crate::types::Order>,

@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `search` (`GET /search/{ids}/{label}/{matrix}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchError {}
 impl crate::runtime::ErrorBody for SearchError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for SearchError {
 }
 /// The documented error responses of `postForm` (`POST /forms`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PostFormError {}
 impl crate::runtime::ErrorBody for PostFormError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for PostFormError {
 }
 /// The documented error responses of `upload` (`PUT /upload`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UploadError {}
 impl crate::runtime::ErrorBody for UploadError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -32,6 +35,7 @@ impl crate::runtime::ErrorBody for UploadError {
 }
 /// The documented error responses of `postNote` (`POST /notes`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PostNoteError {}
 impl crate::runtime::ErrorBody for PostNoteError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -40,6 +44,7 @@ impl crate::runtime::ErrorBody for PostNoteError {
 }
 /// The documented error responses of `uploadPhoto` (`POST /photos`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UploadPhotoError {}
 impl crate::runtime::ErrorBody for UploadPhotoError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Color` (from `#/components/schemas/Color`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Color {
     /// `R`.
     #[serde(rename = "R")]
@@ -49,6 +50,7 @@ impl Color {
 }
 /// `PostFormBody` (from `#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostFormBody {
     /// `name`.
     pub name: ::std::string::String,
@@ -85,6 +87,7 @@ impl PostFormBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SearchSort {
     /// `asc`
     #[serde(rename = "asc")]
@@ -109,6 +112,7 @@ impl ::std::fmt::Display for SearchSort {
 }
 /// `UploadPhotoBody` (from `#/paths/~1photos/post/requestBody/content/multipart~1form-data/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadPhotoBody {
     /// `title`.
     pub title: ::std::string::String,

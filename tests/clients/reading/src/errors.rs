@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `get /users` (`GET /users`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsersError {}
 impl crate::runtime::ErrorBody for GetUsersError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for GetUsersError {
 }
 /// The documented error responses of `get /users/~` (`GET /users/~`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsersTildeError {}
 impl crate::runtime::ErrorBody for GetUsersTildeError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for GetUsersTildeError {
 }
 /// The documented error responses of `get /tracking/trackingId` (`GET /tracking/trackingId`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetTrackingTrackingIdError {}
 impl crate::runtime::ErrorBody for GetTrackingTrackingIdError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -32,6 +35,7 @@ impl crate::runtime::ErrorBody for GetTrackingTrackingIdError {
 }
 /// The documented error responses of `get /tracking/{trackingId}` (`GET /tracking/{trackingId}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetTrackingByTrackingIdError {}
 impl crate::runtime::ErrorBody for GetTrackingByTrackingIdError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -40,6 +44,7 @@ impl crate::runtime::ErrorBody for GetTrackingByTrackingIdError {
 }
 /// The documented error responses of `getPiece` (`GET /parts/{id}/pieces/{Id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetPieceError {}
 impl crate::runtime::ErrorBody for GetPieceError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -48,6 +53,7 @@ impl crate::runtime::ErrorBody for GetPieceError {
 }
 /// The documented error responses of `getThing` (`GET /things/{thingId}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetThingError {}
 impl crate::runtime::ErrorBody for GetThingError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -56,6 +62,7 @@ impl crate::runtime::ErrorBody for GetThingError {
 }
 /// The documented error responses of `get /orders/{orderId}` (`GET /orders/{orderId}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetOrdersByOrderIdError {}
 impl crate::runtime::ErrorBody for GetOrdersByOrderIdError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Contradiction` (from `#/components/schemas/Contradiction`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Contradiction {
     /// `value`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -26,6 +27,7 @@ impl Contradiction {
 }
 /// `Limits` (from `#/components/schemas/Limits`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Limits {
     /// `count`.
     ///
@@ -63,6 +65,7 @@ impl Limits {
 }
 /// `Sub` (from `#/components/schemas/Sub`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Sub {
     /// `id`.
     pub id: ::std::string::String,
@@ -105,6 +108,7 @@ impl Sub {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SubClass {
     /// `small`
     #[serde(rename = "small")]

@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `createPet` (`POST /pets`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePetError {
     /// 401: The credentials are missing or wrong.
     Unauthorized(crate::types::Problem),
@@ -29,6 +30,7 @@ impl crate::runtime::ErrorBody for CreatePetError {
 }
 /// The documented error responses of `copyPet` (`POST /pets/copies`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CopyPetError {}
 impl crate::runtime::ErrorBody for CopyPetError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -37,6 +39,7 @@ impl crate::runtime::ErrorBody for CopyPetError {
 }
 /// The documented error responses of `getLegacy` (`GET /legacy/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetLegacyError {
     /// 404: The record is gone.
     Gone(crate::types::Gone),

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// The headers documented on the successful responses of `copyPet`.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CopyPetHeaders {
     /// The request's id.
     pub x_request_id: ::std::option::Option<::std::string::String>,
@@ -18,6 +19,7 @@ impl CopyPetHeaders {
 }
 /// The headers documented on the successful responses of `createPet`.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePetHeaders {
     /// The request's id.
     pub x_request_id: ::std::option::Option<::std::string::String>,
@@ -32,6 +34,7 @@ impl CreatePetHeaders {
 }
 /// `Gone` (from `#/x-responses/Gone/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Gone {
     /// `since`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,6 +60,7 @@ impl Gone {
 }
 /// `Legacy` (from `#/definitions/Legacy`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Legacy {
     /// `id`.
     pub id: ::std::string::String,
@@ -82,6 +86,7 @@ impl Legacy {
 }
 /// `Owner` (from `#/components/schemas/Owner`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,6 +109,7 @@ impl Owner {
 }
 /// `Pet` (from `#/components/schemas/Pet`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `name`.
     pub name: ::std::string::String,
@@ -150,6 +156,7 @@ impl Pet {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PetTag {
     /// `cat`
     #[serde(rename = "cat")]
@@ -174,6 +181,7 @@ impl ::std::fmt::Display for PetTag {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

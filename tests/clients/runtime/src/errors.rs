@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `streamTicks` (`GET /ticks`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum StreamTicksError {
     /// 429: Too many streams
     TooManyRequests(crate::types::Problem),
@@ -31,6 +32,7 @@ impl crate::runtime::ErrorBody for StreamTicksError {
 }
 /// The documented error responses of `streamLines` (`GET /lines`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum StreamLinesError {}
 impl crate::runtime::ErrorBody for StreamLinesError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -39,6 +41,7 @@ impl crate::runtime::ErrorBody for StreamLinesError {
 }
 /// The documented error responses of `lookup` (`GET /lookup/{key}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum LookupError {
     /// default: Anything else
     Default(crate::types::Problem),
@@ -60,6 +63,7 @@ impl crate::runtime::ErrorBody for LookupError {
 }
 /// The documented error responses of `other` (`GET /other`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum OtherError {
     /// default: Anything else
     Default(crate::types::Problem),
@@ -81,6 +85,7 @@ impl crate::runtime::ErrorBody for OtherError {
 }
 /// The documented error responses of `listReports` (`GET /reports`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListReportsError {}
 impl crate::runtime::ErrorBody for ListReportsError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -89,6 +94,7 @@ impl crate::runtime::ErrorBody for ListReportsError {
 }
 /// The documented error responses of `listApps` (`GET /tenants/{tenant}/apps`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListAppsError {}
 impl crate::runtime::ErrorBody for ListAppsError {
     fn message(&self) -> ::std::option::Option<&str> {

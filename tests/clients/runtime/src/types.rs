@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `LookupNotFound` (from `#/paths/~1lookup~1{key}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LookupNotFound {
     /// `found`.
     pub found: bool,
@@ -17,6 +18,7 @@ impl LookupNotFound {
 }
 /// `LookupOk` (from `#/paths/~1lookup~1{key}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LookupOk {
     /// `value`.
     pub value: ::std::string::String,
@@ -30,6 +32,7 @@ impl LookupOk {
 }
 /// The successful responses of `lookup`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum LookupSuccess {
     /// Found
     Ok(crate::types::LookupOk),
@@ -38,6 +41,7 @@ pub enum LookupSuccess {
 }
 /// `OtherResponse` (from `#/paths/~1other/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OtherResponse {
     /// `ok`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,6 +64,7 @@ impl OtherResponse {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,
@@ -73,6 +78,7 @@ impl Problem {
 }
 /// `StreamTicksResponse` (from `#/paths/~1ticks/get/responses/200/content/text~1event-stream/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StreamTicksResponse {
     /// `event`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -114,6 +120,7 @@ impl StreamTicksResponse {
 }
 /// `Tick` (from `#/components/schemas/Tick`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tick {
     /// `n`.
     pub n: i64,

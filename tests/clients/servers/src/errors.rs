@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `version` (`GET /version`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum VersionError {}
 impl crate::runtime::ErrorBody for VersionError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for VersionError {
 }
 /// The documented error responses of `health` (`GET /health`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum HealthError {}
 impl crate::runtime::ErrorBody for HealthError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -24,6 +26,7 @@ impl crate::runtime::ErrorBody for HealthError {
 }
 /// The documented error responses of `motd` (`GET /motd`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum MotdError {}
 impl crate::runtime::ErrorBody for MotdError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -32,6 +35,7 @@ impl crate::runtime::ErrorBody for MotdError {
 }
 /// The documented error responses of `createFlow` (`POST /flows/`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateFlowError {
     /// 422: Validation error.
     UnprocessableEntity(crate::types::HttpValidationError),
@@ -53,6 +57,7 @@ impl crate::runtime::ErrorBody for CreateFlowError {
 }
 /// The documented error responses of `countFlows` (`POST /flows/count`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CountFlowsError {}
 impl crate::runtime::ErrorBody for CountFlowsError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -61,6 +66,7 @@ impl crate::runtime::ErrorBody for CountFlowsError {
 }
 /// The documented error responses of `readFlow` (`GET /flows/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ReadFlowError {
     /// 422: Validation error.
     UnprocessableEntity(crate::types::HttpValidationError),
@@ -82,6 +88,7 @@ impl crate::runtime::ErrorBody for ReadFlowError {
 }
 /// The documented error responses of `updateFlow` (`PATCH /flows/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateFlowError {}
 impl crate::runtime::ErrorBody for UpdateFlowError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -90,6 +97,7 @@ impl crate::runtime::ErrorBody for UpdateFlowError {
 }
 /// The documented error responses of `readNote` (`GET /notes/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ReadNoteError {}
 impl crate::runtime::ErrorBody for ReadNoteError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -98,6 +106,7 @@ impl crate::runtime::ErrorBody for ReadNoteError {
 }
 /// The documented error responses of `deleteNote` (`DELETE /notes/{id}`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteNoteError {}
 impl crate::runtime::ErrorBody for DeleteNoteError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -106,6 +115,7 @@ impl crate::runtime::ErrorBody for DeleteNoteError {
 }
 /// The documented error responses of `submitJob` (`POST /jobs`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SubmitJobError {}
 impl crate::runtime::ErrorBody for SubmitJobError {
     fn message(&self) -> ::std::option::Option<&str> {

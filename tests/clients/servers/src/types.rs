@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Flow` (from `#/components/schemas/Flow`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Flow {
     /// `id`.
     pub id: ::std::string::String,
@@ -35,6 +36,7 @@ impl Flow {
 }
 /// `FlowCreate` (from `#/components/schemas/FlowCreate`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlowCreate {
     /// `name`.
     pub name: ::std::string::String,
@@ -60,6 +62,7 @@ impl FlowCreate {
 }
 /// `HttpValidationError` (from `#/components/schemas/HTTPValidationError`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// `detail`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -85,6 +88,7 @@ impl HttpValidationError {
 }
 /// `Job` (from `#/components/schemas/Job`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     /// `job_id`.
     pub job_id: ::std::string::String,
@@ -113,6 +117,7 @@ impl Job {
 }
 /// The successful responses of `submitJob`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SubmitJobSuccess {
     /// Done at once.
     Ok(crate::types::Flow),
@@ -123,6 +128,7 @@ pub enum SubmitJobSuccess {
 }
 /// `ValidationError` (from `#/components/schemas/ValidationError`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// `loc`.
     pub loc: ::std::vec::Vec<::std::string::String>,

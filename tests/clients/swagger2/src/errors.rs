@@ -9,6 +9,7 @@
 /// The documented error responses of `listBooks` (`GET /books`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksListBooksError {}
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksListBooksError {
@@ -19,6 +20,7 @@ impl crate::runtime::ErrorBody for BooksListBooksError {
 /// The documented error responses of `addBook` (`POST /books`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksAddBookError {}
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksAddBookError {
@@ -29,6 +31,7 @@ impl crate::runtime::ErrorBody for BooksAddBookError {
 /// The documented error responses of `getBook` (`GET /books/{bookId}`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksGetBookError {
     /// 404: No such item.
     NotFound(crate::types::Problem),
@@ -52,6 +55,7 @@ impl crate::runtime::ErrorBody for BooksGetBookError {
 /// The documented error responses of `removeBook` (`DELETE /books/{bookId}`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksWithdrawBookError {
     /// 404: No such item.
     NotFound(crate::types::Problem),
@@ -75,6 +79,7 @@ impl crate::runtime::ErrorBody for BooksWithdrawBookError {
 /// The documented error responses of `getCover` (`GET /books/{bookId}/cover`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksGetCoverError {}
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksGetCoverError {
@@ -85,6 +90,7 @@ impl crate::runtime::ErrorBody for BooksGetCoverError {
 /// The documented error responses of `uploadCover` (`PUT /books/{bookId}/cover`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksUploadCoverError {}
 #[cfg(feature = "books")]
 impl crate::runtime::ErrorBody for BooksUploadCoverError {
@@ -95,6 +101,7 @@ impl crate::runtime::ErrorBody for BooksUploadCoverError {
 /// The documented error responses of `getItem` (`GET /items/{itemId}`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum BooksGetItemError {
     /// default: No such item.
     NotFound(crate::types::Problem),
@@ -118,6 +125,7 @@ impl crate::runtime::ErrorBody for BooksGetItemError {
 /// The documented error responses of `lend` (`POST /loans`).
 #[cfg(feature = "loans")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum LoansLendError {}
 #[cfg(feature = "loans")]
 impl crate::runtime::ErrorBody for LoansLendError {

@@ -5,6 +5,7 @@
 /// A printed book.
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Book {
     /// `id`.
     ///
@@ -68,6 +69,7 @@ impl Book {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BooksListBooksGenresItem {
     /// `fiction`
     #[serde(rename = "fiction")]
@@ -99,6 +101,7 @@ impl ::std::fmt::Display for BooksListBooksGenresItem {
 /// The headers documented on the successful responses of `listBooks`.
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BooksListBooksHeaders {
     /// How many books match.
     pub x_total_count: ::std::option::Option<i64>,
@@ -115,6 +118,7 @@ impl BooksListBooksHeaders {
 /// `BooksUploadCoverBody` (from `#/paths/~1books~1{bookId}~1cover/put/parameters`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BooksUploadCoverBody {
     /// The cover picture.
     pub image: ::std::vec::Vec<u8>,
@@ -145,6 +149,7 @@ impl BooksUploadCoverBody {
 /// `Item` (from `#/definitions/Item`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// `id`.
     ///
@@ -174,6 +179,7 @@ impl Item {
 /// `Loan` (from `#/definitions/Loan`).
 #[cfg(feature = "loans")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Loan {
     /// `id`.
     pub id: i64,
@@ -217,6 +223,7 @@ impl Loan {
 /// `LoansLendBody` (from `#/paths/~1loans/post/parameters`).
 #[cfg(feature = "loans")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoansLendBody {
     /// `bookId`.
     #[serde(rename = "bookId")]
@@ -255,6 +262,7 @@ impl LoansLendBody {
 /// `Member` (from `#/definitions/Member`).
 #[cfg(feature = "loans")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Member {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -292,6 +300,7 @@ impl Member {
 /// `NewBook` (from `#/definitions/NewBook`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewBook {
     /// `title`.
     pub title: ::std::string::String,
@@ -337,6 +346,7 @@ impl NewBook {
 /// `Problem` (from `#/definitions/Problem`).
 #[cfg(feature = "books")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

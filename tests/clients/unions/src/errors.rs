@@ -8,6 +8,7 @@
 //! in [`types`](crate::types) used by every operation that refers to them.
 /// The documented error responses of `createPet` (`POST /pets`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePetError {}
 impl crate::runtime::ErrorBody for CreatePetError {
     fn message(&self) -> ::std::option::Option<&str> {
@@ -16,6 +17,7 @@ impl crate::runtime::ErrorBody for CreatePetError {
 }
 /// The documented error responses of `getValue` (`GET /values`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetValueError {}
 impl crate::runtime::ErrorBody for GetValueError {
     fn message(&self) -> ::std::option::Option<&str> {

@@ -4,6 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Cat` (from `#/components/schemas/Cat`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// `petType`.
     #[serde(rename = "petType")]
@@ -48,6 +49,7 @@ impl Cat {
 }
 /// `Dog` (from `#/components/schemas/Dog`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// `petType`.
     #[serde(rename = "petType")]
@@ -81,6 +83,7 @@ impl Dog {
 /// `GetValueResponse` (from `#/paths/~1values/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetValueResponse {
     /// A `String`.
     String(::std::string::String),
@@ -93,6 +96,7 @@ pub enum GetValueResponse {
 }
 /// `GetValueResponseVariant4` (from `#/paths/~1values/get/responses/200/content/application~1json/schema/anyOf/3`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetValueResponseVariant4 {
     /// `code`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,6 +119,7 @@ impl GetValueResponseVariant4 {
 }
 /// `Group` (from `#/components/schemas/Group`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Group {
     /// `children`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -147,6 +152,7 @@ impl Group {
 }
 /// `Lizard` (from `#/components/schemas/Lizard`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Lizard {
     /// `petType`.
     #[serde(rename = "petType")]
@@ -164,6 +170,7 @@ pub type NotAString = ::serde_json::Value;
 /// `Pet` (from `#/components/schemas/Pet`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Pet {
     /// Selected by `dog`, `doggo`.
     Dog(::std::boxed::Box<crate::types::Dog>),
@@ -215,6 +222,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 /// Untagged, recursive through a list.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shape {
     /// A `String`.
     String(::std::string::String),
