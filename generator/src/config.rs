@@ -43,6 +43,9 @@ pub struct Config {
     /// operation against a mock server (Prism) serving `tests/contract/openapi.json`, the document
     /// after overlays.
     pub with_tests: bool,
+    /// `generate --bump`: when the public API changed since the release recorded in
+    /// `released-api.json`, release it: the next version, a changelog entry, a new record.
+    pub bump: bool,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +83,7 @@ impl Config {
             strict: false,
             keep: Vec::new(),
             with_tests: false,
+            bump: false,
         }
     }
 
@@ -112,6 +116,7 @@ impl Config {
             strict: file.strict,
             keep: file.keep,
             with_tests: file.with_tests,
+            bump: false,
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

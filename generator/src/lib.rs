@@ -33,6 +33,7 @@ pub mod ir;
 pub mod load;
 pub mod normalise31;
 pub mod overlay;
+pub mod release;
 pub mod resolve;
 pub mod semver;
 pub mod swagger2;
@@ -55,6 +56,8 @@ pub struct Generated {
     pub files: OutputSpace,
     /// Warnings (nothing failed).
     pub warnings: Diagnostics,
+    /// The version, and the changes since the last release (`released-api.json`).
+    pub release: release::Release,
 }
 
 /// Runs the pipeline for one configuration.
@@ -261,13 +264,15 @@ impl Generator {
     /// [`Self::generate`], calling `between` after lowering and before emitting: the typed
     /// document has just been dropped then (the binary hands its memory back to the system).
     pub fn generate_then(&self, between: impl FnOnce()) -> Result<Generated, Diagnostics> {
-        let (api, doc, warnings) = self.ir_and_document()?;
+        let (mut api, doc, warnings) = self.ir_and_document()?;
         between();
+        let release = release::prepare(&mut api, &self.config.out, self.config.bump, &release::today())?;
         let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
         if let Some(doc) = &doc {
             emit::contract::emit(&api, doc, &mut files).map_err(Diagnostics::from)?;
         }
-        Ok(Generated { api, files, warnings })
+        release.add_to(&mut files);
+        Ok(Generated { api, files, warnings, release })
     }
 
     /// Generates and replaces the output folder (only when everything succeeded).

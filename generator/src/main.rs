@@ -189,6 +189,11 @@ struct Inputs {
     /// server (Prism) serving the document after overlays (also `with-tests` in sdkforge.toml).
     #[arg(long)]
     with_tests: bool,
+    /// `generate` only: when the public API changed since the release recorded in the crate's
+    /// `released-api.json`, release it: the next version in `Cargo.toml`, an entry in
+    /// `CHANGELOG.md`, a new record (docs/semver.md).
+    #[arg(long)]
+    bump: bool,
 }
 
 impl Inputs {
@@ -205,6 +210,7 @@ impl Inputs {
         c.strict |= self.strict;
         c.keep.extend(self.keep.iter().cloned());
         c.with_tests |= self.with_tests;
+        c.bump |= self.bump;
         c.check().map_err(Diagnostics::from)?;
         Ok(c)
     }
@@ -320,6 +326,14 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
             reporting.warnings(done.warnings.clone())?;
             done.files.write_keeping(&out, &keep).map_err(Diagnostics::from)?;
             eprintln!("generated {} files in {}", done.files.files().len(), out.display());
+            if let Some(r) = &done.release.released {
+                eprintln!("released {} ({} release from {}): CHANGELOG.md and released-api.json updated", r.next_version, r.bump.as_str(), r.current_version);
+            }
+            if let Some(r) = &done.release.pending {
+                eprint!("{r}");
+                eprintln!("note: the public API changed since the release {}; `check` fails until it is released", r.current_version);
+                eprintln!("  help: run `{} --bump`", inputs.generate_command());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(inputs) => {
@@ -330,6 +344,17 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
             let diff = done.files.diff_keeping(&out, &keep).map_err(Diagnostics::from)?;
             let warnings = done.warnings;
             reporting.warnings(warnings)?;
+            if let (None, Some(r)) = (&diff, &done.release.pending) {
+                print!("{r}");
+                eprintln!(
+                    "error: the public API of {} changed since the release {} it is versioned as; it needs {}",
+                    out.display(),
+                    r.current_version,
+                    r.next_version
+                );
+                eprintln!("  help: run `{} --bump` and commit the result", inputs.generate_command());
+                return Ok(ExitCode::from(1));
+            }
             match diff {
                 None => {
                     eprintln!("{} is up to date", out.display());

@@ -238,13 +238,22 @@ pub fn surface(api: &Api) -> Surface {
     for t in &api.types {
         type_items(t, &mut add);
     }
+    // What code spells is the signature; where requests go (a server's URL, a key's header) is
+    // behaviour, reported with the docs.
     for srv in &api.servers {
         let fields = srv.variables.iter().map(|v| format!("{}: String", v.rust_name)).collect::<Vec<_>>().join(", ");
-        let sig = if fields.is_empty() { format!("`{}`", srv.url) } else { format!("{{ {fields} }} `{}`", srv.url) };
-        add(format!("Server::{}", srv.variant), sig, srv.description.as_deref());
+        let sig = if fields.is_empty() { "unit variant".to_string() } else { format!("{{ {fields} }}") };
+        let doc = format!("{}\n{}", srv.url, srv.description.as_deref().unwrap_or(""));
+        add(format!("Server::{}", srv.variant), sig, Some(&doc));
     }
     for scheme in &api.security_schemes {
-        add(format!("ClientBuilder::{}()", scheme.setter), format!("{:?}", scheme.kind), scheme.description.as_deref());
+        let args = match scheme.kind {
+            crate::ir::SecurityKind::Basic => "(user, password)",
+            crate::ir::SecurityKind::ApiKey { .. } => "(key)",
+            crate::ir::SecurityKind::Bearer | crate::ir::SecurityKind::OAuth2 { .. } => "(token)",
+        };
+        let doc = format!("{:?}\n{}", scheme.kind, scheme.description.as_deref().unwrap_or(""));
+        add(format!("ClientBuilder::{}()", scheme.setter), args.to_string(), Some(&doc));
         if let Some(cc) = &scheme.client_credentials_setter {
             add(format!("ClientBuilder::{cc}()"), "(client_id, client_secret)".to_string(), None);
         }
