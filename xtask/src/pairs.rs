@@ -234,6 +234,28 @@ const PAIRS: &[Pair] = &[
         probe_replace: &[],
     },
     Pair {
+        name: "response-field-added-required",
+        expected: Kind::Breaking,
+        new_replace: &[
+            ("        kind: {$ref: '#/components/schemas/Kind'}\n", "        kind: {$ref: '#/components/schemas/Kind'}\n        age: {type: integer}\n"),
+            ("      required: [id, name]\n", "      required: [id, name, age]\n"),
+        ],
+        old_replace: &[],
+        probe_extra: "",
+        probe_replace: &[],
+    },
+    Pair {
+        name: "success-status-added",
+        expected: Kind::Breaking,
+        new_replace: &[(
+            "        '400':\n          description: Bad request.\n",
+            "        '202':\n          description: Accepted.\n          content: {application/json: {schema: {$ref: '#/components/schemas/Robot'}}}\n        '400':\n          description: Bad request.\n",
+        )],
+        old_replace: &[],
+        probe_extra: "",
+        probe_replace: &[],
+    },
+    Pair {
         name: "response-field-removed",
         expected: Kind::Breaking,
         new_replace: &[("        kind: {$ref: '#/components/schemas/Kind'}\n", "")],
