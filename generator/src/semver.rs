@@ -258,6 +258,13 @@ pub fn surface(api: &Api) -> Surface {
             add(format!("ClientBuilder::{cc}()"), "(client_id, client_secret)".to_string(), None);
         }
     }
+    if api.session.is_some() {
+        // `x-sdkforge-session`: the client keeps the tokens the API issues.
+        add("ClientBuilder::token_store()".to_string(), "(impl TokenStore)".to_string(), None);
+        add("ClientBuilder::session_tokens()".to_string(), "(SessionTokens)".to_string(), None);
+        add("Client::session_tokens()".to_string(), "fn() -> Option<SessionTokens>".to_string(), None);
+        add("Client::set_session_tokens()".to_string(), "fn(Option<SessionTokens>)".to_string(), None);
+    }
     for g in &api.globals {
         add(format!("ClientBuilder::{}()", g.setter), format!("({})", render(&g.ty)), g.doc.as_deref());
     }
