@@ -347,3 +347,18 @@ async fn hooks_see_and_change_each_request() {
     assert_eq!(*rec.0.lock().unwrap(), ["before logout-from-pos-device /pos/auth/logout #1", "after logout-from-pos-device 200"]);
 }
 
+
+/// A bearer token set on the builder for the scheme the session manages is session state: it
+/// signs, and a successful logout forgets it (as the seed SDK clears the tokens it holds).
+#[tokio::test]
+async fn a_bearer_token_given_to_the_builder_is_forgotten_by_logout() {
+    let server = MockServer::start().await;
+    Mock::given(path(at("/pos/auth/logout"))).respond_with(ResponseTemplate::new(200).set_body_json(logged_out())).mount(&server).await;
+    let client = client_builder(&server).bearer_token("given").build().unwrap();
+    assert_eq!(client.session_tokens(), Some(SessionTokens::new("given", None)));
+    client.pos().logout().await.unwrap();
+    assert_eq!(client.session_tokens(), None, "logout forgot the given token");
+    client.pos().logout().await.unwrap();
+    let signed: Vec<Option<String>> = requests_to(&server, "/pos/auth/logout").await.iter().map(auth).collect();
+    assert_eq!(signed, [Some("Bearer given".to_string()), None]);
+}

@@ -71,6 +71,11 @@ impl Credentials {
         self.0.contains_key(id)
     }
 
+    /// Takes a credential out.
+    pub(crate) fn take(&mut self, id: &str) -> Option<Secret> {
+        self.0.remove(id)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

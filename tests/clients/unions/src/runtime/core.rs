@@ -129,9 +129,20 @@ impl CoreBuilder {
             })?;
             headers.append(n, v);
         }
+        let mut credentials = self.credentials;
         let session = self.session.map(|spec| {
             let store = self.token_store.unwrap_or_else(|| Arc::new(super::session::MemoryTokenStore::new()));
-            if let Some(tokens) = self.tokens {
+            // A token set on the builder for the scheme the session manages is session state: it
+            // signs like an issued token, and a successful logout forgets it.
+            let given = match credentials.take(spec.scheme) {
+                Some(Secret::Token(t)) => Some(SessionTokens::new(t, None)),
+                Some(other) => {
+                    credentials.set(spec.scheme, other);
+                    None
+                }
+                None => None,
+            };
+            if let Some(tokens) = self.tokens.or(given) {
                 store.save(Some(tokens));
             }
             Session::new(spec, store)
@@ -139,7 +150,7 @@ impl CoreBuilder {
         Ok(Core {
             http,
             base_url: url.trim_end_matches('/').to_string(),
-            credentials: self.credentials,
+            credentials,
             timeout: self.timeout,
             retries: !self.no_retries,
             session,
