@@ -46,6 +46,10 @@ pub struct Config {
     /// `generate --bump`: when the public API changed since the release recorded in
     /// `released-api.json`, release it: the next version, a changelog entry, a new record.
     pub bump: bool,
+    /// Hand-written modules of the crate (`modules = ["extras"]`): `src/extras.rs` (or
+    /// `src/extras/mod.rs`) is the maintainer's, declared `pub mod extras;` in the generated
+    /// `lib.rs`, kept by `generate` and ignored by `check`.
+    pub modules: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +67,8 @@ struct File {
     strict: bool,
     #[serde(default)]
     keep: Vec<String>,
+    #[serde(default)]
+    modules: Vec<String>,
     #[serde(default)]
     with_tests: bool,
 }
@@ -84,6 +90,7 @@ impl Config {
             keep: Vec::new(),
             with_tests: false,
             bump: false,
+            modules: Vec::new(),
         }
     }
 
@@ -117,13 +124,33 @@ impl Config {
             keep: file.keep,
             with_tests: file.with_tests,
             bump: false,
+            modules: file.modules,
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)
     }
 
+    /// What `generate` keeps and `check` ignores in `out`: `keep`, and the hand-written modules.
+    pub fn kept(&self) -> Vec<String> {
+        let mut all = self.keep.clone();
+        for m in &self.modules {
+            all.push(format!("src/{m}.rs"));
+            all.push(format!("src/{m}"));
+        }
+        all
+    }
+
     /// Checks the values that do not depend on the document.
     pub fn check(&self) -> Result<(), Diagnostic> {
+        for m in &self.modules {
+            let valid = m.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && m.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !crate::ir::naming::is_keyword(m);
+            if !valid {
+                return Err(Diagnostic::error(format!("`modules`: `{m}` is not a module name"))
+                    .help("a snake_case Rust identifier that is not a keyword, such as `extras`"));
+            }
+        }
         let name = &self.crate_name;
         let valid = !name.is_empty()
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')

@@ -266,6 +266,7 @@ impl Generator {
     pub fn generate_then(&self, between: impl FnOnce()) -> Result<Generated, Diagnostics> {
         let (mut api, doc, warnings) = self.ir_and_document()?;
         between();
+        self.custom_modules(&mut api)?;
         let release = release::prepare(&mut api, &self.config.out, self.config.bump, &release::today())?;
         let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
         if let Some(doc) = &doc {
@@ -275,10 +276,38 @@ impl Generator {
         Ok(Generated { api, files, warnings, release })
     }
 
+    /// The hand-written modules (`modules`): each exists in `out`, and no generated module has
+    /// its name.
+    fn custom_modules(&self, api: &mut Api) -> Result<(), Diagnostics> {
+        let mut problems = Diagnostics::default();
+        let generated: Vec<&str> = ["client", "errors", "types", "runtime"].into_iter().chain(api.root.groups.iter().map(|g| g.module.as_str())).collect();
+        for m in &self.config.modules {
+            if generated.contains(&m.as_str()) {
+                problems.push(
+                    Diagnostic::error(format!("`modules`: `{m}` is the name of a generated module"))
+                        .help("name the hand-written module otherwise, such as `extras`"),
+                );
+                continue;
+            }
+            let src = self.config.out.join("src");
+            if !src.join(format!("{m}.rs")).is_file() && !src.join(m).join("mod.rs").is_file() {
+                problems.push(
+                    Diagnostic::error(format!("`modules`: the hand-written module `{m}` is missing: neither {} nor {} exists", src.join(format!("{m}.rs")).display(), src.join(m).join("mod.rs").display()))
+                        .help("create it (sdkforge never writes it), or remove it from `modules`"),
+                );
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        api.custom_modules = self.config.modules.clone();
+        Ok(())
+    }
+
     /// Generates and replaces the output folder (only when everything succeeded).
     pub fn write(&self) -> Result<Generated, Diagnostics> {
         let generated = self.generate()?;
-        generated.files.write_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
+        generated.files.write_keeping(&self.config.out, &self.config.kept()).map_err(Diagnostics::from)?;
         Ok(generated)
     }
 
@@ -286,7 +315,7 @@ impl Generator {
     /// `Ok(Some(diff))` when not.
     pub fn check(&self) -> Result<(Option<String>, Diagnostics), Diagnostics> {
         let generated = self.generate()?;
-        let diff = generated.files.diff_keeping(&self.config.out, &self.config.keep).map_err(Diagnostics::from)?;
+        let diff = generated.files.diff_keeping(&self.config.out, &self.config.kept()).map_err(Diagnostics::from)?;
         Ok((diff, generated.warnings))
     }
 }

@@ -185,6 +185,10 @@ struct Inputs {
     /// ignores (repeatable; also `keep` in sdkforge.toml).
     #[arg(long = "keep")]
     keep: Vec<String>,
+    /// A hand-written module of the crate (`src/NAME.rs`), declared in the generated `lib.rs`,
+    /// kept by `generate` and ignored by `check` (repeatable; also `modules` in sdkforge.toml).
+    #[arg(long = "module")]
+    modules: Vec<String>,
     /// Also emit the contract tests: `tests/contract.rs`, one test per operation against a mock
     /// server (Prism) serving the document after overlays (also `with-tests` in sdkforge.toml).
     #[arg(long)]
@@ -209,6 +213,7 @@ impl Inputs {
         c.strict_overlays |= self.strict;
         c.strict |= self.strict;
         c.keep.extend(self.keep.iter().cloned());
+        c.modules.extend(self.modules.iter().cloned());
         c.with_tests |= self.with_tests;
         c.bump |= self.bump;
         c.check().map_err(Diagnostics::from)?;
@@ -318,7 +323,7 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
         Command::Generate(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
-            let keep = config.keep.clone();
+            let keep = config.kept();
             let generator = Generator::new(config);
             // Generated in memory first: with --deny-warnings a warning stops the run before
             // anything is written.
@@ -339,7 +344,7 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
         Command::Check(inputs) => {
             let config = inputs.config()?;
             let out = config.out.clone();
-            let keep = config.keep.clone();
+            let keep = config.kept();
             let done = generate(&Generator::new(config))?;
             let diff = done.files.diff_keeping(&out, &keep).map_err(Diagnostics::from)?;
             let warnings = done.warnings;

@@ -32,7 +32,7 @@ impl OutputSpace {
     /// Like [`write_to`](Self::write_to), and carries the hand-written files that `keep` names
     /// (see [`Config::keep`](crate::config::Config::keep)) over from the old `out`, unchanged.
     pub fn write_keeping(&self, out: &Path, keep: &[String]) -> Result<(), Diagnostic> {
-        check_owned(out)?;
+        check_owned(out, keep)?;
         let kept: BTreeMap<String, Vec<u8>> = if keep.is_empty() || !out.exists() {
             BTreeMap::new()
         } else {
@@ -125,15 +125,17 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
 }
 
-/// Refuses to replace a non-empty folder that sdkforge did not write.
-fn check_owned(out: &Path) -> Result<(), Diagnostic> {
+/// Refuses to replace a non-empty folder that sdkforge did not write. A folder that holds only
+/// hand-written files it is told to keep (a module created before the first generation) is fine.
+fn check_owned(out: &Path, keep: &[String]) -> Result<(), Diagnostic> {
     if !out.exists() {
         return Ok(());
     }
     if !out.is_dir() {
         return Err(Diagnostic::error(format!("`{}` exists and is not a folder", out.display())));
     }
-    let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false)
+        || (!keep.is_empty() && read_tree_bytes(out).is_ok_and(|files| files.keys().all(|f| is_kept(f, keep))));
     let ours = std::fs::read_to_string(out.join("Cargo.toml")).map(|t| t.contains(MARKER)).unwrap_or(false);
     if empty || ours {
         Ok(())

@@ -148,3 +148,28 @@ fn bump_releases_the_changes_and_check_holds_until_then() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("released-api.json: not a release record sdkforge can read"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn hand_written_modules_are_declared_kept_and_checked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "api.yaml", OLD);
+    let args = ["generate", "--spec", "api.yaml", "--out", "client", "--crate-name", "pets", "--module", "extras"];
+    let o = sdkforge(&args, d);
+    assert_eq!(o.status.code(), Some(2), "the module must exist");
+    assert!(text(&o.stderr).contains("the hand-written module `extras` is missing"), "{}", text(&o.stderr));
+    assert!(!d.join("client").exists(), "nothing written");
+    std::fs::create_dir_all(d.join("client/src")).unwrap();
+    write(d, "client/src/extras.rs", "//! Mine.\n");
+    assert!(sdkforge(&args, d).status.success());
+    assert!(std::fs::read_to_string(d.join("client/src/lib.rs")).unwrap().contains("pub mod extras;"));
+    assert_eq!(std::fs::read_to_string(d.join("client/src/extras.rs")).unwrap(), "//! Mine.\n", "kept");
+    write(d, "client/src/extras.rs", "//! Mine, edited.\n");
+    let check = ["check", "--spec", "api.yaml", "--out", "client", "--crate-name", "pets", "--module", "extras"];
+    assert_eq!(sdkforge(&check, d).status.code(), Some(0), "check ignores it");
+    for (name, message) in [("types", "is the name of a generated module"), ("Extras", "is not a module name"), ("fn", "is not a module name")] {
+        let o = sdkforge(&["generate", "--spec", "api.yaml", "--out", "client", "--crate-name", "pets", "--module", name], d);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(text(&o.stderr).contains(message), "{name}: {}", text(&o.stderr));
+    }
+}

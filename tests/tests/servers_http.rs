@@ -217,3 +217,14 @@ async fn client_headers_go_with_every_request_unless_the_call_sets_them() {
     let bad = Client::builder().base_url(server.uri()).header("x-bad", "line\nbreak").build().unwrap_err();
     assert!(bad.to_string().contains("x-bad"), "{bad}");
 }
+
+/// Hand-written code kept across regenerations (`modules`): an extension trait on a generated type.
+#[tokio::test]
+async fn a_hand_written_module_extends_generated_types() {
+    use fixture_servers::extras::FlowExt;
+    let server = MockServer::start().await;
+    Mock::given(path("/api/flows/f1")).respond_with(json_body(200, flow_json())).mount(&server).await;
+    let flow = client(&server).read_flow("f1").send().await.unwrap();
+    assert_eq!(flow.label(), "etl (f1)");
+    assert!(flow.has_tag("x") && !flow.has_tag("y"));
+}

@@ -209,7 +209,7 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
     let scenario = format!("{}-scenario", def.name);
     let built = Command::new(&cargo)
         .current_dir(work)
-        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env("CARGO_TARGET_DIR", clients_target())
         // The generated client (and the scenario) compile without a warning.
         .env("RUSTFLAGS", "-D warnings")
         .args(["build", "--quiet", "-p", &scenario])
@@ -221,7 +221,7 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
     out.timings.push(("build", t.elapsed()));
 
     let t = Instant::now();
-    let ran = Command::new(work.join("target/debug").join(&scenario))
+    let ran = Command::new(clients_target().join("debug").join(&scenario))
         .env("E2E_BASE_URL", &origin)
         .env("E2E_USER", USER)
         .env("E2E_PASSWORD", PASSWORD)
@@ -244,6 +244,12 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
         Err(e) => out.report = format!("failed: cannot run the scenario: {e}"),
     }
     out
+}
+
+/// The target folder of the generated crates built by `xtask e2e` and `xtask semver-pairs`
+/// (one, so their dependencies build once).
+pub fn clients_target() -> PathBuf {
+    workspace_root().join("target/generated-clients")
 }
 
 /// `target/e2e/Cargo.toml`: every server's client and scenario, one lock file, one target.

@@ -435,6 +435,13 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         quote!(#d #cfg pub mod #m;)
     });
     let lints = features.lib_attrs();
+    let custom = api.custom_modules.iter().map(|m| {
+        let m = ident(m);
+        quote! {
+            #[doc = " Hand-written, kept across regenerations (`modules` in sdkforge.toml)."]
+            pub mod #m;
+        }
+    });
     quote! {
         #intro
         #docs
@@ -451,6 +458,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         pub mod types;
         #(#mods)*
         mod runtime;
+        #(#custom)*
 
         pub use client::{Client, ClientBuilder, Server};
         pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, RawResponse, RequestOptions, Response};

@@ -59,6 +59,9 @@ pub struct Api {
     /// Tokens the API issues itself (`x-sdkforge-session`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<session::Session>,
+    /// Hand-written modules of the crate (`modules` in sdkforge.toml), declared in `lib.rs`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_modules: Vec<String>,
 }
 
 impl Api {

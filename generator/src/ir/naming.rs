@@ -20,6 +20,11 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers: they get a trailing underscore.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Whether a name is a Rust keyword (raw-able or not).
+pub fn is_keyword(s: &str) -> bool {
+    RAW_KEYWORDS.contains(&s) || NON_RAW_KEYWORDS.contains(&s)
+}
+
 /// Splits arbitrary text into ASCII words: anything that is not an ASCII letter or digit
 /// separates words. Case boundaries are left to `heck`.
 fn ascii_words(name: &str) -> String {

@@ -118,6 +118,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         types: type_defs,
         globals,
         session,
+        custom_modules: Vec::new(),
     };
     Ok((api, diags))
 }

@@ -38,6 +38,8 @@ pub mod client;
 pub mod errors;
 pub mod types;
 mod runtime;
+/// Hand-written, kept across regenerations (`modules` in sdkforge.toml).
+pub mod extras;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{
     ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
