@@ -29,6 +29,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
+pub mod init;
 pub mod ir;
 pub mod load;
 pub mod normalise31;

@@ -74,6 +74,21 @@ enum Command {
     /// change to a public item as breaking, additive or docs, the version bump it needs and the
     /// next version (docs/semver.md).
     Diff(DiffArgs),
+    /// Start a client for a document: write `sdkforge.toml`, a starter overlay and a GitHub Actions
+    /// workflow that keeps the generated crate current (run `sdkforge generate` next).
+    Init {
+        /// The OpenAPI document (a path; it is read to check it and to name the crate).
+        spec: PathBuf,
+        /// The Cargo package name (default: from `info.title`).
+        #[arg(long)]
+        crate_name: Option<String>,
+        /// The folder of the generated crate.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the intermediate representation.
     Inspect {
         #[command(flatten)]
@@ -165,7 +180,7 @@ struct Inputs {
     #[arg(long, default_value = "sdkforge.toml", conflicts_with = "spec")]
     config: PathBuf,
     /// The OpenAPI document.
-    #[arg(long, requires_all = ["out", "crate_name"])]
+    #[arg(long, requires = "out")]
     spec: Option<PathBuf>,
     /// An overlay to apply (repeatable; applied in order).
     #[arg(long = "overlay", requires = "spec")]
@@ -173,7 +188,8 @@ struct Inputs {
     /// The output folder of the generated crate.
     #[arg(long, requires = "spec")]
     out: Option<PathBuf>,
-    /// The Cargo package name of the generated crate.
+    /// The Cargo package name of the generated crate (default: from the document's
+    /// `info.title`, `Pet Store API` → `pet-store-api`).
     #[arg(long, requires = "spec")]
     crate_name: Option<String>,
     /// Make an overlay action whose target matches nothing an error, and every warning of the
@@ -202,8 +218,12 @@ struct Inputs {
 
 impl Inputs {
     fn config(&self) -> Result<Config, Diagnostics> {
-        let mut c = match (&self.spec, &self.out, &self.crate_name) {
-            (Some(spec), Some(out), Some(name)) => {
+        let mut c = match (&self.spec, &self.out) {
+            (Some(spec), Some(out)) => {
+                let name = match &self.crate_name {
+                    Some(n) => n.clone(),
+                    None => sdkforge::config::crate_name_of(spec)?,
+                };
                 let mut c = Config::new(spec, out, name);
                 c.overlays = self.overlays.clone();
                 c
@@ -222,13 +242,16 @@ impl Inputs {
 
     /// The command that regenerates with these inputs.
     fn generate_command(&self) -> String {
-        match (&self.spec, &self.out, &self.crate_name) {
-            (Some(spec), Some(out), Some(name)) => {
+        match (&self.spec, &self.out) {
+            (Some(spec), Some(out)) => {
                 let mut s = format!("sdkforge generate --spec {}", spec.display());
                 for o in &self.overlays {
                     s.push_str(&format!(" --overlay {}", o.display()));
                 }
-                s.push_str(&format!(" --out {} --crate-name {name}", out.display()));
+                s.push_str(&format!(" --out {}", out.display()));
+                if let Some(name) = &self.crate_name {
+                    s.push_str(&format!(" --crate-name {name}"));
+                }
                 if self.with_tests {
                     s.push_str(" --with-tests");
                 }
@@ -428,6 +451,27 @@ fn run(cli: Cli, reporting: Reporting) -> Result<ExitCode, Diagnostics> {
                 None => false,
             };
             Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Init { spec, crate_name, out, force } => {
+            let crate_name = match crate_name {
+                Some(n) => n,
+                None => sdkforge::config::crate_name_of(&spec)?,
+            };
+            sdkforge::load::load_file(&spec)?;
+            let files = sdkforge::init::files(&spec, &out, &crate_name);
+            let existing: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| std::path::Path::new(p).exists()).collect();
+            if !existing.is_empty() && !force {
+                return Err(sdkforge::Diagnostic::error(format!("not replacing what exists: {}", existing.join(", "))).help("pass --force to replace them").into());
+            }
+            for (path, text) in &files {
+                if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| sdkforge::Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+                }
+                sdkforge::write::write_file_atomically(std::path::Path::new(path), text)?;
+                eprintln!("wrote {path}");
+            }
+            eprintln!("next: `sdkforge generate` writes the crate `{crate_name}` into {}; commit it with these files", out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Inspect { inputs, format } => {
             let config = inputs.config()?;

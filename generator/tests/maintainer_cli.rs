@@ -1,4 +1,4 @@
-//! `sdkforge diff` and `generate --bump` as maintainers and CI run them.
+//! What maintainers run: `sdkforge diff`, `generate --bump`, hand-written modules and `sdkforge init`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -172,4 +172,31 @@ fn hand_written_modules_are_declared_kept_and_checked_for() {
         assert_eq!(o.status.code(), Some(2), "{name}");
         assert!(text(&o.stderr).contains(message), "{name}: {}", text(&o.stderr));
     }
+}
+
+#[test]
+fn init_writes_a_working_start_and_the_crate_name_comes_safely_from_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "api.yaml", &OLD.replace("title: Pets", "title: '../../Pet Store API'"));
+    let o = sdkforge(&["init", "api.yaml"], d);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let toml = std::fs::read_to_string(d.join("sdkforge.toml")).unwrap();
+    assert!(toml.contains("crate-name = \"pet-store-api\"\n"), "{toml}");
+    assert!(d.join("overlays/pet-store-api.yaml").is_file() && d.join(".github/workflows/sdk.yml").is_file());
+    let o = sdkforge(&["overlay", "validate", "overlays/pet-store-api.yaml"], d);
+    assert!(o.status.success() && !text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    let o = sdkforge(&["generate"], d);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::read_to_string(d.join("generated/Cargo.toml")).unwrap().contains("name = \"pet-store-api\""));
+    assert_eq!(sdkforge(&["check"], d).status.code(), Some(0));
+    // Existing files are not replaced without --force.
+    let o = sdkforge(&["init", "api.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not replacing what exists: sdkforge.toml"), "{}", text(&o.stderr));
+    // --crate-name is optional for generate too; the title cannot name a path.
+    let o = sdkforge(&["generate", "--spec", "api.yaml", "--out", "other"], d);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::read_to_string(d.join("other/Cargo.toml")).unwrap().contains("name = \"pet-store-api\""));
+    assert!(!d.parent().unwrap().join("Pet Store API").exists());
 }
