@@ -131,7 +131,11 @@ pub fn prepare(api: &mut crate::ir::Api, out: &Path, bump: bool, date: &str) -> 
     }
     let next = report.next_version.clone();
     api.crate_version = next.clone();
-    let entry = changelog_entry(&report, date);
+    let mut entry = changelog_entry(&report, date);
+    // Where the release comes from, under its heading.
+    if let Some(at) = entry.find('\n') {
+        entry.insert_str(at + 1, &format!("\nGenerated from `{}` (API version {}).\n", api.source_name, api.info.version));
+    }
     let changelog = match existing_changelog {
         Some(old) => insert_entry(&old, &entry),
         None => format!("# Changelog\n\nAll notable changes to this crate. The format is [Keep a Changelog](https://keepachangelog.com/en/1.1.0/);\nversions follow [Semantic Versioning](https://semver.org/) as Cargo reads it. Entries are written by\n`sdkforge generate --bump` from the changes to the public API.\n\n{entry}"),

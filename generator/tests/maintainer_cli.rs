@@ -130,7 +130,7 @@ fn bump_releases_the_changes_and_check_holds_until_then() {
     assert!(std::fs::read_to_string(d.join("client/Cargo.toml")).unwrap().contains("\nversion = \"0.1.1\"\n"));
     let log = std::fs::read_to_string(d.join("client/CHANGELOG.md")).unwrap();
     assert!(log.starts_with("# Changelog\n"), "{log}");
-    assert!(log.ends_with("## [0.1.1] - 2026-12-03\n\n### Added\n\n- `types::Pet::age`\n\n"), "{log}");
+    assert!(log.ends_with("## [0.1.1] - 2026-12-03\n\nGenerated from `api.yaml` (API version 1).\n\n### Added\n\n- `types::Pet::age`\n\n"), "{log}");
     assert_eq!(sdkforge(&check, d).status.code(), Some(0));
 
     // A second release goes above the first entry.
