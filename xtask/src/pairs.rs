@@ -20,6 +20,10 @@ pub struct PairsArgs {
     /// Only pairs whose name contains this.
     #[arg(long)]
     pub filter: Option<String>,
+    /// Also run `cargo semver-checks` on each pair (it must be installed:
+    /// `cargo install cargo-semver-checks --locked`) and show where it agrees.
+    #[arg(long)]
+    pub semver_checks: bool,
 }
 
 /// The base document every pair changes.
@@ -369,9 +373,10 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode, String> {
     }
     eprintln!("semver-pairs: cargo check of {} probes (each against the old and the new crate)", pairs.len() * 2);
     let failed = check_all(&work)?;
+    let csc: Vec<Option<bool>> = if args.semver_checks { semver_checks(&work, &pairs)? } else { vec![None; pairs.len()] };
     let mut ok = true;
-    println!("| pair | expected | classified | bump (0.1.0 →) | probe vs old | probe vs new | verdict |\n|---|---|---|---|---|---|---|");
-    for (p, report) in pairs.iter().zip(&classified) {
+    println!("| pair | expected | classified | bump (0.1.0 →) | probe vs old | probe vs new | cargo-semver-checks | verdict |\n|---|---|---|---|---|---|---|---|");
+    for ((p, report), csc) in pairs.iter().zip(&classified).zip(&csc) {
         let worst = report.changes.iter().map(|c| c.kind).max();
         let got = worst.map_or("none", kind_name);
         let old_ok = !failed.contains(&format!("probe-{}-old", p.name));
@@ -380,8 +385,13 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode, String> {
         let good = old_ok && worst == Some(p.expected) && oracle_breaking == (p.expected == Kind::Breaking);
         ok &= good;
         let yes = |b: bool| if b { "compiles" } else { "fails" };
+        let csc = match csc {
+            None => "-",
+            Some(true) => "breaking",
+            Some(false) => "no break found",
+        };
         println!(
-            "| {} | {} | {got} | {} | {} | {} | {} |",
+            "| {} | {} | {got} | {} | {} | {} | {csc} | {} |",
             p.name,
             kind_name(p.expected),
             report.next_version,
@@ -391,11 +401,72 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode, String> {
         );
         if !good {
             for c in &report.changes {
-                println!("|  | | {} `{}`: {} | | | | |", kind_name(c.kind), c.item, c.message.replace('|', "\\|"));
+                println!("|  | | {} `{}`: {} | | | | | |", kind_name(c.kind), c.item, c.message.replace('|', "\\|"));
             }
         }
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `cargo semver-checks` on each pair: the old crate as the baseline of the new one (both renamed
+/// to one package name, in workspaces of their own). `Some(true)` when it reports a break.
+fn semver_checks(work: &Path, pairs: &[&Pair]) -> Result<Vec<Option<bool>>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let installed = Command::new(&cargo).args(["semver-checks", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !installed {
+        return Err("cargo-semver-checks is not installed: `cargo install cargo-semver-checks --locked`".to_string());
+    }
+    let csc = work.join("csc");
+    let _ = std::fs::remove_dir_all(&csc);
+    for side in ["old", "new"] {
+        let mut members = String::new();
+        for p in pairs {
+            let from = work.join("pairs").join(p.name).join(side);
+            let to = csc.join(side).join(p.name);
+            copy_dir(&from, &to)?;
+            let manifest = std::fs::read_to_string(to.join("Cargo.toml")).map_err(|e| e.to_string())?;
+            std::fs::write(to.join("Cargo.toml"), manifest.replace(&format!("pair-{}-{side}", p.name), &format!("pair-{}", p.name))).map_err(|e| e.to_string())?;
+            members.push_str(&format!("    \"{}\",\n", p.name));
+        }
+        std::fs::write(csc.join(side).join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n")).map_err(|e| e.to_string())?;
+        let _ = std::fs::copy(work.join("Cargo.lock"), csc.join(side).join("Cargo.lock"));
+    }
+    let mut out = Vec::new();
+    for p in pairs {
+        eprintln!("semver-pairs: cargo semver-checks {}", p.name);
+        let o = Command::new(&cargo)
+            .current_dir(csc.join("new"))
+            .env("CARGO_TARGET_DIR", work.join("csc-target"))
+            .args(["semver-checks", "check-release", "-p", &format!("pair-{}", p.name), "--baseline-root"])
+            .arg(csc.join("old"))
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        out.push(if o.status.success() {
+            Some(false)
+        } else if text.contains("FAIL") || text.contains("semver requires") {
+            Some(true)
+        } else {
+            eprintln!("cargo semver-checks did not run on {}:\n{text}", p.name);
+            None
+        });
+    }
+    Ok(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 fn kind_name(k: Kind) -> &'static str {
