@@ -7,13 +7,15 @@
 //! {
 //!   "format": 1,
 //!   "version": "0.2.0",
-//!   "items": { "client.pos().logout()": { "signature": "fn() -> ...", "doc": "1f0c...e4" } }
+//!   "items": {
+//!     "client.pos().logout()": ["fn() -> Result<types::PosLogoutResponse, Error<errors::PosLogoutError>>", "1f0c5a9e2b7d44e4"]
+//!   }
 //! }
 //! ```
 //!
 //! `version` is the version last released, and the generated `Cargo.toml` carries it; `items` is
-//! that release's public API as [`crate::semver::surface`] flattens it (docs as a 64-bit FNV-1a
-//! hash: a change is seen, the text is not stored). The first generation records the API as the
+//! that release's public API as [`crate::semver::surface`] flattens it, one item a line: its
+//! signature and a 64-bit FNV-1a hash of its docs (a change is seen, the text is not stored). The first generation records the API as the
 //! configured `crate-version`. A later one compares the API with the record: `generate --bump`
 //! writes the next version, a `CHANGELOG.md` entry (Keep a Changelog) and a new record; a plain
 //! `generate` keeps the record, so `check` fails until the changes are released.
@@ -52,17 +54,12 @@ impl Release {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct RecordFile {
     format: u32,
     version: String,
-    items: BTreeMap<String, RecordItem>,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct RecordItem {
-    signature: String,
-    doc: String,
+    /// Item → `[signature, docs hash]`.
+    items: BTreeMap<String, (String, String)>,
 }
 
 /// 64-bit FNV-1a of a text, in hex: stable on every platform and run.
@@ -80,14 +77,16 @@ fn recorded(surface: &Surface) -> Surface {
     surface.iter().map(|(k, v)| (k.clone(), Item { signature: v.signature.clone(), doc: if v.doc.is_empty() { String::new() } else { hash(&v.doc) } })).collect()
 }
 
+/// The record, one item a line (diffs of the file read as diffs of the API).
 fn record_text(version: &str, surface: &Surface) -> String {
-    let file = RecordFile {
-        format: 1,
-        version: version.to_string(),
-        items: surface.iter().map(|(k, v)| (k.clone(), RecordItem { signature: v.signature.clone(), doc: v.doc.clone() })).collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
-    text.push('\n');
+    let q = |t: &str| serde_json::to_string(t).unwrap_or_default();
+    let mut text = format!("{{\n  \"format\": 1,\n  \"version\": {},\n  \"items\": {{\n", q(version));
+    let last = surface.len().saturating_sub(1);
+    for (i, (k, v)) in surface.iter().enumerate() {
+        let comma = if i == last { "" } else { "," };
+        text.push_str(&format!("    {}: [{}, {}]{comma}\n", q(k), q(&v.signature), q(&v.doc)));
+    }
+    text.push_str("  }\n}\n");
     text
 }
 
@@ -105,7 +104,7 @@ fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
     if file.format != 1 {
         return Err(Diagnostic::error(format!("{}: release record format {} is newer than this sdkforge reads (1)", path.display(), file.format)));
     }
-    let surface = file.items.into_iter().map(|(k, v)| (k, Item { signature: v.signature, doc: v.doc })).collect();
+    let surface = file.items.into_iter().map(|(k, (signature, doc))| (k, Item { signature, doc })).collect();
     Ok(Some((file.version, surface)))
 }
 
@@ -218,6 +217,24 @@ fn civil_date(days: i64) -> String {
 mod tests {
     use super::*;
     use crate::semver::Change;
+
+    #[test]
+    fn the_record_is_one_item_a_line_and_reads_back() {
+        let surface: Surface = [
+            ("client.a()".to_string(), Item { signature: "fn() -> Result<(), Error<errors::AError>>".into(), doc: hash("Gets \"a\".") }),
+            ("types::B::c".to_string(), Item { signature: "Option<String>".into(), doc: String::new() }),
+        ]
+        .into();
+        let text = record_text("0.3.0", &surface);
+        assert_eq!(
+            text,
+            format!("{{\n  \"format\": 1,\n  \"version\": \"0.3.0\",\n  \"items\": {{\n    \"client.a()\": [\"fn() -> Result<(), Error<errors::AError>>\", \"{}\"],\n    \"types::B::c\": [\"Option<String>\", \"\"]\n  }}\n}}\n", hash("Gets \"a\"."))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(RECORD), &text).unwrap();
+        assert_eq!(read_record(dir.path()).unwrap(), Some(("0.3.0".to_string(), surface)));
+        assert_eq!(read_record(&dir.path().join("none")).unwrap(), None);
+    }
 
     #[test]
     fn dates_are_civil() {
