@@ -261,7 +261,7 @@ async fn an_operation_in_two_groups_is_callable_from_both_and_default_only_decod
 
 #[tokio::test]
 async fn all_of_merges_std_names_stay_usable_and_any_json_is_kept() {
-    use fixture_models::types::{ApiFailure, Option as OptionEnum, Result as ResultModel};
+    use fixture_models::types::{ApiFailure, OptionModel as OptionEnum, ResultModel};
     let json_in = json!({
         "id": 9007199254740993i64, "created": "2026-11-26T10:00:00Z", "value": {"nested": [1, "two", null]},
         "score": 0.25, "blob": "aGk=", "maybe": [null, "a"], "option": "none", "legacyName": "x"
@@ -287,7 +287,7 @@ async fn all_of_merges_std_names_stay_usable_and_any_json_is_kept() {
 
 #[tokio::test]
 async fn max_method_params_turns_many_arguments_into_one_struct() {
-    use fixture_models::types::{PatchResultParams, Result as ResultModel};
+    use fixture_models::types::{PatchResultParams, ResultModel};
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = fixture_models::Client::builder().base_url(server.uri()).build().unwrap();
@@ -306,19 +306,19 @@ async fn max_method_params_turns_many_arguments_into_one_struct() {
 
 #[test]
 fn integer_enums_and_write_only_fields() {
-    use fixture_models::types::{Account, Priority, ResultLevel};
+    use fixture_models::types::{Account, Priority, ResultModelLevel};
     assert_eq!(serde_json::from_value::<Priority>(json!(-1)).unwrap(), Priority::Minus1);
     assert_eq!(serde_json::to_value(Priority::V2).unwrap(), json!(2));
     assert_eq!(serde_json::from_value::<Priority>(json!(5)).unwrap_err().to_string(), "unknown `Priority` value 5");
-    assert_eq!(serde_json::from_value::<ResultLevel>(json!(7)).unwrap(), ResultLevel::Unknown(7), "an open integer enum keeps unknown values");
-    assert_eq!(ResultLevel::Unknown(7).value(), 7);
+    assert_eq!(serde_json::from_value::<ResultModelLevel>(json!(7)).unwrap(), ResultModelLevel::Unknown(7), "an open integer enum keeps unknown values");
+    assert_eq!(ResultModelLevel::Unknown(7).value(), 7);
     let account: Account = serde_json::from_value(json!({"name": "a"})).expect("a response leaves the write-only password out");
     assert_eq!(account.password, None);
 }
 
 #[tokio::test]
 async fn documented_response_headers_are_typed() {
-    use fixture_models::types::{PatchResultParams, Result as ResultModel};
+    use fixture_models::types::{PatchResultParams, ResultModel};
     let server = MockServer::start().await;
     let answer = ResponseTemplate::new(200)
         .set_body_json(json!({"id": 1, "value": null}))
@@ -440,4 +440,20 @@ fn self_containing_lists_and_maps_round_trip() {
     let nested = forest.nested.as_ref().unwrap();
     assert_eq!(nested.0["a"].0["b"], Nested(Default::default()));
     assert_eq!(serde_json::to_value(&forest).unwrap(), json);
+}
+
+/// Schemas named `Result` and `Option` do not shadow the prelude: after a glob import of the
+/// types, `Result` and `Option` are still the standard ones (`ResultModel`, `OptionModel` are the
+/// document's).
+mod glob_import_keeps_the_prelude {
+    #[allow(unused_imports)]
+    use fixture_models::types::*;
+
+    #[test]
+    fn std_result_and_option_are_still_in_scope() {
+        let r: Result<u8, ()> = Ok(1);
+        let o: Option<u8> = Some(2);
+        assert_eq!((r, o), (Ok(1), Some(2)));
+        let _document_type = ResultModel::new(1, serde_json::json!(null));
+    }
 }

@@ -20,6 +20,21 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers: they get a trailing underscore.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// The names of the standard prelude (editions 2021 and 2024): a generated type named so would
+/// silently replace the standard one in code that does `use <crate>::types::*`.
+const PRELUDE: &[&str] = &[
+    "AsMut", "AsRef", "Box", "Clone", "Copy", "Default", "DoubleEndedIterator", "Drop", "Eq", "Err", "ExactSizeIterator", "Extend", "Fn",
+    "FnMut", "FnOnce", "From", "FromIterator", "Future", "Into", "IntoFuture", "IntoIterator", "Iterator", "None", "Ok", "Option", "Ord",
+    "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin",
+    "Vec",
+];
+
+/// A type name that does not shadow the prelude: `Result` becomes `ResultModel` (so
+/// `use <crate>::types::*` never replaces `std::result::Result`); other names are kept.
+pub fn unshadowed(name: String) -> String {
+    if PRELUDE.contains(&name.as_str()) { format!("{name}Model") } else { name }
+}
+
 /// Whether a name is a Rust keyword (raw-able or not).
 pub fn is_keyword(s: &str) -> bool {
     RAW_KEYWORDS.contains(&s) || NON_RAW_KEYWORDS.contains(&s)
@@ -162,6 +177,15 @@ pub fn is_valid_ident(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prelude_names_are_not_shadowed() {
+        for name in ["Result", "Option", "Vec", "String", "Box", "Default", "Some", "Iterator", "Future"] {
+            assert_eq!(unshadowed(name.to_string()), format!("{name}Model"));
+        }
+        assert_eq!(unshadowed("Results".to_string()), "Results");
+        assert_eq!(unshadowed("Error".to_string()), "Error", "not in the prelude; the crate root's `Error` is imported by name");
+    }
 
     #[test]
     fn every_keyword_is_escaped() {

@@ -166,7 +166,7 @@ impl<'a> TypeSpace<'a> {
             let wanted = ext
                 .and_then(|e| speakeasy::name_override(e, &pointer).map_err(|d| space.diags.push(d)).ok().flatten())
                 .unwrap_or_else(|| key.clone());
-            let name = space.names.claim(&naming::pascal(&wanted, "Schema", "T"));
+            let name = space.names.claim(&naming::unshadowed(naming::pascal(&wanted, "Schema", "T")));
             space.component_names.insert(key.clone(), name);
         }
         space
@@ -324,7 +324,7 @@ impl<'a> TypeSpace<'a> {
         let is_const = schema.schema_data.extensions.contains_key(CONST);
         let title = schema.schema_data.title.clone().filter(|t| t.len() <= 64 && !is_const);
         let wanted = over.or(title).unwrap_or_else(|| hint.to_string());
-        self.names.claim(&naming::pascal(&wanted, "Type", "T"))
+        self.names.claim(&naming::unshadowed(naming::pascal(&wanted, "Type", "T")))
     }
 
     fn lower_view(&mut self, schema: &'a Schema, pointer: &str, fixed: Option<&str>, hint: &str) -> TypeRef {

@@ -61,7 +61,7 @@ impl Client {
         &self,
         group: impl ::std::convert::Into<::std::string::String>,
         id: i64,
-        body: crate::types::Result,
+        body: crate::types::ResultModel,
     ) -> crate::client::DeleteResultRequest {
         crate::client::DeleteResultRequest {
             client: self.client(),
@@ -98,7 +98,7 @@ impl Client {
     /// - 200: The stored result.
     pub fn put_result(
         &self,
-        body: crate::types::Result,
+        body: crate::types::ResultModel,
     ) -> crate::client::PutResultRequest {
         crate::client::PutResultRequest {
             client: self.client(),
@@ -114,7 +114,7 @@ impl Client {
     /// - 200: Stored.
     pub fn post_error(
         &self,
-        body: crate::types::Result,
+        body: crate::types::ResultModel,
     ) -> crate::client::PostErrorRequest {
         crate::client::PostErrorRequest {
             client: self.client(),
@@ -205,7 +205,7 @@ pub struct DeleteResultRequest {
     pub(crate) client: crate::Client,
     pub(crate) group: ::std::string::String,
     pub(crate) id: i64,
-    pub(crate) body: crate::types::Result,
+    pub(crate) body: crate::types::ResultModel,
     pub(crate) options: crate::RequestOptions,
 }
 impl DeleteResultRequest {
@@ -289,7 +289,7 @@ pub struct PatchResultRequest {
     pub(crate) group: ::std::string::String,
     pub(crate) id: i64,
     pub(crate) dry_run: ::std::option::Option<bool>,
-    pub(crate) body: crate::types::Result,
+    pub(crate) body: crate::types::ResultModel,
     pub(crate) options: crate::RequestOptions,
 }
 impl PatchResultRequest {
@@ -392,7 +392,7 @@ impl ::std::future::IntoFuture for PatchResultRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PutResultRequest {
     pub(crate) client: crate::Client,
-    pub(crate) body: crate::types::Result,
+    pub(crate) body: crate::types::ResultModel,
     pub(crate) options: crate::RequestOptions,
 }
 impl PutResultRequest {
@@ -405,7 +405,7 @@ impl PutResultRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::types::Result,
+        crate::types::ResultModel,
         crate::Error<crate::errors::PutResultError>,
     > {
         self.send_with_response().await.map(|response| response.body)
@@ -414,7 +414,7 @@ impl PutResultRequest {
     pub async fn send_with_headers(
         self,
     ) -> ::std::result::Result<
-        (crate::types::Result, crate::types::PutResultHeaders),
+        (crate::types::ResultModel, crate::types::PutResultHeaders),
         crate::Error<crate::errors::PutResultError>,
     > {
         self.send_with_response()
@@ -430,7 +430,7 @@ impl PutResultRequest {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<crate::types::Result>,
+        crate::Response<crate::types::ResultModel>,
         crate::Error<crate::errors::PutResultError>,
     > {
         let client = self.client.clone();
@@ -449,13 +449,13 @@ impl PutResultRequest {
     fn decode(
         response: crate::runtime::RawResponse,
     ) -> ::std::result::Result<
-        crate::Response<crate::types::Result>,
+        crate::Response<crate::types::ResultModel>,
         crate::Error<crate::errors::PutResultError>,
     > {
         let (status, headers) = (response.status(), response.headers().clone());
         let unread_body = ::std::option::Option::None;
         let body: ::std::result::Result<
-            crate::types::Result,
+            crate::types::ResultModel,
             crate::Error<crate::errors::PutResultError>,
         > = match response.status().as_u16() {
             200 => response.json(),
@@ -472,7 +472,7 @@ impl PutResultRequest {
 }
 impl ::std::future::IntoFuture for PutResultRequest {
     type Output = ::std::result::Result<
-        crate::types::Result,
+        crate::types::ResultModel,
         crate::Error<crate::errors::PutResultError>,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -487,7 +487,7 @@ impl ::std::future::IntoFuture for PutResultRequest {
 #[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
 pub struct PostErrorRequest {
     pub(crate) client: crate::Client,
-    pub(crate) body: crate::types::Result,
+    pub(crate) body: crate::types::ResultModel,
     pub(crate) options: crate::RequestOptions,
 }
 impl PostErrorRequest {

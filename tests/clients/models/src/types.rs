@@ -38,10 +38,10 @@ impl Account {
 pub struct ApiFailure {
     /// `kind`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<crate::types::String>,
+    pub kind: ::std::option::Option<crate::types::StringModel>,
     /// `vec`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub vec: ::std::option::Option<::std::vec::Vec<crate::types::Vec>>,
+    pub vec: ::std::option::Option<::std::vec::Vec<crate::types::VecModel>>,
 }
 impl ApiFailure {
     /// A value with every optional field unset.
@@ -54,13 +54,13 @@ impl ApiFailure {
     }
     #[must_use]
     /// Sets `kind`.
-    pub fn kind(mut self, value: crate::types::String) -> Self {
+    pub fn kind(mut self, value: crate::types::StringModel) -> Self {
         self.kind = ::std::option::Option::Some(value);
         self
     }
     #[must_use]
     /// Sets `vec`.
-    pub fn vec(mut self, value: ::std::vec::Vec<crate::types::Vec>) -> Self {
+    pub fn vec(mut self, value: ::std::vec::Vec<crate::types::VecModel>) -> Self {
         self.vec = ::std::option::Option::Some(value);
         self
     }
@@ -104,7 +104,7 @@ impl Forest {
 pub struct Nested(
     pub ::std::collections::BTreeMap<::std::string::String, crate::types::Nested>,
 );
-/// `Option` (from `#/components/schemas/Option`).
+/// `OptionModel` (from `#/components/schemas/Option`).
 #[derive(
     Clone,
     Copy,
@@ -118,7 +118,7 @@ pub struct Nested(
     ::serde::Deserialize
 )]
 #[non_exhaustive]
-pub enum Option {
+pub enum OptionModel {
     /// `some`
     #[serde(rename = "some")]
     Some,
@@ -126,7 +126,7 @@ pub enum Option {
     #[serde(rename = "none")]
     None,
 }
-impl Option {
+impl OptionModel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -135,7 +135,7 @@ impl Option {
         }
     }
 }
-impl ::std::fmt::Display for Option {
+impl ::std::fmt::Display for OptionModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -164,7 +164,7 @@ pub struct PatchResultParams {
     /// `id`.
     pub id: i64,
     /// A result to store.
-    pub body: crate::types::Result,
+    pub body: crate::types::ResultModel,
 }
 impl PatchResultParams {
     /// A value with the required fields set and every optional field unset.
@@ -172,7 +172,7 @@ impl PatchResultParams {
     pub fn new(
         group: impl ::std::convert::Into<::std::string::String>,
         id: i64,
-        body: crate::types::Result,
+        body: crate::types::ResultModel,
     ) -> Self {
         Self {
             group: group.into(),
@@ -257,7 +257,7 @@ impl PutResultHeaders {
 /// Inherits Base through allOf and adds its own fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Result {
+pub struct ResultModel {
     /// `id`.
     pub id: i64,
     /// `created`.
@@ -280,7 +280,7 @@ pub struct Result {
     >,
     /// `option`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub option: ::std::option::Option<crate::types::Option>,
+    pub option: ::std::option::Option<crate::types::OptionModel>,
     /// `legacyName`.
     #[serde(rename = "legacyName")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -290,12 +290,12 @@ pub struct Result {
     pub priority: ::std::option::Option<crate::types::Priority>,
     /// `level`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<crate::types::ResultLevel>,
+    pub level: ::std::option::Option<crate::types::ResultModelLevel>,
     /// `annotated`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub annotated: ::std::option::Option<crate::types::Option>,
+    pub annotated: ::std::option::Option<crate::types::OptionModel>,
 }
-impl Result {
+impl ResultModel {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
     pub fn new(id: i64, value: ::serde_json::Value) -> Self {
@@ -348,7 +348,7 @@ impl Result {
     }
     #[must_use]
     /// Sets `option`.
-    pub fn option(mut self, value: crate::types::Option) -> Self {
+    pub fn option(mut self, value: crate::types::OptionModel) -> Self {
         self.option = ::std::option::Option::Some(value);
         self
     }
@@ -369,21 +369,21 @@ impl Result {
     }
     #[must_use]
     /// Sets `level`.
-    pub fn level(mut self, value: crate::types::ResultLevel) -> Self {
+    pub fn level(mut self, value: crate::types::ResultModelLevel) -> Self {
         self.level = ::std::option::Option::Some(value);
         self
     }
     #[must_use]
     /// Sets `annotated`.
-    pub fn annotated(mut self, value: crate::types::Option) -> Self {
+    pub fn annotated(mut self, value: crate::types::OptionModel) -> Self {
         self.annotated = ::std::option::Option::Some(value);
         self
     }
 }
-/// `ResultLevel` (from `#/components/schemas/Result/properties/level`).
+/// `ResultModelLevel` (from `#/components/schemas/Result/properties/level`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResultLevel {
+pub enum ResultModelLevel {
     /// `1`
     V1,
     /// `2`
@@ -391,7 +391,7 @@ pub enum ResultLevel {
     /// A value this version of the client does not know.
     Unknown(i64),
 }
-impl ResultLevel {
+impl ResultModelLevel {
     /// The value as sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
@@ -401,12 +401,12 @@ impl ResultLevel {
         }
     }
 }
-impl ::std::fmt::Display for ResultLevel {
+impl ::std::fmt::Display for ResultModelLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
 }
-impl ::serde::Serialize for ResultLevel {
+impl ::serde::Serialize for ResultModelLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -414,7 +414,7 @@ impl ::serde::Serialize for ResultLevel {
         serializer.serialize_i64(self.value())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ResultLevel {
+impl<'de> ::serde::Deserialize<'de> for ResultModelLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -425,15 +425,15 @@ impl<'de> ::serde::Deserialize<'de> for ResultLevel {
         }
     }
 }
-/// `String` (from `#/components/schemas/String`).
+/// `StringModel` (from `#/components/schemas/String`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct String {
+pub struct StringModel {
     /// `text`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-impl String {
+impl StringModel {
     /// A value with every optional field unset.
     #[must_use]
     pub fn new() -> Self {
@@ -455,15 +455,15 @@ impl String {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
-/// `Vec` (from `#/components/schemas/Vec`).
+/// `VecModel` (from `#/components/schemas/Vec`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Vec {
+pub struct VecModel {
     /// `box`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#box: ::std::option::Option<bool>,
 }
-impl Vec {
+impl VecModel {
     /// A value with every optional field unset.
     #[must_use]
     pub fn new() -> Self {
