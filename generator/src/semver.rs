@@ -241,10 +241,19 @@ pub fn surface(api: &Api) -> Surface {
     // What code spells is the signature; where requests go (a server's URL, a key's header) is
     // behaviour, reported with the docs.
     for srv in &api.servers {
-        let fields = srv.variables.iter().map(|v| format!("{}: String", v.rust_name)).collect::<Vec<_>>().join(", ");
+        let fields = srv.variables.iter().map(|v| format!("{}: {}", v.rust_name, v.choices.as_ref().map_or("String", |c| c.name.as_str()))).collect::<Vec<_>>().join(", ");
         let sig = if fields.is_empty() { "unit variant".to_string() } else { format!("{{ {fields} }}") };
         let doc = format!("{}\n{}", srv.url, srv.description.as_deref().unwrap_or(""));
         add(format!("Server::{}", srv.variant), sig, Some(&doc));
+    }
+    let mut choices = std::collections::BTreeSet::new();
+    for c in api.servers.iter().flat_map(|s| &s.variables).filter_map(|v| v.choices.as_ref()) {
+        if choices.insert(c.name.clone()) {
+            add(c.name.clone(), "enum (server variable)".to_string(), None);
+            for v in &c.variants {
+                add(format!("{}::{}", c.name, v.rust_name), format!("= {:?}", v.wire_value), None);
+            }
+        }
     }
     for scheme in &api.security_schemes {
         let args = match scheme.kind {

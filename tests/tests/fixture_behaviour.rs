@@ -136,8 +136,11 @@ async fn path_parameters_are_encoded_and_text_decoded() {
 async fn root_operations_and_servers() {
     let (_s, client) = kitchen_sink(ResponseTemplate::new(204)).await;
     client.health_check().await.unwrap();
-    use fixture_kitchen_sink::Server;
-    assert_eq!(Server::Regional { region: "us".into() }.url(), "https://us.example.com/v1");
+    use fixture_kitchen_sink::{Region, Server};
+    // A server variable with an `enum` is a Rust enum: only the document's values can be given.
+    assert_eq!(Server::Regional { region: Region::Us }.url(), "https://us.example.com/v1");
+    assert_eq!(Region::default(), Region::Eu, "the document's default");
+    assert_eq!(Server::default(), Server::Regional { region: Region::Eu });
     assert_eq!(Server::Server2.url(), "https://sandbox.example.com/v1");
     assert_eq!(fixture_kitchen_sink::Client::builder().build().unwrap().base_url(), "https://eu.example.com/v1");
 }

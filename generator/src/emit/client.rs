@@ -385,7 +385,13 @@ fn server_enum(servers: &[Server]) -> TokenStream {
                     t.push_str(&format!(" One of: {}.", var.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
                 }
                 let d = docs(Some(&t));
-                quote!(#d #f: ::std::string::String)
+                match &var.choices {
+                    Some(c) => {
+                        let e = ident(&c.name);
+                        quote!(#d #f: #e)
+                    }
+                    None => quote!(#d #f: ::std::string::String),
+                }
             });
             quote!(#doc #v { #(#fields,)* })
         }
@@ -398,6 +404,7 @@ fn server_enum(servers: &[Server]) -> TokenStream {
         } else {
             let names: Vec<_> = s.variables.iter().map(|var| ident(&var.rust_name)).collect();
             let wires = s.variables.iter().map(|var| &var.wire_name);
+            // A string for free variables, the value's text for enum ones: `as_str()` for both.
             quote!(Self::#v { #(#names),* } => crate::runtime::expand_template(#url, &[#((#wires, #names.as_str())),*]))
         }
     });
@@ -408,8 +415,16 @@ fn server_enum(servers: &[Server]) -> TokenStream {
         } else {
             let inits = s.variables.iter().map(|var| {
                 let f = ident(&var.rust_name);
-                let d = &var.default;
-                quote!(#f: #d.to_string())
+                match &var.choices {
+                    Some(c) => {
+                        let (e, v) = (ident(&c.name), ident(&c.default_variant));
+                        quote!(#f: #e::#v)
+                    }
+                    None => {
+                        let d = &var.default;
+                        quote!(#f: #d.to_string())
+                    }
+                }
             });
             quote!(Self::#v { #(#inits,)* })
         };
@@ -435,7 +450,42 @@ fn server_enum(servers: &[Server]) -> TokenStream {
             }
         };
     }
+    let mut seen = std::collections::BTreeSet::new();
+    let choice_enums = servers.iter().flat_map(|s| &s.variables).filter_map(|var| var.choices.as_ref().map(|c| (var, c))).filter(|(_, c)| seen.insert(c.name.clone())).map(|(var, c)| {
+        let e = ident(&c.name);
+        let doc = format!(" The values of the server variable `{}`.", var.wire_name);
+        let variants = c.variants.iter().map(|v| {
+            let n = ident(&v.rust_name);
+            let d = format!(" `{}`", v.wire_value);
+            quote!(#[doc = #d] #n)
+        });
+        let arms = c.variants.iter().map(|v| {
+            let n = ident(&v.rust_name);
+            let w = &v.wire_value;
+            quote!(Self::#n => #w)
+        });
+        let default = ident(&c.default_variant);
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #e { #(#variants,)* }
+            impl #e {
+                #[doc = " The value as it goes into the URL."]
+                pub fn as_str(&self) -> &'static str {
+                    match self { #(#arms,)* }
+                }
+            }
+            impl ::std::default::Default for #e {
+                #[doc = " The document's default."]
+                fn default() -> Self {
+                    Self::#default
+                }
+            }
+        }
+    });
     quote! {
+        #(#choice_enums)*
         #[doc = " The servers of the API."]
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Server {

@@ -365,7 +365,14 @@ fn example_client(api: &Api) -> String {
         if server.variables.is_empty() {
             s.push_str(&format!("    .server({}::Server::{})\n", api.lib_name, server.variant));
         } else {
-            let fields: Vec<String> = server.variables.iter().map(|v| format!("{}: {:?}.into()", v.rust_name, v.default)).collect();
+            let fields: Vec<String> = server
+                .variables
+                .iter()
+                .map(|v| match &v.choices {
+                    Some(c) => format!("{}: {}::{}::{}", v.rust_name, api.lib_name, c.name, c.default_variant),
+                    None => format!("{}: {:?}.into()", v.rust_name, v.default),
+                })
+                .collect();
             s.push_str(&format!("    .server({}::Server::{} {{ {} }})\n", api.lib_name, server.variant, fields.join(", ")));
         }
     } else {
@@ -435,6 +442,10 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         quote!(#d #cfg pub mod #m;)
     });
     let lints = features.lib_attrs();
+    let server_enums: Vec<proc_macro2::Ident> = {
+        let names: std::collections::BTreeSet<&str> = api.servers.iter().flat_map(|s| &s.variables).filter_map(|v| v.choices.as_ref().map(|c| c.name.as_str())).collect();
+        names.into_iter().map(ident).collect()
+    };
     let custom = api.custom_modules.iter().map(|m| {
         let m = ident(m);
         quote! {
@@ -460,7 +471,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         mod runtime;
         #(#custom)*
 
-        pub use client::{Client, ClientBuilder, Server};
+        pub use client::{Client, ClientBuilder, Server #(, #server_enums)*};
         pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, RawResponse, RequestOptions, Response};
         #session_exports
         #paging_exports

@@ -117,6 +117,21 @@ pub struct ServerVariable {
     pub allowed: Vec<String>,
     /// `description`.
     pub description: Option<String>,
+    /// With an `enum`: the Rust enum of its values (in `client`, exported at the crate root), and
+    /// the variant of the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<ServerChoices>,
+}
+
+/// The values a server variable may take, as a Rust enum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerChoices {
+    /// The enum's name (`Region`).
+    pub name: String,
+    /// One variant per value, in document order (the default first when the document left it out).
+    pub variants: Vec<Variant>,
+    /// The variant of `default`.
+    pub default_variant: String,
 }
 
 /// A security scheme that some operation requires.

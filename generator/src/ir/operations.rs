@@ -97,6 +97,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     let session = super::session::lower(&doc.extensions, &mut operations, &security_schemes, &type_defs, &mut diags);
     type_defs.sort_by(|a, b| a.name.cmp(&b.name));
 
+    let servers = lower_servers(doc, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -111,7 +112,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
             description: doc.info.description.clone(),
             summary: doc.info.extensions.get("x-sdkforge-summary").and_then(serde_json::Value::as_str).map(str::to_string),
         },
-        servers: lower_servers(doc),
+        servers,
         security_schemes,
         root,
         operations,
@@ -1262,8 +1263,12 @@ fn required_scopes(doc: &OpenAPI, scheme: &str) -> Vec<String> {
     scopes.into_iter().collect()
 }
 
-fn lower_servers(doc: &OpenAPI) -> Vec<Server> {
+fn lower_servers(doc: &OpenAPI, diags: &mut Diagnostics) -> Vec<Server> {
     let mut ns = Namespace::with_reserved(&["Custom"]);
+    // Names beside `Server` in `client` and at the crate root.
+    let mut enum_names = Namespace::with_reserved(&["Server", "Client", "ClientBuilder", "BuildError", "Error", "Response", "RawResponse", "ApiError"]);
+    // (variable, values) → enum name: servers that share a variable share its enum.
+    let mut shared: BTreeMap<(String, Vec<String>), String> = BTreeMap::new();
     doc.servers
         .iter()
         .enumerate()
@@ -1276,12 +1281,35 @@ fn lower_servers(doc: &OpenAPI) -> Vec<Server> {
                 .variables
                 .iter()
                 .flatten()
-                .map(|(name, v)| ServerVariable {
-                    wire_name: name.clone(),
-                    rust_name: fields.claim(&naming::snake(name, "var")),
-                    default: v.default.clone(),
-                    allowed: v.enumeration.clone(),
-                    description: v.description.clone(),
+                .map(|(name, v)| {
+                    let choices = (!v.enumeration.is_empty()).then(|| {
+                        let mut values = v.enumeration.clone();
+                        if !values.contains(&v.default) {
+                            // Read generously: a default outside the enum is one more value.
+                            diags.push(
+                                Diagnostic::reading("server-variable-default", format!("the default `{}` of server variable `{name}` is not one of its `enum` values; it is read as one more value", v.default))
+                                    .pointer(pointer_from(["servers", &i.to_string(), "variables", name.as_str(), "default"]))
+                                    .help("add the default to `enum`, or pick one of its values"),
+                            );
+                            values.insert(0, v.default.clone());
+                        }
+                        let name_of = shared.entry((name.clone(), values.clone())).or_insert_with(|| {
+                            let base = naming::pascal(name, "Variable", "V");
+                            if enum_names.is_free(&base) { enum_names.claim(&base) } else { enum_names.claim(&format!("{variant}{base}")) }
+                        });
+                        let mut vns = Namespace::default();
+                        let variants: Vec<Variant> = values.iter().map(|value| Variant { rust_name: vns.claim(&naming::pascal(value, "Empty", "V")), wire_value: value.clone() }).collect();
+                        let default_variant = variants.iter().find(|x| x.wire_value == v.default).map(|x| x.rust_name.clone()).unwrap_or_default();
+                        ServerChoices { name: name_of.clone(), variants, default_variant }
+                    });
+                    ServerVariable {
+                        wire_name: name.clone(),
+                        rust_name: fields.claim(&naming::snake(name, "var")),
+                        default: v.default.clone(),
+                        allowed: v.enumeration.clone(),
+                        description: v.description.clone(),
+                        choices,
+                    }
                 })
                 .collect();
             Server { variant, url: s.url.clone(), description: s.description.clone(), variables }
@@ -1323,6 +1351,29 @@ mod tests {
         let doc: OpenAPI = serde_json::from_value(doc).unwrap();
         let names = CrateNames { crate_name: "x".into(), lib_name: "x".into(), crate_version: "0.1.0".into(), source_name: "x.yaml".into() };
         lower(&doc, &names).unwrap_or_else(|d| panic!("{d}")).0
+    }
+
+    #[test]
+    fn server_variables_with_an_enum_become_shared_enums() {
+        let api = lower_json(serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "servers": [
+                {"url": "https://{region}.a.example", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}},
+                {"url": "https://{region}.b.example", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}, "tier": {"default": "free"}}},
+                {"url": "https://{region}.c.example", "variables": {"region": {"default": "ap", "enum": ["eu", "us"]}}}
+            ]
+        }));
+        let choices = |s: usize, v: usize| api.servers[s].variables[v].choices.clone();
+        let first = choices(0, 0).unwrap();
+        assert_eq!((first.name.as_str(), first.default_variant.as_str()), ("Region", "Eu"));
+        assert_eq!(choices(1, 0), Some(first), "the same variable and values share one enum");
+        let free = api.servers[1].variables.iter().find(|v| v.wire_name == "tier").unwrap();
+        assert_eq!(free.choices, None, "no enum: a string");
+        // A default outside the enum is read as one more value (first), under another name.
+        let third = choices(2, 0).unwrap();
+        assert_eq!(third.name, "Server3Region");
+        assert_eq!(third.variants.iter().map(|v| v.wire_value.as_str()).collect::<Vec<_>>(), ["ap", "eu", "us"]);
+        assert_eq!(third.default_variant, "Ap");
     }
 
     #[test]

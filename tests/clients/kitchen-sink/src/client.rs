@@ -8,6 +8,30 @@ use crate::runtime::{KeyLocation, Scheme};
 use ::std::sync::Arc;
 /// The `basicAuth` security scheme.
 pub(crate) const BASIC_AUTH: Scheme = Scheme::Basic { id: "basicAuth" };
+/// The values of the server variable `region`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// `eu`
+    Eu,
+    /// `us`
+    Us,
+}
+impl Region {
+    /// The value as it goes into the URL.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Eu => "eu",
+            Self::Us => "us",
+        }
+    }
+}
+impl ::std::default::Default for Region {
+    /// The document's default.
+    fn default() -> Self {
+        Self::Eu
+    }
+}
 /// The servers of the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Server {
@@ -18,7 +42,7 @@ pub enum Server {
         /// The `region` variable.
         ///
         /// Default: `eu`. One of: `eu`, `us`.
-        region: ::std::string::String,
+        region: Region,
     },
     /// A sandbox for testing integrations
     ///
@@ -43,7 +67,7 @@ impl ::std::default::Default for Server {
     /// The first server of the document, with its variables' defaults.
     fn default() -> Self {
         Self::Regional {
-            region: "eu".to_string(),
+            region: Region::Eu,
         }
     }
 }

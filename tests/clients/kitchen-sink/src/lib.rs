@@ -16,7 +16,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = fixture_kitchen_sink::Client::builder()
-//!     .server(fixture_kitchen_sink::Server::Regional { region: "eu".into() })
+//!     .server(fixture_kitchen_sink::Server::Regional { region: fixture_kitchen_sink::Region::Eu })
 //!     .basic_auth("user", "password")
 //!     .build()?;
 //! let response = client.pets().multi_tagged().await?;
@@ -50,7 +50,7 @@ pub mod pets;
 #[cfg(feature = "store")]
 pub mod store;
 mod runtime;
-pub use client::{Client, ClientBuilder, Server};
+pub use client::{Client, ClientBuilder, Server, Region};
 pub use runtime::{
     ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
     RawResponse, RequestOptions, Response,
