@@ -62,21 +62,6 @@ struct RecordFile {
     items: BTreeMap<String, (String, String)>,
 }
 
-/// 64-bit FNV-1a of a text, in hex: stable on every platform and run.
-fn hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// The surface with docs hashed, as recorded.
-fn recorded(surface: &Surface) -> Surface {
-    surface.iter().map(|(k, v)| (k.clone(), Item { signature: v.signature.clone(), doc: if v.doc.is_empty() { String::new() } else { hash(&v.doc) } })).collect()
-}
-
 /// The record, one item a line (diffs of the file read as diffs of the API).
 fn record_text(version: &str, surface: &Surface) -> String {
     let q = |t: &str| serde_json::to_string(t).unwrap_or_default();
@@ -88,6 +73,12 @@ fn record_text(version: &str, surface: &Surface) -> String {
     }
     text.push_str("  }\n}\n");
     text
+}
+
+/// The version on the record's third line, as [`record_text`] writes it.
+fn recorded_version(text: &str) -> Option<String> {
+    let line = text.lines().nth(2)?.trim().strip_prefix("\"version\": ")?.strip_suffix(',')?;
+    serde_json::from_str(line).ok()
 }
 
 fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
@@ -111,8 +102,19 @@ fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
 /// Decides the version, record and changelog of a generation of `api` into `out`; sets
 /// `api.crate_version`. `date` (`YYYY-MM-DD`) heads a new changelog entry.
 pub fn prepare(api: &mut crate::ir::Api, out: &Path, bump: bool, date: &str) -> Result<Release, Diagnostics> {
-    let current = recorded(&semver::surface(api));
+    let current = semver::surface(api);
     let existing_changelog = std::fs::read_to_string(out.join(CHANGELOG)).ok();
+    // The common case, a regeneration that changes no public item: the record on disk is the
+    // one this API would write, and need not be parsed.
+    if let Ok(on_disk) = std::fs::read_to_string(out.join(RECORD)) {
+        if let Some(version) = recorded_version(&on_disk) {
+            let text = record_text(&version, &current);
+            if text == on_disk {
+                api.crate_version = version.clone();
+                return Ok(Release { version, pending: None, released: None, record: text, changelog: existing_changelog });
+            }
+        }
+    }
     let Some((version, released)) = read_record(out)? else {
         // First generation: what is generated now is the release of the configured version.
         return Ok(Release { version: api.crate_version.clone(), pending: None, released: None, record: record_text(&api.crate_version, &current), changelog: existing_changelog });
@@ -221,14 +223,14 @@ mod tests {
     #[test]
     fn the_record_is_one_item_a_line_and_reads_back() {
         let surface: Surface = [
-            ("client.a()".to_string(), Item { signature: "fn() -> Result<(), Error<errors::AError>>".into(), doc: hash("Gets \"a\".") }),
+            ("client.a()".to_string(), Item { signature: "fn() -> Result<(), Error<errors::AError>>".into(), doc: semver::doc_hash("Gets \"a\".") }),
             ("types::B::c".to_string(), Item { signature: "Option<String>".into(), doc: String::new() }),
         ]
         .into();
         let text = record_text("0.3.0", &surface);
         assert_eq!(
             text,
-            format!("{{\n  \"format\": 1,\n  \"version\": \"0.3.0\",\n  \"items\": {{\n    \"client.a()\": [\"fn() -> Result<(), Error<errors::AError>>\", \"{}\"],\n    \"types::B::c\": [\"Option<String>\", \"\"]\n  }}\n}}\n", hash("Gets \"a\"."))
+            format!("{{\n  \"format\": 1,\n  \"version\": \"0.3.0\",\n  \"items\": {{\n    \"client.a()\": [\"fn() -> Result<(), Error<errors::AError>>\", \"{}\"],\n    \"types::B::c\": [\"Option<String>\", \"\"]\n  }}\n}}\n", semver::doc_hash("Gets \"a\"."))
         );
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(RECORD), &text).unwrap();

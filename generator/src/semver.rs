@@ -20,7 +20,7 @@ pub struct Item {
     /// The signature (`fn(id: String) -> Result<PosUser, Error<errors::GetUserError>>`, a field's
     /// type, a variant's payload).
     pub signature: String,
-    /// Its docs, for `docs` changes.
+    /// A hash of its docs (empty when it has none), for `docs` changes.
     pub doc: String,
 }
 
@@ -197,7 +197,8 @@ pub fn next_version(current: &str, bump: Bump) -> String {
 pub fn surface(api: &Api) -> Surface {
     let mut s = Surface::new();
     let mut add = |path: String, signature: String, doc: Option<&str>| {
-        s.insert(path, Item { signature, doc: doc.unwrap_or("").trim().to_string() });
+        let doc = doc.unwrap_or("").trim();
+        s.insert(path, Item { signature, doc: if doc.is_empty() { String::new() } else { doc_hash(doc) } });
     };
     // Groups: `client.a().b()`.
     fn groups<'g>(g: &'g Group, out: &mut Vec<&'g Group>) {
@@ -278,6 +279,16 @@ pub fn surface(api: &Api) -> Surface {
         add(format!("ClientBuilder::{}()", g.setter), format!("({})", render(&g.ty)), g.doc.as_deref());
     }
     s
+}
+
+/// 64-bit FNV-1a of a text, in hex: stable on every platform and run.
+pub fn doc_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// `a().b()` for the module path `["a", "b"]`.
