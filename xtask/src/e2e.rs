@@ -189,6 +189,8 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
         return out;
     }
     let crate_name = format!("{}-client", def.name);
+    // A fresh client every run: nothing (a release record, a stale file) carries over.
+    let _ = std::fs::remove_dir_all(dir.join("client"));
     let config = Config::new(&document, dir.join("client"), &crate_name);
     let warnings = match Generator::new(config).write() {
         Ok(generated) => generated.warnings.len(),
