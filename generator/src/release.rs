@@ -81,14 +81,20 @@ fn recorded_version(text: &str) -> Option<String> {
     serde_json::from_str(line).ok()
 }
 
-fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
+/// The record's text, when there is one.
+fn read_record(out: &Path) -> Result<Option<String>, Diagnostic> {
     let path = out.join(RECORD);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Diagnostic::error(format!("cannot read {}: {e}", path.display()))),
-    };
-    let file: RecordFile = serde_json::from_str(&text).map_err(|e| {
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// The version and API a record holds.
+fn parse_record(out: &Path, text: &str) -> Result<(String, Surface), Diagnostic> {
+    let path = out.join(RECORD);
+    let file: RecordFile = serde_json::from_str(text).map_err(|e| {
         Diagnostic::error(format!("{}: not a release record sdkforge can read: {e}", path.display()))
             .help("restore it from version control (it records the last released API), or delete it to record the current API as released")
     })?;
@@ -96,7 +102,7 @@ fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
         return Err(Diagnostic::error(format!("{}: release record format {} is newer than this sdkforge reads (1)", path.display(), file.format)));
     }
     let surface = file.items.into_iter().map(|(k, (signature, doc))| (k, Item { signature, doc })).collect();
-    Ok(Some((file.version, surface)))
+    Ok((file.version, surface))
 }
 
 /// Decides the version, record and changelog of a generation of `api` into `out`; sets
@@ -104,21 +110,20 @@ fn read_record(out: &Path) -> Result<Option<(String, Surface)>, Diagnostic> {
 pub fn prepare(api: &mut crate::ir::Api, out: &Path, bump: bool, date: &str) -> Result<Release, Diagnostics> {
     let current = semver::surface(api);
     let existing_changelog = std::fs::read_to_string(out.join(CHANGELOG)).ok();
-    // The common case, a regeneration that changes no public item: the record on disk is the
-    // one this API would write, and need not be parsed.
-    if let Ok(on_disk) = std::fs::read_to_string(out.join(RECORD)) {
-        if let Some(version) = recorded_version(&on_disk) {
-            let text = record_text(&version, &current);
-            if text == on_disk {
-                api.crate_version = version.clone();
-                return Ok(Release { version, pending: None, released: None, record: text, changelog: existing_changelog });
-            }
-        }
-    }
-    let Some((version, released)) = read_record(out)? else {
+    let Some(on_disk) = read_record(out)? else {
         // First generation: what is generated now is the release of the configured version.
         return Ok(Release { version: api.crate_version.clone(), pending: None, released: None, record: record_text(&api.crate_version, &current), changelog: existing_changelog });
     };
+    // The common case, a regeneration that changes no public item: the record on disk is the
+    // one this API would write, and need not be parsed.
+    if let Some(version) = recorded_version(&on_disk) {
+        let text = record_text(&version, &current);
+        if text == on_disk {
+            api.crate_version = version.clone();
+            return Ok(Release { version, pending: None, released: None, record: text, changelog: existing_changelog });
+        }
+    }
+    let (version, released) = parse_record(out, &on_disk)?;
     let report = semver::compare(&released, &current, &version);
     if report.changes.is_empty() {
         api.crate_version = version.clone();
@@ -127,8 +132,7 @@ pub fn prepare(api: &mut crate::ir::Api, out: &Path, bump: bool, date: &str) -> 
     if !bump {
         // The record stays: the changes are not released yet.
         api.crate_version = version.clone();
-        let record = std::fs::read_to_string(out.join(RECORD)).unwrap_or_default();
-        return Ok(Release { version, pending: Some(report), released: None, record, changelog: existing_changelog });
+        return Ok(Release { version, pending: Some(report), released: None, record: on_disk, changelog: existing_changelog });
     }
     let next = report.next_version.clone();
     api.crate_version = next.clone();
@@ -234,7 +238,8 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(RECORD), &text).unwrap();
-        assert_eq!(read_record(dir.path()).unwrap(), Some(("0.3.0".to_string(), surface)));
+        let read = read_record(dir.path()).unwrap().map(|t| parse_record(dir.path(), &t).unwrap());
+        assert_eq!(read, Some(("0.3.0".to_string(), surface)));
         assert_eq!(read_record(&dir.path().join("none")).unwrap(), None);
     }
 

@@ -44,15 +44,8 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode, String> {
         docs.push((spec.clone(), display.clone(), collect::slug(&display)));
     }
     // Every crate in one workspace, so dependencies compile once.
-    let mut manifest = String::from("# Written by `cargo run -p xtask -- contract`.\n[workspace]\nresolver = \"2\"\nmembers = [\n");
-    for (_, _, slug) in &docs {
-        manifest.push_str(&format!("    \"crates/{slug}\",\n"));
-    }
-    manifest.push_str("]\n");
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    if !work.join("Cargo.lock").exists() {
-        let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    }
+    let members: Vec<String> = docs.iter().map(|(_, _, slug)| format!("crates/{slug}")).collect();
+    crate::common::compile::own_workspace(&work, "cargo run -p xtask -- contract", &members, &root.join("Cargo.lock"))?;
     let mut report = String::from("| document | operations | passed | failed | left out |\n|---|---|---|---|---|\n");
     let mut details = String::new();
     let mut ok = true;

@@ -271,15 +271,10 @@ fn write_workspace(root: &Path, work: &Path) -> Result<(), String> {
             name = def.name
         );
         std::fs::write(scenario_dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-        members.push(format!("    \"{0}/client\",\n    \"{0}/scenario\",\n", def.name));
+        members.push(format!("{}/client", def.name));
+        members.push(format!("{}/scenario", def.name));
     }
-    let manifest = format!("# Written by `cargo run -p xtask -- e2e`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n", members.concat());
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    if !work.join("Cargo.lock").exists() {
-        // The workspace's versions, so the clients build with what the tests use.
-        let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    }
-    Ok(())
+    crate::common::compile::own_workspace(work, "cargo run -p xtask -- e2e", &members, &root.join("Cargo.lock"))
 }
 
 /// The first port from `from` that nothing listens on.

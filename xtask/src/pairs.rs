@@ -363,14 +363,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode, String> {
         let report = sdkforge::semver::diff(&apis[0], &apis[1], "0.1.0");
         classified.push(report);
     }
-    let manifest = format!(
-        "# Written by `cargo run -p xtask -- semver-pairs`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
-        members.iter().map(|m| format!("    \"{m}\",\n")).collect::<String>()
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    if !work.join("Cargo.lock").exists() {
-        let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    }
+    crate::common::compile::own_workspace(&work, "cargo run -p xtask -- semver-pairs", &members, &root.join("Cargo.lock"))?;
     eprintln!("semver-pairs: cargo check of {} probes (each against the old and the new crate)", pairs.len() * 2);
     let failed = check_all(&work)?;
     let csc: Vec<Option<bool>> = if args.semver_checks { semver_checks(&work, &pairs)? } else { vec![None; pairs.len()] };
@@ -419,17 +412,16 @@ fn semver_checks(work: &Path, pairs: &[&Pair]) -> Result<Vec<Option<bool>>, Stri
     let csc = work.join("csc");
     let _ = std::fs::remove_dir_all(&csc);
     for side in ["old", "new"] {
-        let mut members = String::new();
+        let mut members = Vec::new();
         for p in pairs {
             let from = work.join("pairs").join(p.name).join(side);
             let to = csc.join(side).join(p.name);
             copy_dir(&from, &to)?;
             let manifest = std::fs::read_to_string(to.join("Cargo.toml")).map_err(|e| e.to_string())?;
             std::fs::write(to.join("Cargo.toml"), manifest.replace(&format!("pair-{}-{side}", p.name), &format!("pair-{}", p.name))).map_err(|e| e.to_string())?;
-            members.push_str(&format!("    \"{}\",\n", p.name));
+            members.push(p.name.to_string());
         }
-        std::fs::write(csc.join(side).join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n")).map_err(|e| e.to_string())?;
-        let _ = std::fs::copy(work.join("Cargo.lock"), csc.join(side).join("Cargo.lock"));
+        crate::common::compile::own_workspace(&csc.join(side), "cargo run -p xtask -- semver-pairs --semver-checks", &members, &work.join("Cargo.lock"))?;
     }
     let mut out = Vec::new();
     for p in pairs {

@@ -586,24 +586,27 @@ fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStre
 fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStream> {
     let mut successes: Vec<&Response> = op.responses.iter().filter(|r| !r.is_error).collect();
     successes.sort_by_key(|r| r.status);
-    if successes.iter().any(|r| matches!(r.status, Status::Range(2) | Status::Default)) || undocumented_2xx(op).is_empty() {
+    let codes = undocumented_2xx(op);
+    if successes.iter().any(|r| matches!(r.status, Status::Range(2) | Status::Default)) || codes.is_empty() {
         return None;
     }
     let Some(first) = successes.first() else {
-        let codes = undocumented_2xx(op);
         return Some(quote!(#(#codes)|* => ::std::result::Result::Ok(())));
     };
     let expr = match &op.success {
         Success::Single { .. } => response_expr(op, first, format),
         Success::Several { name } => {
             let n = ident(name);
-            let with_body = |enc: &'static [BodyEncoding]| successes.iter().filter(move |r| r.body.as_ref().is_some_and(|b| enc.contains(&b.encoding)));
-            let json = with_body(&[BodyEncoding::Json, BodyEncoding::Form]).map(|r| {
+            // The successes with a body of these encodings, with that body.
+            let with_body = |enc: &'static [BodyEncoding]| {
+                successes.iter().filter_map(move |r| r.body.as_ref().filter(|b| enc.contains(&b.encoding)).map(|b| (*r, b)))
+            };
+            let json = with_body(&[BodyEncoding::Json, BodyEncoding::Form]).map(|(r, b)| {
                 let v = ident(&r.variant);
-                let t = type_tokens(&r.body.as_ref().expect("filtered on a body").ty);
+                let t = type_tokens(&b.ty);
                 quote! { if let ::std::option::Option::Some(v) = response.fits::<#t>() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
             });
-            let text = with_body(&[BodyEncoding::Text]).next().map(|r| {
+            let text = with_body(&[BodyEncoding::Text]).next().map(|(r, _)| {
                 let v = ident(&r.variant);
                 quote! { if let ::std::option::Option::Some(v) = response.fits_text() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
             });
@@ -612,7 +615,7 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
                 quote! { if response.is_empty() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v); } }
             });
             let last = match with_body(&[BodyEncoding::Bytes, BodyEncoding::Multipart]).next() {
-                Some(r) => {
+                Some((r, _)) => {
                     let v = ident(&r.variant);
                     quote!(::std::result::Result::Ok(crate::types::#n::#v(response.into_body())))
                 }
@@ -634,7 +637,6 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
             }
         }
     };
-    let codes = undocumented_2xx(op);
     Some(quote!(#(#codes)|* => #expr))
 }
 

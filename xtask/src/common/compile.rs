@@ -376,6 +376,24 @@ fn seed_lock(work: &Path, options: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// Makes `work` the root of a cargo workspace of its own (outside the sdkforge workspace) with
+/// these members (paths relative to it); its `Cargo.lock` starts as a copy of `lock_seed` (the
+/// versions the sdkforge workspace tests), and is kept across runs.
+pub fn own_workspace(work: &Path, written_by: &str, members: &[String], lock_seed: &Path) -> Result<(), String> {
+    let mut text = format!("# Written by `{written_by}`.\n[workspace]\nresolver = \"2\"\nmembers = [\n");
+    for m in members {
+        text.push_str(&format!("    \"{m}\",\n"));
+    }
+    text.push_str("]\n");
+    let path = work.join("Cargo.toml");
+    std::fs::write(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let lock = work.join("Cargo.lock");
+    if !lock.exists() && lock_seed.exists() {
+        std::fs::copy(lock_seed, &lock).map_err(|e| format!("cannot copy `{}` to `{}`: {e}", lock_seed.display(), lock.display()))?;
+    }
+    Ok(())
+}
+
 /// The text of `<work>/Cargo.toml`.
 pub fn workspace_manifest(members: &[&str]) -> String {
     let mut s = String::from(

@@ -67,7 +67,7 @@ impl RawResponse {
     /// Decodes a JSON body without consuming the response (see [`RawResponse::json`]).
     fn decode_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let body = &self.0.body;
-        if body.iter().all(u8::is_ascii_whitespace) {
+        if self.is_empty() {
             return serde_json::from_value(serde_json::Value::Null).map_err(|_| {
                 <serde_json::Error as serde::de::Error>::custom("the body is empty where the document describes one")
             });
