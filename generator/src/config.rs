@@ -10,6 +10,14 @@
 //! # strict = true            # that, and the reading policy's warnings are errors (docs/reading.md)
 //! # keep = ["examples"]       # hand-written files inside `out` that sdkforge keeps
 //! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
+//!
+//! [types]                      # the Rust type of each format (these are the defaults)
+//! date-time = "chrono"         # chrono::DateTime<Utc>; "string" keeps String
+//! date = "chrono"              # chrono::NaiveDate; or "string"
+//! uuid = "uuid"                # uuid::Uuid; or "string"
+//! byte = "base64"              # Vec<u8>, base64 on the wire; or "string"
+//! int64 = "integer"            # `type: string, format: int64` as i64 (a string on the wire); or "string"
+//! decimal = "off"              # "rust_decimal": rust_decimal::Decimal for `format: decimal`
 //! ```
 //! Paths in the file are relative to the file's folder.
 
@@ -50,6 +58,70 @@ pub struct Config {
     /// `src/extras/mod.rs`) is the maintainer's, declared `pub mod extras;` in the generated
     /// `lib.rs`, kept by `generate` and ignored by `check`.
     pub modules: Vec<String>,
+    /// Which formats get their own Rust type (`[types]`).
+    pub types: crate::ir::FormatPolicy,
+}
+
+/// `[types]`: each format's Rust type, by the crate that provides it or `"string"` for the wire
+/// type (see the module docs).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Types {
+    date_time: Option<Chrono>,
+    date: Option<Chrono>,
+    uuid: Option<UuidCrate>,
+    byte: Option<Base64>,
+    int64: Option<IntString>,
+    decimal: Option<Decimal>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Chrono {
+    Chrono,
+    String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum UuidCrate {
+    Uuid,
+    String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Base64 {
+    Base64,
+    String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum IntString {
+    Integer,
+    String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Decimal {
+    RustDecimal,
+    Off,
+}
+
+impl Types {
+    fn policy(&self) -> crate::ir::FormatPolicy {
+        let d = crate::ir::FormatPolicy::default();
+        crate::ir::FormatPolicy {
+            date_time: self.date_time.as_ref().map_or(d.date_time, |c| matches!(c, Chrono::Chrono)),
+            date: self.date.as_ref().map_or(d.date, |c| matches!(c, Chrono::Chrono)),
+            uuid: self.uuid.as_ref().map_or(d.uuid, |c| matches!(c, UuidCrate::Uuid)),
+            byte: self.byte.as_ref().map_or(d.byte, |c| matches!(c, Base64::Base64)),
+            int_string: self.int64.as_ref().map_or(d.int_string, |c| matches!(c, IntString::Integer)),
+            decimal: self.decimal.as_ref().map_or(d.decimal, |c| matches!(c, Decimal::RustDecimal)),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -71,6 +143,8 @@ struct File {
     modules: Vec<String>,
     #[serde(default)]
     with_tests: bool,
+    #[serde(default)]
+    types: Types,
 }
 
 /// A crate name for the document at `spec`, from its `info.title` (see [`crate_name_from_title`]).
@@ -132,6 +206,7 @@ impl Config {
             with_tests: false,
             bump: false,
             modules: Vec::new(),
+            types: crate::ir::FormatPolicy::default(),
         }
     }
 
@@ -169,6 +244,7 @@ impl Config {
             with_tests: file.with_tests,
             bump: false,
             modules: file.modules,
+            types: file.types.policy(),
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

@@ -105,10 +105,11 @@ async fn a_status_range_and_default_are_typed_errors() {
 
 #[tokio::test]
 async fn several_successes_are_an_enum_and_security_none_sends_no_credentials() {
-    let (server, client) = kitchen_sink(ResponseTemplate::new(201).set_body_json(json!({"id": "9"}))).await;
+    let id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+    let (server, client) = kitchen_sink(ResponseTemplate::new(201).set_body_json(json!({"id": id}))).await;
     let pet = KsPet::new("Rex", Kind::Empty).nickname("R");
     match client.pets().create(pet).await.unwrap() {
-        PetsCreateSuccess::Created(c) => assert_eq!(c.id.as_deref(), Some("9")),
+        PetsCreateSuccess::Created(c) => assert_eq!(c.id.map(|u| u.to_string()).as_deref(), Some(id), "`format: uuid` is a Uuid"),
         other => panic!("{other:?}"),
     }
     let r = only_request(&server).await;

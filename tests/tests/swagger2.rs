@@ -46,7 +46,7 @@ async fn form_parameters_are_sent_url_encoded_and_files_as_multipart() {
     Mock::given(method("PUT")).and(path("/books/B-1/cover")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = client(&server).await;
     let loan = client.loans().lend(LoansLendBody::new("B-1", 42).notes("mind the cover")).await.unwrap();
-    assert_eq!((loan.id, loan.due.as_str(), loan.returned), (7, "2030-01-31", None), "`x-nullable` reads `null`");
+    assert_eq!((loan.id, loan.due.to_string().as_str(), loan.returned), (7, "2030-01-31", None), "`x-nullable` reads `null`");
     client.books().upload_cover("B-1", BooksUploadCoverBody::new(b"PNG".to_vec()).caption("front")).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The whole `client` module.
-pub fn client_file(api: &Api) -> TokenStream {
+pub fn client_file(api: &Api, codecs: &super::formats::Codecs) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_const);
     let server = server_enum(&api.servers);
     let setters: Vec<TokenStream> =
@@ -59,7 +59,7 @@ pub fn client_file(api: &Api) -> TokenStream {
         quote!(::std::option::Option::Some(self.server.unwrap_or_default().url()))
     };
     let user_agent = format!("{}/{}", api.crate_name, api.crate_version);
-    let (methods, builders) = super::groups::group_items(api, &api.root);
+    let (methods, builders) = super::groups::group_items(api, &api.root, codecs);
     let title = &api.info.title;
     let client_doc = format!(" A client of the {title}.\n\n Cheap to clone: clones share one connection pool and configuration.");
     let client_doc = docs(Some(client_doc.trim_start()));

@@ -16,7 +16,10 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Feature names that would clash with Cargo's `default` or with a dependency of the crate.
-const RESERVED: &[&str] = &["default", "percent-encoding", "percent_encoding", "reqwest", "serde", "serde_json", "tokio", "std"];
+const RESERVED: &[&str] = &[
+    "default", "percent-encoding", "percent_encoding", "reqwest", "serde", "serde_json", "tokio", "std", "futures-util", "futures_util", "tracing",
+    "chrono", "uuid", "base64", "rust_decimal", "rust-decimal",
+];
 
 /// When something is compiled: always, or when any of these features (indices into
 /// [`Features::names`]) is on.
@@ -256,7 +259,7 @@ mod tests {
     fn api(yaml: &str) -> Api {
         let value: serde_json::Value = serde_yaml::from_str(yaml).expect("test YAML");
         let openapi = crate::resolve::parse_openapi(&value).expect("test document");
-        let names = crate::ir::CrateNames { crate_name: "t".into(), lib_name: "t".into(), crate_version: "0.1.0".into(), source_name: "t.yaml".into() };
+        let names = crate::ir::CrateNames { crate_name: "t".into(), lib_name: "t".into(), crate_version: "0.1.0".into(), source_name: "t.yaml".into(), formats: Default::default() };
         crate::ir::lower(&openapi, &names).expect("lowers").0
     }
 

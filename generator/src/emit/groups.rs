@@ -1,6 +1,7 @@
 //! Group modules: a handle type per group with one method per operation, and a request builder
 //! per operation that describes the call to the runtime.
 
+use super::formats::Codecs;
 use super::util::{docs, docs_or, ident, summary_and_description, type_tokens};
 use crate::ir::jsonpath::PathStep;
 use crate::ir::pagination::{InputPlace, PageInput, Pagination, PaginationKind};
@@ -84,7 +85,7 @@ fn body_arg(op: &Operation) -> Option<TokenStream> {
 
 /// Items of a group: accessors for nested groups, methods, and the builders of the operations
 /// whose first group this is. For the root group the methods go in `impl Client`.
-pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
+pub fn group_items(api: &Api, g: &Group, codecs: &Codecs) -> (TokenStream, TokenStream) {
     // A top-level group's accessor on `Client` exists when its module does (its Cargo feature).
     let features = g.path.is_empty().then(|| super::features::Features::modules(api));
     let accessors = g.groups.iter().map(|child| {
@@ -102,7 +103,7 @@ pub fn group_items(api: &Api, g: &Group) -> (TokenStream, TokenStream) {
     });
     let ops: Vec<&Operation> = g.operations.iter().filter_map(|id| api.operations.iter().find(|o| &o.id == id)).collect();
     let methods = ops.iter().map(|op| method(op));
-    let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(api, op));
+    let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(api, op, codecs));
     (quote! { #(#accessors)* #(#methods)* }, quote! { #(#builders)* })
 }
 
@@ -203,7 +204,7 @@ fn method(op: &Operation) -> TokenStream {
 /// Clippy's `too_many_arguments` limit (`self` included).
 const MAX_CLIPPY_ARGUMENTS: usize = 7;
 
-fn builder(api: &Api, op: &Operation) -> TokenStream {
+fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
     let name = ident(&op.builder);
     let doc = format!(" A `{} {}` call; send it with `.await` or [`send`](Self::send).", op.method, op.path);
     let fields = op.params.iter().map(|p| {
@@ -242,7 +243,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
-    let (into_call, decode) = send_body(api, op);
+    let (into_call, decode) = send_body(api, op, codecs);
     let send_with_response = if event_stream(op).is_some() {
         let format = event_format(api, op);
         quote! {
@@ -320,7 +321,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// The `into_call` and `decode` functions of a request builder.
-fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn send_body(api: &Api, op: &Operation, codecs: &Codecs) -> (TokenStream, TokenStream) {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let method = format_ident!("{}", op.method);
@@ -341,7 +342,8 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         let value = match &p.global {
             // The call's value, else the client's (`x-speakeasy-globals`).
             Some(key) => quote!(&crate::runtime::or_global(&self.#n, self.client.core().global(#key))),
-            None => quote!(&self.#n),
+            None if p.required => codecs.ser(&p.ty, quote!(&self.#n)),
+            None => codecs.ser(&TypeRef::Option(Box::new(p.ty.clone())), quote!(&self.#n)),
         };
         match p.location {
             ParamLocation::Path => quote!(.path(#wire, #value, crate::runtime::Style::#style, #explode)),
@@ -354,11 +356,17 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         let mt = &b.media_type;
         let value = if b.required { quote!(&self.body) } else { quote!(body) };
         let set = match b.encoding {
-            BodyEncoding::Json => quote!(call.json(#value)),
-            BodyEncoding::Form => quote!(call.form(#value)),
+            BodyEncoding::Json => {
+                let value = codecs.ser(&b.ty, value.clone());
+                quote!(call.json(#value))
+            }
+            BodyEncoding::Form => {
+                let value = codecs.ser(&b.ty, value.clone());
+                quote!(call.form(#value))
+            }
             BodyEncoding::Text => quote!(call.text(::std::string::ToString::to_string(#value), #mt)),
             BodyEncoding::Bytes => quote!(call.bytes(::std::clone::Clone::clone(#value), #mt)),
-            BodyEncoding::Multipart => multipart(api, &b.ty, value),
+            BodyEncoding::Multipart => multipart(api, &b.ty, value, codecs),
         };
         if b.required {
             quote! { let call = #set; }
@@ -371,18 +379,18 @@ fn send_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| r.status);
     let format = event_format(api, op);
-    let mut arms: Vec<TokenStream> = responses.iter().filter(|r| r.status != Status::Default).map(|r| response_arm(op, r, &format)).collect();
-    if let Some(arm) = undocumented_success(op, &format) {
+    let mut arms: Vec<TokenStream> = responses.iter().filter(|r| r.status != Status::Default).map(|r| response_arm(op, r, &format, codecs)).collect();
+    if let Some(arm) = undocumented_success(op, &format, codecs) {
         arms.push(arm);
     }
-    arms.extend(responses.iter().filter(|r| r.status == Status::Default).map(|r| response_arm(op, r, &format)));
+    arms.extend(responses.iter().filter(|r| r.status == Status::Default).map(|r| response_arm(op, r, &format, codecs)));
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected())));
     }
     // Only `default` documented: no status to tell apart, so no `match` at all; without a body
     // the response is not looked at either.
     let dispatch = match (responses.as_slice(), op.responses.iter().any(|r| !r.is_error)) {
-        ([only], true) if only.status == Status::Default => single_response(op, only, &format),
+        ([only], true) if only.status == Status::Default => response_expr(op, only, &format, codecs),
         _ => quote! {
             match response.status().as_u16() {
                 #(#arms,)*
@@ -523,7 +531,7 @@ pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
 
 /// A multipart body: for a struct, one part per field (files for binary fields); otherwise
 /// every property of the serialised value as a text field.
-fn multipart(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn multipart(api: &Api, ty: &TypeRef, value: TokenStream, codecs: &Codecs) -> TokenStream {
     let def = match ty {
         TypeRef::Named(n) => api.types.iter().find(|d| &d.name == n),
         _ => None,
@@ -541,7 +549,11 @@ fn multipart(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
             (true, _, true) => quote!(if let ::std::option::Option::Some(file) = &fields.#n { parts.file(#wire, file); }),
             (_, true, false) => quote!(for file in &fields.#n { parts.file(#wire, file); }),
             (_, true, true) => quote!(for file in fields.#n.iter().flatten() { parts.file(#wire, file); }),
-            _ => quote!(parts.field(#wire, &fields.#n);),
+            _ => {
+                let ty = if f.is_optional() { TypeRef::Option(Box::new(f.ty.clone())) } else { f.ty.clone() };
+                let value = codecs.ser(&ty, quote!(&fields.#n));
+                quote!(parts.field(#wire, #value);)
+            }
         }
     });
     quote!({
@@ -567,14 +579,9 @@ fn status_pattern(s: Status) -> TokenStream {
     }
 }
 
-/// The expression for the one documented response, without a status match.
-fn single_response(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
-    response_expr(op, r, format)
-}
-
-fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
+fn response_arm(op: &Operation, r: &Response, format: &TokenStream, codecs: &Codecs) -> TokenStream {
     let pat = status_pattern(r.status);
-    let expr = response_expr(op, r, format);
+    let expr = response_expr(op, r, format, codecs);
     quote!(#pat => #expr)
 }
 
@@ -583,7 +590,7 @@ fn response_arm(op: &Operation, r: &Response, format: &TokenStream) -> TokenStre
 /// several documented successes each is tried (JSON types, then text, then an empty body for a
 /// success without one, then bytes); when none fits, the first one's decoding error keeps the
 /// response whole. No arm when a `2XX` range or a successful `default` already covers them.
-fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStream> {
+fn undocumented_success(op: &Operation, format: &TokenStream, codecs: &Codecs) -> Option<TokenStream> {
     let mut successes: Vec<&Response> = op.responses.iter().filter(|r| !r.is_error).collect();
     successes.sort_by_key(|r| r.status);
     let codes = undocumented_2xx(op);
@@ -594,7 +601,7 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
         return Some(quote!(#(#codes)|* => ::std::result::Result::Ok(())));
     };
     let expr = match &op.success {
-        Success::Single { .. } => response_expr(op, first, format),
+        Success::Single { .. } => response_expr(op, first, format, codecs),
         Success::Several { name } => {
             let n = ident(name);
             // The successes with a body of these encodings, with that body.
@@ -604,7 +611,13 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
             let json = with_body(&[BodyEncoding::Json, BodyEncoding::Form]).map(|(r, b)| {
                 let v = ident(&r.variant);
                 let t = type_tokens(&b.ty);
-                quote! { if let ::std::option::Option::Some(v) = response.fits::<#t>() { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
+                let fits = if codecs.needs(&b.ty) {
+                    let c = codecs.codec(&b.ty);
+                    quote!(response.fits::<crate::runtime::formats::De<#c, #t>>().map(crate::runtime::formats::De::into_inner))
+                } else {
+                    quote!(response.fits::<#t>())
+                };
+                quote! { if let ::std::option::Option::Some(v) = #fits { break 'fits ::std::result::Result::Ok(crate::types::#n::#v(v)); } }
             });
             let text = with_body(&[BodyEncoding::Text]).next().map(|(r, _)| {
                 let v = ident(&r.variant);
@@ -620,7 +633,7 @@ fn undocumented_success(op: &Operation, format: &TokenStream) -> Option<TokenStr
                     quote!(::std::result::Result::Ok(crate::types::#n::#v(response.into_body())))
                 }
                 None => match successes.iter().find(|r| r.body.is_some()) {
-                    Some(r) => response_expr(op, r, format),
+                    Some(r) => response_expr(op, r, format, codecs),
                     None => {
                         let v = ident(&first.variant);
                         quote!(::std::result::Result::Ok(crate::types::#n::#v))
@@ -660,7 +673,7 @@ fn undocumented_2xx(op: &Operation) -> Vec<TokenStream> {
 }
 
 /// What a documented response becomes: `Ok(decoded)` or `Err(typed error)`.
-fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStream {
+fn response_expr(op: &Operation, r: &Response, format: &TokenStream, codecs: &Codecs) -> TokenStream {
     let v = ident(&r.variant);
     if r.is_error {
         let e = ident(&op.error_enum);
@@ -668,7 +681,13 @@ fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStr
         let expr = match r.body.as_ref().map(|b| b.encoding) {
             Some(BodyEncoding::Json | BodyEncoding::Form) => {
                 let u = ident(op.undecoded_variant.as_deref().unwrap_or("Undecoded"));
-                quote!(response.api_error(#path, crate::errors::#e::#u))
+                match r.body.as_ref().filter(|b| codecs.needs(&b.ty)) {
+                    Some(b) => {
+                        let c = codecs.codec(&b.ty);
+                        quote!(response.api_error(|body: crate::runtime::formats::De<#c, _>| #path(body.into_inner()), crate::errors::#e::#u))
+                    }
+                    None => quote!(response.api_error(#path, crate::errors::#e::#u)),
+                }
             }
             Some(BodyEncoding::Text) => quote!(response.api_error_text(#path)),
             Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(response.api_error_bytes(#path)),
@@ -680,7 +699,13 @@ fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStr
         _ if r.event_stream.is_some() && event_stream(op).is_some() => {
             quote!(::std::result::Result::Ok(crate::runtime::EventStream::from_raw(response, #format)))
         }
-        Some(BodyEncoding::Json | BodyEncoding::Form) => quote!(response.json()),
+        Some(BodyEncoding::Json | BodyEncoding::Form) => match r.body.as_ref().filter(|b| codecs.needs(&b.ty)) {
+            Some(b) => {
+                let c = codecs.codec(&b.ty);
+                quote!(response.json().map(crate::runtime::formats::De::<#c, _>::into_inner))
+            }
+            None => quote!(response.json()),
+        },
         Some(BodyEncoding::Text) => quote!(response.into_text()),
         Some(BodyEncoding::Bytes | BodyEncoding::Multipart) => quote!(::std::result::Result::Ok(response.into_body())),
         None => quote!(::std::result::Result::Ok(())),
@@ -703,7 +728,7 @@ fn response_expr(op: &Operation, r: &Response, format: &TokenStream) -> TokenStr
 }
 
 /// A group's module file (`src/pos.rs`).
-pub fn group_file(api: &Api, g: &Group) -> TokenStream {
+pub fn group_file(api: &Api, g: &Group, codecs: &Codecs) -> TokenStream {
     let handle = ident(&g.handle);
     let module_doc = g.doc.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("Operations of the `{}` group.", g.wire_name));
     let inner = super::util::inner_docs(&module_doc);
@@ -713,7 +738,7 @@ pub fn group_file(api: &Api, g: &Group) -> TokenStream {
         let d = docs_or(c.doc.as_deref(), &format!("Operations of the `{}` group.", c.wire_name));
         quote!(#d pub mod #m;)
     });
-    let (methods, builders) = group_items(api, g);
+    let (methods, builders) = group_items(api, g, codecs);
     quote! {
         #inner
         #(#submods)*

@@ -5,6 +5,7 @@ mod client;
 pub mod contract;
 mod errors;
 pub mod features;
+pub mod formats;
 mod groups;
 mod types;
 pub mod util;
@@ -59,7 +60,7 @@ pub fn emit(api: &Api) -> Result<OutputSpace, Diagnostic> {
             let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(&i) = order.get(n) else { return done };
             let (file, part) = &plan.parts[i];
-            done.push((i, format_part(&plan.paths[*file], part_pieces(api, &plan.features, part))));
+            done.push((i, format_part(&plan.paths[*file], part_pieces(api, &plan.features, &plan.codecs, part))));
         }
     };
     let threads = threads().min(plan.parts.len());
@@ -153,11 +154,13 @@ pub struct Plan<'a> {
     pub parts: Vec<(usize, Part<'a>)>,
     /// The crate's per-group features and what each item is gated on.
     pub features: features::Features,
+    /// Which types need a codec of `runtime::formats` on the wire.
+    pub codecs: formats::Codecs,
 }
 
 /// Splits the Rust modules of the crate into [`Part`]s.
 pub fn plan(api: &Api) -> Plan<'_> {
-    let mut plan = Plan { paths: Vec::new(), parts: Vec::new(), features: features::Features::new(api) };
+    let mut plan = Plan { paths: Vec::new(), parts: Vec::new(), features: features::Features::new(api), codecs: formats::Codecs::new(api) };
     let file = |plan: &mut Plan<'_>, path: String| {
         plan.paths.push(path);
         plan.paths.len() - 1
@@ -188,15 +191,15 @@ pub fn plan(api: &Api) -> Plan<'_> {
 
 /// The tokens of a part, in pieces that are formatted one at a time (a type definition, an error
 /// enum, or a whole small module): formatting in pieces keeps only one small syntax tree alive.
-pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, codecs: &'a formats::Codecs, part: &Part<'a>) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
     match *part {
         Part::Lib => Box::new(std::iter::once(lib_file(api, features))),
-        Part::Client => Box::new(std::iter::once(client::client_file(api))),
+        Part::Client => Box::new(std::iter::once(client::client_file(api, codecs))),
         Part::TypesHeader => Box::new(std::iter::once(types::types_header())),
-        Part::Types(defs) => Box::new(defs.iter().map(|d| gated(features.type_cfg(&d.name), types::type_def(d)))),
+        Part::Types(defs) => Box::new(defs.iter().map(|d| gated(features.type_cfg(&d.name), types::type_def(d, codecs)))),
         Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
         Part::Errors(ops) => Box::new(ops.iter().map(|o| gated(features.operation_cfg(o), errors::error_enum(o)))),
-        Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g))),
+        Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g, codecs))),
     }
 }
 
@@ -237,7 +240,7 @@ pub fn rust_files(api: &Api) -> Vec<RustFile> {
     let plan = plan(api);
     let mut files: Vec<RustFile> = plan.paths.iter().map(|p| RustFile { path: p.clone(), pieces: Vec::new() }).collect();
     for (file, part) in &plan.parts {
-        files[*file].pieces.extend(part_pieces(api, &plan.features, part));
+        files[*file].pieces.extend(part_pieces(api, &plan.features, &plan.codecs, part));
     }
     files
 }
@@ -309,6 +312,7 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
+    files.push(("src/runtime/formats.rs".into(), format!("{header}{}", formats::runtime_source(&api.format_crates))));
     files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::modules(api).cargo_section()));
     files.push(("README.md".into(), readme(api)));
     files
@@ -330,6 +334,23 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// The `[dependencies]` lines: the runtime's, and the crates of the typed formats the document
+/// uses; sorted by name.
+fn dependencies(api: &Api) -> String {
+    let mut lines = vec![
+        "futures-util = { version = \"0.3\", default-features = false, features = [\"alloc\"] }",
+        "percent-encoding = \"2\"",
+        "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"rustls\", \"stream\"] }",
+        "serde = { version = \"1.0.181\", features = [\"derive\"] }",
+        "serde_json = { version = \"1\", features = [\"preserve_order\"] }",
+        "tokio = { version = \"1\", default-features = false, features = [\"sync\", \"time\"] }",
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }",
+    ];
+    lines.extend(api.format_crates.iter().map(|c| formats::dependency(*c)));
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 fn cargo_toml(api: &Api) -> String {
     format!(
         "# @generated by sdkforge from {source}. Do not edit by hand.\n\
@@ -341,17 +362,12 @@ fn cargo_toml(api: &Api) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         futures-util = {{ version = \"0.3\", default-features = false, features = [\"alloc\"] }}\n\
-         percent-encoding = \"2\"\n\
-         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\", \"stream\"] }}\n\
-         serde = {{ version = \"1.0.181\", features = [\"derive\"] }}\n\
-         serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
-         tokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\n\
-         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
+         {dependencies}\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         source = api.source_name,
+        dependencies = dependencies(api),
         name = toml_string(&api.crate_name),
         version = toml_string(&api.crate_version),
         description = toml_string(&format!("Rust client for the {} (generated by sdkforge)", api.info.title)),
@@ -453,6 +469,13 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
             pub mod #m;
         }
     });
+    // Re-exported where the API's types come from them (base64 is only the wire form of bytes).
+    let format_crates = api.format_crates.iter().filter(|c| **c != crate::ir::FormatCrate::Base64).map(|c| {
+        let name = formats::crate_ident(*c);
+        let doc = format!(" The `{name}` crate, whose types the API's typed formats use (the same version).");
+        let c = ident(name);
+        quote!(#[doc = #doc] pub use #c;)
+    });
     quote! {
         #intro
         #docs
@@ -477,6 +500,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
+        #(#format_crates)*
     }
 }
 

@@ -1,5 +1,6 @@
 //! `src/types.rs`: structs, enums and aliases for the document's schemas.
 
+use super::formats::Codecs;
 use super::util::{docs, docs_or, ident, type_tokens};
 use crate::ir::{Field, Fixed, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
@@ -16,12 +17,12 @@ pub fn types_header() -> TokenStream {
 }
 
 /// One type definition.
-pub fn type_def(def: &TypeDef) -> TokenStream {
+pub fn type_def(def: &TypeDef, codecs: &Codecs) -> TokenStream {
     let fallback = format!("`{}` (from `{}`).", def.name, def.pointer);
     let doc = docs_or(def.doc.as_deref(), &fallback);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref(), codecs),
         TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
         TypeKind::IntEnum { variants, open } => int_enum_def(&doc, &name, variants, *open),
         TypeKind::Headers { fields } => {
@@ -34,7 +35,12 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let reads = fields.iter().map(|f| {
                 let n = ident(&f.rust_name);
                 let wire = &f.wire_name;
-                quote!(#n: crate::runtime::header_value(headers, #wire))
+                if codecs.needs(&f.ty) {
+                    let c = codecs.codec(&f.ty);
+                    quote!(#n: crate::runtime::header_value::<crate::runtime::formats::De<#c, _>>(headers, #wire).map(crate::runtime::formats::De::into_inner))
+                } else {
+                    quote!(#n: crate::runtime::header_value(headers, #wire))
+                }
             });
             quote! {
                 #doc
@@ -55,14 +61,15 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         }
         TypeKind::Newtype { target } => {
             let t = type_tokens(target);
+            let with = codecs.with_attr(target);
             quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(transparent)]
-                pub struct #name(pub #t);
+                pub struct #name(#with pub #t);
             }
         }
-        TypeKind::Union { variants, discriminator } => union_def(&doc, &name, variants, discriminator.as_deref()),
+        TypeKind::Union { variants, discriminator } => union_def(&doc, &name, variants, discriminator.as_deref(), codecs),
         TypeKind::Responses { variants } => {
             let vs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
@@ -85,16 +92,17 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn union_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+fn union_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant], discriminator: Option<&str>, codecs: &Codecs) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let t = type_tokens(&v.ty);
+        let with = codecs.with_attr(&v.ty);
         let vdoc = if v.tags.is_empty() {
             format!(" A `{}`.", v.name)
         } else {
             format!(" Selected by {}.", v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
         };
-        quote! { #[doc = #vdoc] #vname(#t) }
+        quote! { #[doc = #vdoc] #with #vname(#t) }
     });
     let Some(tag) = discriminator else {
         return quote! {
@@ -157,7 +165,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs(Some(&text))
 }
 
-fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>, codecs: &Codecs) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_optional);
     let default = if all_optional { quote!(Default,) } else { quote!() };
     let defs = fields.iter().map(|f| {
@@ -170,23 +178,29 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
         } else {
             quote!()
         };
-        let skip = if !f.required {
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
-        } else if f.nullable {
-            quote!(#[serde(default)])
-        } else {
-            quote!()
-        };
-        quote! { #fdoc #rename #skip pub #fname: #ty }
+        let with = if f.is_optional() { codecs.with_path(&TypeRef::Option(Box::new(f.ty.clone()))) } else { codecs.with_path(&f.ty) };
+        let mut args = Vec::new();
+        // An absent `Option` is `None`: serde knows that by itself, except through `with`.
+        if !f.required || f.nullable || (f.is_optional() && with.is_some()) {
+            args.push(quote!(default));
+        }
+        if !f.required {
+            args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        }
+        args.extend(with.map(|w| quote!(with = #w)));
+        let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+        quote! { #fdoc #rename #serde pub #fname: #ty }
     });
     let ctor = constructor(name, fields, additional.is_some());
     let extra = additional.map(|t| {
+        let with = codecs.with_attr(&TypeRef::Map(Box::new(t.clone())));
         let t = type_tokens(t);
         // A name no property can take: fields are snake_case from the document, and this one
         // is only reached through serde's flatten.
         quote! {
             #[doc = " Properties not listed in the schema (`additionalProperties`)."]
             #[serde(flatten)]
+            #with
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>
         }
     });
@@ -444,7 +458,7 @@ mod tests {
             doc: Some("A thing.".into()),
             kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)], additional: None },
         };
-        let code = type_def(&def).to_string();
+        let code = type_def(&def, &Codecs::default()).to_string();
         assert!(code.contains(&quote!(#[doc = r" `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
         assert!(code.contains(&quote!(#[serde(rename = "lastName")] #[serde(default)] pub last_name: ::std::option::Option<::std::string::String>).to_string()), "{code}");
         assert!(code.contains(&quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
@@ -459,7 +473,7 @@ mod tests {
             doc: None,
             kind: TypeKind::Enum { variants: vec![Variant { rust_name: "Unknown".into(), wire_value: "unknown".into() }], open: true },
         };
-        let code = type_def(&def).to_string();
+        let code = type_def(&def, &Codecs::default()).to_string();
         assert!(code.contains(&quote!(#[serde(untagged)] Unknown2(::std::string::String)).to_string()), "{code}");
         assert!(!code.contains("Copy"));
     }

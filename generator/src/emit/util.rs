@@ -206,7 +206,14 @@ pub fn type_tokens(t: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
+        TypeRef::Bytes | TypeRef::Base64 => quote!(::std::vec::Vec<u8>),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::IntString(inner) => type_tokens(inner),
+        TypeRef::Decimal { .. } => quote!(::rust_decimal::Decimal),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Named(n) => {
             let n = ident(n);

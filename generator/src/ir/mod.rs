@@ -26,6 +26,7 @@ pub fn crate_names(config: &crate::Config) -> CrateNames {
         lib_name: config.lib_name(),
         crate_version: config.crate_version.clone(),
         source_name: config.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        formats: config.types,
     }
 }
 
@@ -62,6 +63,48 @@ pub struct Api {
     /// Hand-written modules of the crate (`modules` in sdkforge.toml), declared in `lib.rs`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_modules: Vec<String>,
+    /// The crates the typed formats need (`chrono` for dates, ...), sorted: the generated crate
+    /// depends on these only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub format_crates: Vec<FormatCrate>,
+}
+
+/// A crate a typed format brings into the generated crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatCrate {
+    /// `chrono`: `date-time` and `date`.
+    Chrono,
+    /// `uuid`.
+    Uuid,
+    /// `base64`: `byte`.
+    Base64,
+    /// `rust_decimal`: `decimal` (opt-in).
+    RustDecimal,
+}
+
+/// Which formats get their own Rust type (`[types]` in sdkforge.toml); a format switched off is
+/// the wire type (`String`, `f64`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatPolicy {
+    /// `date-time` → `chrono::DateTime<Utc>`.
+    pub date_time: bool,
+    /// `date` → `chrono::NaiveDate`.
+    pub date: bool,
+    /// `uuid` → `uuid::Uuid`.
+    pub uuid: bool,
+    /// `byte` → base64 `Vec<u8>`.
+    pub byte: bool,
+    /// `type: string` with an integer format → the integer, carried as a string.
+    pub int_string: bool,
+    /// `decimal` → `rust_decimal::Decimal` (off unless asked for).
+    pub decimal: bool,
+}
+
+impl Default for FormatPolicy {
+    fn default() -> Self {
+        Self { date_time: true, date: true, uuid: true, byte: true, int_string: true, decimal: false }
+    }
 }
 
 impl Api {
@@ -460,7 +503,7 @@ pub enum Success {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeRef {
-    /// `String` (also for formats kept as text: date-time, uuid, email, byte).
+    /// `String` (also for formats kept as text: email, uri, and those `[types]` switches off).
     String,
     /// `bool`.
     Bool,
@@ -472,8 +515,29 @@ pub enum TypeRef {
     F32,
     /// `f64`.
     F64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`).
+    U64,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`): read leniently, written as RFC 3339.
+    DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `uuid::Uuid` (`format: uuid`).
+    Uuid,
+    /// Bytes carried as base64 text (`format: byte`): `Vec<u8>`.
+    Base64,
+    /// An integer carried as a JSON string (`type: string, format: int64`); the integer type
+    /// inside.
+    IntString(Box<TypeRef>),
+    /// `rust_decimal::Decimal` (`format: decimal`, opt-in); `text` when the document carries it
+    /// as a JSON string, else it is a JSON number.
+    Decimal {
+        /// Whether the wire form is a string.
+        text: bool,
+    },
     /// Any JSON value (`{}` or a construct that has no better type).
     Json,
     /// A type in `types`.

@@ -22,6 +22,8 @@ pub struct CrateNames {
     pub crate_version: String,
     /// File name of the document.
     pub source_name: String,
+    /// Which formats get their own Rust type.
+    pub formats: super::FormatPolicy,
 }
 
 /// Module names a group may not take at the crate root (the generated crate's own modules).
@@ -61,7 +63,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     check_duplicates(&pending, &mut diags);
     let root = build_groups(doc, &pending, &mut diags);
 
-    let mut types = TypeSpace::new(doc);
+    let mut types = TypeSpace::new(doc, names.formats);
     let mut error_names = Namespace::default();
     let mut schemes_used = BTreeMap::new();
     let mut operations = Vec::new();
@@ -83,6 +85,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     builder_methods.extend(security_schemes.iter().filter_map(|s| s.client_credentials_setter.as_deref()));
     let globals = super::globals::lower(doc, &mut types, &builder_methods, &mut diags);
     super::globals::apply(&globals, &mut operations, &mut diags);
+    let format_crates = types.format_crates();
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
@@ -120,6 +123,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         globals,
         session,
         custom_modules: Vec::new(),
+        format_crates,
     };
     Ok((api, diags))
 }
@@ -1349,7 +1353,7 @@ mod tests {
 
     fn lower_json(doc: serde_json::Value) -> Api {
         let doc: OpenAPI = serde_json::from_value(doc).unwrap();
-        let names = CrateNames { crate_name: "x".into(), lib_name: "x".into(), crate_version: "0.1.0".into(), source_name: "x.yaml".into() };
+        let names = CrateNames { crate_name: "x".into(), lib_name: "x".into(), crate_version: "0.1.0".into(), source_name: "x.yaml".into(), formats: Default::default() };
         lower(&doc, &names).unwrap_or_else(|d| panic!("{d}")).0
     }
 

@@ -8,7 +8,7 @@
 
 use super::naming::{self, Namespace};
 use super::speakeasy;
-use super::{Field, Fixed, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use super::{Field, Fixed, FormatCrate, FormatPolicy, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_from};
 use crate::resolve::component_name;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
@@ -130,12 +130,15 @@ pub(crate) struct TypeSpace<'a> {
     component_names: BTreeMap<String, String>,
     ignored_components: BTreeSet<String>,
     depth: usize,
+    /// Which formats get their own type, and the crates those used so far need.
+    formats: FormatPolicy,
+    format_crates: BTreeSet<FormatCrate>,
     pub diags: Diagnostics,
 }
 
 impl<'a> TypeSpace<'a> {
     /// Reserves the names of all component schemas, in document order.
-    pub fn new(doc: &'a OpenAPI) -> Self {
+    pub fn new(doc: &'a OpenAPI, formats: FormatPolicy) -> Self {
         let mut space = Self {
             doc,
             names: Namespace::default(),
@@ -144,6 +147,8 @@ impl<'a> TypeSpace<'a> {
             component_names: BTreeMap::new(),
             ignored_components: BTreeSet::new(),
             depth: 0,
+            formats,
+            format_crates: BTreeSet::new(),
             diags: Diagnostics::default(),
         };
         let schemas = doc.components.iter().flat_map(|c| c.schemas.iter());
@@ -170,6 +175,44 @@ impl<'a> TypeSpace<'a> {
             space.component_names.insert(key.clone(), name);
         }
         space
+    }
+
+    /// The crates the typed formats lowered so far need, sorted.
+    pub fn format_crates(&self) -> Vec<FormatCrate> {
+        self.format_crates.iter().copied().collect()
+    }
+
+    /// The type of a string schema with format `format` (`None`: no format, or one without a
+    /// type of its own), recording the crate it needs. Format names are read generously: case and
+    /// `-`/`_` do not matter (`date-time`, `dateTime`, `date_time`).
+    fn string_format(&mut self, format: Option<&str>) -> TypeRef {
+        let Some(format) = format else { return TypeRef::String };
+        let key: String = format.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
+        let p = self.formats;
+        let (t, needs) = match key.as_str() {
+            "binary" => (TypeRef::Bytes, None),
+            "datetime" if p.date_time => (TypeRef::DateTime, Some(FormatCrate::Chrono)),
+            "date" if p.date => (TypeRef::Date, Some(FormatCrate::Chrono)),
+            "uuid" if p.uuid => (TypeRef::Uuid, Some(FormatCrate::Uuid)),
+            "byte" | "base64" if p.byte => (TypeRef::Base64, Some(FormatCrate::Base64)),
+            "int64" | "int32" | "uint64" | "uint32" if p.int_string => (TypeRef::IntString(Box::new(integer_format(Some(&key)))), None),
+            "decimal" | "decimal128" if p.decimal => (TypeRef::Decimal { text: true }, Some(FormatCrate::RustDecimal)),
+            _ => (TypeRef::String, None),
+        };
+        self.format_crates.extend(needs);
+        t
+    }
+
+    /// The type of a number schema with format `format`.
+    fn number_format(&mut self, format: Option<&str>) -> TypeRef {
+        match format.map(str::to_ascii_lowercase).as_deref() {
+            Some("float") => TypeRef::F32,
+            Some("decimal" | "decimal128") if self.formats.decimal => {
+                self.format_crates.insert(FormatCrate::RustDecimal);
+                TypeRef::Decimal { text: false }
+            }
+            _ => TypeRef::F64,
+        }
     }
 
     /// Claims a type name (for types made outside this module, like success enums).
@@ -352,19 +395,10 @@ impl<'a> TypeSpace<'a> {
         }
         match v.typ {
             Some("string") if !v.enum_values.is_empty() => self.lower_enum(schema, &v, pointer, fixed, hint),
-            Some("string") => match v.format.as_deref() {
-                Some("binary") => TypeRef::Bytes,
-                _ => TypeRef::String,
-            },
+            Some("string") => self.string_format(v.format.as_deref()),
             Some("integer") if v.enum_values.iter().filter(|x| x.is_i64()).count() > 0 => self.lower_int_enum(schema, &v, pointer, fixed, hint),
-            Some("integer") => match v.format.as_deref() {
-                Some("int32") => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
-            Some("number") => match v.format.as_deref() {
-                Some("float") => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
+            Some("integer") => integer_format(v.format.as_deref()),
+            Some("number") => self.number_format(v.format.as_deref()),
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
                 if let Some(t) = self.lower_tuple(v.items, pointer, hint) {
@@ -745,14 +779,27 @@ fn is_annotation_only(s: &Schema) -> bool {
         && !v.not
 }
 
+/// The integer type of an integer format (`int32` → `i32`; none, or one unknown → `i64`).
+fn integer_format(format: Option<&str>) -> TypeRef {
+    match format.map(str::to_ascii_lowercase).as_deref() {
+        Some("int32" | "int16" | "int8" | "uint16" | "uint8") => TypeRef::I32,
+        Some("uint32") => TypeRef::U32,
+        Some("uint64") => TypeRef::U64,
+        _ => TypeRef::I64,
+    }
+}
+
 /// A variant name for an unnamed member type.
 fn variant_name_for(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Boolean".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
-        TypeRef::F32 | TypeRef::F64 => "Number".into(),
-        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::IntString(_) => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal { .. } => "Number".into(),
+        TypeRef::Bytes | TypeRef::Base64 => "Bytes".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Uuid => "Uuid".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner)),

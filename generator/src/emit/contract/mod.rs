@@ -208,6 +208,25 @@ fn arg(ty: &TypeRef, v: Value) -> TokenStream {
         };
         return quote!(#s);
     }
+    // Types whose JSON form is not their own serde's (the crate's codecs are private to it).
+    match ty {
+        TypeRef::Base64 => return quote!(::std::vec::Vec::from(&b"sdkforge"[..])),
+        TypeRef::IntString(inner) => {
+            let text = match &v {
+                Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            };
+            let n: i128 = text.parse().unwrap_or(1);
+            let lit = match **inner {
+                TypeRef::I32 => proc_macro2::Literal::i32_suffixed(i32::try_from(n).unwrap_or(1)),
+                TypeRef::U32 => proc_macro2::Literal::u32_suffixed(u32::try_from(n).unwrap_or(1)),
+                TypeRef::U64 => proc_macro2::Literal::u64_suffixed(u64::try_from(n).unwrap_or(1)),
+                _ => proc_macro2::Literal::i64_suffixed(i64::try_from(n).unwrap_or(1)),
+            };
+            return quote!(#lit);
+        }
+        _ => {}
+    }
     let json = raw_string(&v.to_string());
     quote!(crate::mock::value(::serde_json::from_str(#json).expect("valid JSON")))
 }

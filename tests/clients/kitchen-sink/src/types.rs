@@ -147,8 +147,12 @@ pub struct Pet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<::std::string::String>,
     /// `born`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub born: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+    )]
+    pub born: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl Pet {
@@ -247,11 +251,8 @@ impl Pet {
     }
     #[must_use]
     /// Sets `born`.
-    pub fn born(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.born = ::std::option::Option::Some(value.into());
+    pub fn born(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.born = ::std::option::Option::Some(value);
         self
     }
 }
@@ -304,7 +305,7 @@ impl ::std::fmt::Display for PetStatus {
 pub struct PetsCreateCreated {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::uuid::Uuid>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl PetsCreateCreated {
@@ -317,11 +318,8 @@ impl PetsCreateCreated {
     }
     #[must_use]
     /// Sets `id`.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+    pub fn id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = ::std::option::Option::Some(value);
         self
     }
 }

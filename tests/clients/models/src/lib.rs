@@ -43,3 +43,5 @@ pub use runtime::{
 };
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;
+/// The `chrono` crate, whose types the API's typed formats use (the same version).
+pub use chrono;

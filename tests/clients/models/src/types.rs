@@ -261,8 +261,12 @@ pub struct ResultModel {
     /// `id`.
     pub id: i64,
     /// `created`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Any JSON value at all.
     pub value: ::serde_json::Value,
     /// `score`.
@@ -271,8 +275,12 @@ pub struct ResultModel {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// `blob`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blob: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>"
+    )]
+    pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `maybe`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maybe: ::std::option::Option<
@@ -315,11 +323,8 @@ impl ResultModel {
     }
     #[must_use]
     /// Sets `created`.
-    pub fn created(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created = ::std::option::Option::Some(value.into());
+    pub fn created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created = ::std::option::Option::Some(value);
         self
     }
     #[must_use]
@@ -330,11 +335,8 @@ impl ResultModel {
     }
     #[must_use]
     /// Sets `blob`.
-    pub fn blob(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.blob = ::std::option::Option::Some(value.into());
+    pub fn blob(mut self, value: ::std::vec::Vec<u8>) -> Self {
+        self.blob = ::std::option::Option::Some(value);
         self
     }
     #[must_use]

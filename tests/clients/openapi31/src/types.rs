@@ -220,8 +220,12 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<crate::types::OrderDiscount>,
     /// `attachment`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachment: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>"
+    )]
+    pub attachment: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `labels`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
@@ -310,11 +314,8 @@ impl Order {
     }
     #[must_use]
     /// Sets `attachment`.
-    pub fn attachment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attachment = ::std::option::Option::Some(value.into());
+    pub fn attachment(mut self, value: ::std::vec::Vec<u8>) -> Self {
+        self.attachment = ::std::option::Option::Some(value);
         self
     }
     #[must_use]

@@ -184,10 +184,15 @@ pub struct Loan {
     /// `id`.
     pub id: i64,
     /// `due`.
-    pub due: ::std::string::String,
+    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>")]
+    pub due: ::chrono::NaiveDate,
     /// `returned`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub returned: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+    )]
+    pub returned: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `member`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<crate::types::Member>,
@@ -196,21 +201,18 @@ pub struct Loan {
 impl Loan {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
-    pub fn new(id: i64, due: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: i64, due: ::chrono::NaiveDate) -> Self {
         Self {
             id,
-            due: due.into(),
+            due,
             returned: ::std::option::Option::None,
             member: ::std::option::Option::None,
         }
     }
     #[must_use]
     /// Sets `returned`.
-    pub fn returned(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.returned = ::std::option::Option::Some(value.into());
+    pub fn returned(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.returned = ::std::option::Option::Some(value);
         self
     }
     #[must_use]

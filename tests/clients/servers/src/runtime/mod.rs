@@ -13,6 +13,7 @@ mod auth;
 mod call;
 mod core;
 mod error;
+pub(crate) mod formats;
 mod hooks;
 mod oauth;
 mod options;
