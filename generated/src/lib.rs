@@ -52,3 +52,6 @@ pub use runtime::{
 pub use runtime::{MemoryTokenStore, SessionTokens, TokenStore};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

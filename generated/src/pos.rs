@@ -22,6 +22,20 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .pos()
+    ///     .login_with_email(types::PosLoginWithEmailBody::new("location_id", "email"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn login_with_email(
         &self,
         body: crate::types::PosLoginWithEmailBody,
@@ -41,6 +55,20 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .pos()
+    ///     .login_with_phone(types::PosLoginWithPhoneBody::new("location_id", "phone"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn login_with_phone(
         &self,
         body: crate::types::PosLoginWithPhoneBody,
@@ -60,6 +88,20 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .pos()
+    ///     .login_with_whatsapp(types::PosLoginWithWhatsappBody::new("location_id", "phone"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn login_with_whatsapp(
         &self,
         body: crate::types::PosLoginWithWhatsappBody,
@@ -79,6 +121,20 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .pos()
+    ///     .verify_otp(types::PosVerifyOtpBody::new("otp", "otp_token", types::PosVerifyOtpBodyOtpAction::Login))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_otp(
         &self,
         body: crate::types::PosVerifyOtpBody,
@@ -97,6 +153,20 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .pos()
+    ///     .refresh_access_token(types::PosRefreshAccessTokenBody::new("refresh_token"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn refresh_access_token(
         &self,
         body: crate::types::PosRefreshAccessTokenBody,
@@ -115,6 +185,17 @@ impl Pos {
     ///
     /// Returns:
     /// - 200: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pos().pair_device(types::PosPairDeviceBody::new("pairing_code")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pair_device(
         &self,
         body: crate::types::PosPairDeviceBody,
@@ -135,6 +216,17 @@ impl Pos {
     /// - 200: OK
     ///
     /// See also: [API reference for the logout-from-pos-device operation](<https://llm-docs.commercengine.io/storefront/operations/logout-from-pos-device>).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use commerce_engine_pos::types;
+    /// # async fn example(client: commerce_engine_pos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pos().logout().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn logout(&self) -> crate::pos::LogoutRequest {
         crate::pos::LogoutRequest {
             client: self.client(),

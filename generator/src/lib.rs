@@ -228,10 +228,12 @@ impl Generator {
             }
         };
         let result = openapi.and_then(|mut openapi| {
-            // Example objects are data for readers, never read by lowering; a large document
-            // has many (a fifth of GitHub's components), and lowering is where memory peaks.
+            // Example objects are data for readers; lowering reads only those of parameters and
+            // request bodies (for the examples in the docs). A large document has many (a fifth
+            // of GitHub's components), and lowering is where memory peaks.
+            let wanted = ir::input_example_names(&openapi);
             if let Some(components) = &mut openapi.components {
-                components.examples = Default::default();
+                components.examples.retain(|name, _| wanted.contains(name));
             }
             let names = ir::crate_names(&self.config);
             ir::lower(&openapi, &names)

@@ -102,12 +102,13 @@ pub fn group_items(api: &Api, g: &Group, codecs: &Codecs) -> (TokenStream, Token
         }
     });
     let ops: Vec<&Operation> = g.operations.iter().filter_map(|id| api.operations.iter().find(|o| &o.id == id)).collect();
-    let methods = ops.iter().map(|op| method(op));
+    let examples = super::examples::Examples::new(api);
+    let methods = ops.iter().map(|op| method(op, &examples));
     let builders = ops.iter().filter(|op| op.groups.first() == Some(&g.path)).map(|op| builder(api, op, codecs));
     (quote! { #(#accessors)* #(#methods)* }, quote! { #(#builders)* })
 }
 
-fn method(op: &Operation) -> TokenStream {
+fn method(op: &Operation, examples: &super::examples::Examples<'_>) -> TokenStream {
     let name = ident(&op.method_name);
     let builder_path = {
         let m = module_path(op.groups.first().map(Vec::as_slice).unwrap_or(&[]));
@@ -135,6 +136,8 @@ fn method(op: &Operation) -> TokenStream {
         }
     }
     let doc = docs(Some(&doc));
+    let example = super::util::trusted_docs(&format!("\n{}", examples.section(op)));
+    let doc = quote!(#doc #example);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     let args: Vec<TokenStream> = op.params.iter().filter(|p| is_arg(p)).map(|p| {
         let n = ident(&p.rust_name);

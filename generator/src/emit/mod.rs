@@ -4,6 +4,7 @@
 mod client;
 pub mod contract;
 mod errors;
+pub mod examples;
 pub mod features;
 pub mod formats;
 mod groups;
@@ -357,7 +358,7 @@ fn cargo_toml(api: &Api) -> String {
          [package]\n\
          name = {name}\n\
          version = {version}\n\
-         edition = \"2021\"\n\
+         edition = \"2024\"\n\
          description = {description}\n\
          publish = false\n\
          \n\
@@ -501,6 +502,11 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]
         pub use reqwest;
         #(#format_crates)*
+
+        // The README's examples are doctests too, so they cannot drift from the API.
+        #[cfg(doctest)]
+        #[doc = include_str!("../README.md")]
+        pub struct ReadmeDoctests;
     }
 }
 

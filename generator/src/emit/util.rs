@@ -22,7 +22,17 @@ pub fn ident(name: &str) -> Ident {
 /// ([`super::format_part`]).
 pub fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = doc_lines(text);
+    lines_docs(doc_lines(text))
+}
+
+/// Rustdoc attributes for text sdkforge writes itself, taken as it is: code blocks in it are
+/// doctests (the examples).
+pub fn trusted_docs(text: &str) -> TokenStream {
+    lines_docs(text.lines().map(|l| format!(" {l}")).collect())
+}
+
+/// Rustdoc attributes of doc lines (each with its leading space), deferred when there are several.
+fn lines_docs(lines: Vec<String>) -> TokenStream {
     // prettyplease prints a line as `///` and the text without trailing spaces unless it starts
     // with `/` or holds a line break; only lines printed that way are deferred.
     let plain = |l: &String| !l.starts_with('/') && !l.contains(['\n', DEFERRED_DOC]);

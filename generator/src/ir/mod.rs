@@ -17,7 +17,7 @@ mod types;
 
 use serde::{Deserialize, Serialize};
 
-pub use operations::{CrateNames, lower};
+pub use operations::{CrateNames, input_example_names, lower};
 
 /// The crate names lowering needs, from the configuration and the spec's file name.
 pub fn crate_names(config: &crate::Config) -> CrateNames {
@@ -355,6 +355,9 @@ pub struct Param {
     /// Filled from a hidden global only: no setter.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// The document's example value (for the examples in the docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a parameter value is serialised (OpenAPI `style`).
@@ -404,6 +407,9 @@ pub struct Body {
     pub required: bool,
     /// `description`.
     pub doc: Option<String>,
+    /// The document's example value (for the examples in the docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a body is encoded or decoded.

@@ -776,7 +776,13 @@ fn lower_params<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut
             }
         };
         declared.push(at.clone());
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => Some(s),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let example = example_of(doc, data.example.as_ref(), &data.examples, schema);
         out.push(Param {
+            example,
             wire_name: data.name.clone(),
             rust_name,
             location,
@@ -845,6 +851,7 @@ fn check_path_template(p: &Pending<'_>, out: &mut Vec<Param>, declared: &mut Vec
             explode: false,
             global: None,
             hidden: false,
+            example: None,
         });
         declared.push(p.pointer.clone());
     }
@@ -927,7 +934,77 @@ fn lower_body<'a>(doc: &'a OpenAPI, p: &Pending<'a>, prefix: &str, types: &mut T
         None => format!("{prefix}Body"),
     };
     let ty = media_type_ref(types, encoding, media, &schema_at, &hint);
-    Some(Body { media_type: media_type.to_string(), encoding, ty, required: body.required, doc: body.description.clone() })
+    let example = example_of(doc, media.example.as_ref(), &media.examples, media.schema.as_ref());
+    Some(Body { media_type: media_type.to_string(), encoding, ty, required: body.required, doc: body.description.clone(), example })
+}
+
+/// The names of the `components.examples` that parameters and request bodies refer to: the only
+/// Example objects lowering reads (see [`example_of`]).
+pub fn input_example_names(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |examples: &indexmap::IndexMap<String, ReferenceOr<openapiv3::Example>>| {
+        out.extend(examples.values().filter_map(|e| match e {
+            ReferenceOr::Reference { reference } => crate::resolve::component_name(reference, "examples"),
+            ReferenceOr::Item(_) => None,
+        }));
+    };
+    let mut params: Vec<&openapiv3::Parameter> = Vec::new();
+    let mut bodies: Vec<&openapiv3::RequestBody> = Vec::new();
+    if let Some(c) = &doc.components {
+        params.extend(c.parameters.values().filter_map(ReferenceOr::as_item));
+        bodies.extend(c.request_bodies.values().filter_map(ReferenceOr::as_item));
+    }
+    for item in doc.paths.paths.values().filter_map(ReferenceOr::as_item) {
+        params.extend(item.parameters.iter().filter_map(ReferenceOr::as_item));
+        for (_, op) in item.iter() {
+            params.extend(op.parameters.iter().filter_map(ReferenceOr::as_item));
+            bodies.extend(op.request_body.as_ref().and_then(ReferenceOr::as_item));
+        }
+    }
+    for p in params {
+        add(&p.parameter_data_ref().examples);
+    }
+    for b in bodies {
+        for media in b.content.values() {
+            add(&media.examples);
+        }
+    }
+    out
+}
+
+/// The document's example of a value, for the examples in the generated docs: its own
+/// `example`, else the first of its `examples` (a `$ref` to `components.examples` followed), else
+/// its schema's `example` (a `$ref` to `components.schemas` followed once).
+fn example_of(
+    doc: &OpenAPI,
+    example: Option<&serde_json::Value>,
+    examples: &indexmap::IndexMap<String, ReferenceOr<openapiv3::Example>>,
+    schema: Option<&ReferenceOr<openapiv3::Schema>>,
+) -> Option<serde_json::Value> {
+    if let Some(v) = example {
+        return Some(v.clone());
+    }
+    let components = doc.components.as_ref();
+    for e in examples.values() {
+        let found = match e {
+            ReferenceOr::Item(e) => e.value.clone(),
+            ReferenceOr::Reference { reference } => crate::resolve::component_name(reference, "examples")
+                .and_then(|n| components?.examples.get(&n))
+                .and_then(|e| e.as_item())
+                .and_then(|e| e.value.clone()),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    let schema = match schema? {
+        ReferenceOr::Item(s) => s,
+        ReferenceOr::Reference { reference } => {
+            let n = crate::resolve::component_name(reference, "schemas")?;
+            components?.schemas.get(&n)?.as_item()?
+        }
+    };
+    schema.schema_data.example.clone()
 }
 
 fn reason_variant(code: u16) -> String {

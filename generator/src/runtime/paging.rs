@@ -116,10 +116,10 @@ impl Pager {
                 if count == Some(0) {
                     return None;
                 }
-                if let (Some(n), Some(limit)) = (count, self.limit.and_then(|l| get(call, l)).as_ref().and_then(as_count)) {
-                    if (n as i64) < limit {
-                        return None;
-                    }
+                if let (Some(n), Some(limit)) = (count, self.limit.and_then(|l| get(call, l)).as_ref().and_then(as_count))
+                    && (n as i64) < limit
+                {
+                    return None;
                 }
                 if let Some(page) = self.page {
                     let current = get(call, page).as_ref().and_then(as_count).unwrap_or(1);

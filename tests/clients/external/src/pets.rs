@@ -20,6 +20,17 @@ impl Pets {
     ///
     /// Returns:
     /// - 200: The pets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_external::types;
+    /// # async fn example(client: fixture_external::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().list_pets().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pets(&self) -> crate::pets::ListPetsRequest {
         crate::pets::ListPetsRequest {
             client: self.client(),
@@ -30,6 +41,17 @@ impl Pets {
     ///
     /// Returns:
     /// - 200: The pet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_external::types;
+    /// # async fn example(client: fixture_external::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().get_pet(1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pet(&self, id: i64) -> crate::pets::GetPetRequest {
         crate::pets::GetPetRequest {
             client: self.client(),

@@ -68,6 +68,21 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The event.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_formats::types;
+    /// # async fn example(client: fixture_formats::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .get_event("67e55044-10b1-426f-9247-bb680e5fe0c8".parse()?)
+    ///     .since("2024-05-06T07:08:09Z".parse()?)
+    ///     .on("2024-05-06".parse()?)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event(&self, id: ::uuid::Uuid) -> crate::client::GetEventRequest {
         crate::client::GetEventRequest {
             client: self.client(),
@@ -84,6 +99,19 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_formats::types;
+    /// # async fn example(client: fixture_formats::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .put_event("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, types::Event::new("67e55044-10b1-426f-9247-bb680e5fe0c8".parse()?, "2024-05-06T07:08:09+02:00".parse()?, "2024-05-06".parse()?, b"...".to_vec(), 42).history(vec!["2024-05-06T07:08:09Z".parse()?, "2024-01-31T12:00:00Z".parse()?]).when(types::When::DateTime("2024-05-06T07:08:09Z".parse()?)))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_event(
         &self,
         id: ::uuid::Uuid,
@@ -102,6 +130,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The stamps.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_formats::types;
+    /// # async fn example(client: fixture_formats::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_stamps().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_stamps(&self) -> crate::client::ListStampsRequest {
         crate::client::ListStampsRequest {
             client: self.client(),
@@ -114,6 +153,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The signature.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_formats::types;
+    /// # async fn example(client: fixture_formats::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.sign(b"...".to_vec()).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sign(&self, body: ::std::vec::Vec<u8>) -> crate::client::SignRequest {
         crate::client::SignRequest {
             client: self.client(),
@@ -125,6 +175,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Amounts (decimal is opt-in; this fixture turns it on).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_formats::types;
+    /// # async fn example(client: fixture_formats::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_ledger().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ledger(&self) -> crate::client::GetLedgerRequest {
         crate::client::GetLedgerRequest {
             client: self.client(),

@@ -51,3 +51,6 @@ pub use chrono;
 pub use uuid;
 /// The `rust_decimal` crate, whose types the API's typed formats use (the same version).
 pub use rust_decimal;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

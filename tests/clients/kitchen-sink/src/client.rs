@@ -138,6 +138,17 @@ impl Client {
     ///
     /// Returns:
     /// - default: Whatever the server says.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.echo().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn echo(&self) -> crate::client::EchoRequest {
         crate::client::EchoRequest {
             client: self.client(),
@@ -148,6 +159,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Done at last.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.flaky(types::FlakyBody::new()).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn flaky(&self, body: crate::types::FlakyBody) -> crate::client::FlakyRequest {
         crate::client::FlakyRequest {
             client: self.client(),
@@ -159,6 +181,17 @@ impl Client {
     ///
     /// Returns:
     /// - default: Anything, no body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.ping().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> crate::client::PingRequest {
         crate::client::PingRequest {
             client: self.client(),
@@ -169,6 +202,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Healthy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.health_check().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health_check(&self) -> crate::client::HealthCheckRequest {
         crate::client::HealthCheckRequest {
             client: self.client(),

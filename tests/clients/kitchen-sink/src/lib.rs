@@ -61,3 +61,6 @@ pub use reqwest;
 pub use chrono;
 /// The `uuid` crate, whose types the API's typed formats use (the same version).
 pub use uuid;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -18,6 +18,17 @@ impl Store {
     ///
     /// Returns:
     /// - 204: Listed in two groups.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().multi_tagged().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
         crate::pets::MultiTaggedRequest {
             client: self.client(),

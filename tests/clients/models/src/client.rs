@@ -57,6 +57,19 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_models::types;
+    /// # async fn example(client: fixture_models::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .delete_result("group", 1, types::ResultModel::new(1, serde_json::json!({})))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_result(
         &self,
         group: impl ::std::convert::Into<::std::string::String>,
@@ -77,6 +90,19 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Patched.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_models::types;
+    /// # async fn example(client: fixture_models::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .patch_result(types::PatchResultParams::new("group", 1, types::ResultModel::new(1, serde_json::json!({}))))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_result(
         &self,
         params: crate::types::PatchResultParams,
@@ -96,6 +122,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The stored result.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_models::types;
+    /// # async fn example(client: fixture_models::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.put_result(types::ResultModel::new(1, serde_json::json!({}))).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_result(
         &self,
         body: crate::types::ResultModel,
@@ -112,6 +149,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_models::types;
+    /// # async fn example(client: fixture_models::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.post_error(types::ResultModel::new(1, serde_json::json!({}))).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_error(
         &self,
         body: crate::types::ResultModel,
@@ -126,6 +174,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A tree of lists and one of maps, each made of itself.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_models::types;
+    /// # async fn example(client: fixture_models::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_tree().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tree(&self) -> crate::client::GetTreeRequest {
         crate::client::GetTreeRequest {
             client: self.client(),

@@ -45,3 +45,6 @@ pub use runtime::{
 pub use reqwest;
 /// The `chrono` crate, whose types the API's typed formats use (the same version).
 pub use chrono;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -68,6 +68,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A page of orders.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_openapi31::types;
+    /// # async fn example(client: fixture_openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_orders().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_orders(&self) -> crate::client::ListOrdersRequest {
         crate::client::ListOrdersRequest {
             client: self.client(),
@@ -78,6 +89,17 @@ impl Client {
     ///
     /// Returns:
     /// - 201: Created.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_openapi31::types;
+    /// # async fn example(client: fixture_openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_order(types::OrderCreate::new(1)).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_order(
         &self,
         body: crate::types::OrderCreate,
@@ -92,6 +114,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The order.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_openapi31::types;
+    /// # async fn example(client: fixture_openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_order("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_order(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -107,6 +140,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_openapi31::types;
+    /// # async fn example(client: fixture_openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.delete_order("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_order(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +165,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_openapi31::types;
+    /// # async fn example(client: fixture_openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.put_avatar("id", types::PutAvatarBody::new(b"...".to_vec())).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_avatar(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,

@@ -70,6 +70,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A page of orders
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_pagination::types;
+    /// # async fn example(client: fixture_pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_orders().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_orders(&self) -> crate::client::ListOrdersRequest {
         crate::client::ListOrdersRequest {
             client: self.client(),
@@ -85,6 +96,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Matching orders
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_pagination::types;
+    /// # async fn example(client: fixture_pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.search_orders(types::SearchOrdersBody::new("query")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_orders(
         &self,
         body: crate::types::SearchOrdersBody,
@@ -101,6 +123,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Events
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_pagination::types;
+    /// # async fn example(client: fixture_pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_events().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_events(&self) -> crate::client::ListEventsRequest {
         crate::client::ListEventsRequest {
             client: self.client(),
@@ -114,6 +147,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Log lines
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_pagination::types;
+    /// # async fn example(client: fixture_pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_logs().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_logs(&self) -> crate::client::ListLogsRequest {
         crate::client::ListLogsRequest {
             client: self.client(),
@@ -126,6 +170,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: ok
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_pagination::types;
+    /// # async fn example(client: fixture_pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_broken().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_broken(&self) -> crate::client::ListBrokenRequest {
         crate::client::ListBrokenRequest {
             client: self.client(),

@@ -47,3 +47,6 @@ pub use runtime::{
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

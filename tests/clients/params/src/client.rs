@@ -55,6 +55,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_params::types;
+    /// # async fn example(client: fixture_params::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.search(vec![1], vec!["label".to_string()], types::Color::new()).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         ids: ::std::vec::Vec<i64>,
@@ -82,6 +93,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_params::types;
+    /// # async fn example(client: fixture_params::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.post_form(types::PostFormBody::new("name")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_form(
         &self,
         body: crate::types::PostFormBody,
@@ -96,6 +118,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The stored bytes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_params::types;
+    /// # async fn example(client: fixture_params::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.upload(b"...".to_vec()).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(&self, body: ::std::vec::Vec<u8>) -> crate::client::UploadRequest {
         crate::client::UploadRequest {
             client: self.client(),
@@ -107,6 +140,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_params::types;
+    /// # async fn example(client: fixture_params::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.post_note().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_note(&self) -> crate::client::PostNoteRequest {
         crate::client::PostNoteRequest {
             client: self.client(),
@@ -118,6 +162,19 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_params::types;
+    /// # async fn example(client: fixture_params::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .upload_photo(types::UploadPhotoBody::new("title", b"...".to_vec()))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_photo(
         &self,
         body: crate::types::UploadPhotoBody,

@@ -84,6 +84,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The users.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_users().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users(&self) -> crate::client::GetUsersRequest {
         crate::client::GetUsersRequest {
             client: self.client(),
@@ -94,6 +105,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Nothing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_users_tilde().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users_tilde(&self) -> crate::client::GetUsersTildeRequest {
         crate::client::GetUsersTildeRequest {
             client: self.client(),
@@ -104,6 +126,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Nothing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_tracking_tracking_id().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tracking_tracking_id(
         &self,
     ) -> crate::client::GetTrackingTrackingIdRequest {
@@ -116,6 +149,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Nothing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_tracking_by_tracking_id("trackingId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tracking_by_tracking_id(
         &self,
         tracking_id: impl ::std::convert::Into<::std::string::String>,
@@ -130,6 +174,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Nothing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_piece("id", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_piece(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -146,6 +201,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The thing's contradiction.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_thing("thingId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_thing(
         &self,
         thing_id: impl ::std::convert::Into<::std::string::String>,
@@ -161,6 +227,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The limits.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_reading::types;
+    /// # async fn example(client: fixture_reading::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_orders_by_order_id("orderId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_orders_by_order_id(
         &self,
         order_id: impl ::std::convert::Into<::std::string::String>,

@@ -68,6 +68,17 @@ impl Client {
     ///
     /// Returns:
     /// - 201: Created.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_references::types;
+    /// # async fn example(client: fixture_references::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_pet(types::Pet::new("name")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pet(
         &self,
         body: crate::types::Pet,
@@ -82,6 +93,17 @@ impl Client {
     ///
     /// Returns:
     /// - 201: Copied.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_references::types;
+    /// # async fn example(client: fixture_references::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.copy_pet(types::Pet::new("name")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn copy_pet(&self, body: crate::types::Pet) -> crate::client::CopyPetRequest {
         crate::client::CopyPetRequest {
             client: self.client(),
@@ -93,6 +115,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A record from before the move to OpenAPI 3.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_references::types;
+    /// # async fn example(client: fixture_references::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_legacy("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_legacy(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,

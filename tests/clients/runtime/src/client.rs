@@ -100,6 +100,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A stream of ticks
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.stream_ticks().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream_ticks(&self) -> crate::client::StreamTicksRequest {
         crate::client::StreamTicksRequest {
             client: self.client(),
@@ -112,6 +123,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Lines
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.stream_lines().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream_lines(&self) -> crate::client::StreamLinesRequest {
         crate::client::StreamLinesRequest {
             client: self.client(),
@@ -125,6 +147,17 @@ impl Client {
     /// Returns:
     /// - 200: Found
     /// - 404: Not found
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.lookup("key").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn lookup(
         &self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -141,6 +174,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: ok
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.other().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn other(&self) -> crate::client::OtherRequest {
         crate::client::OtherRequest {
             client: self.client(),
@@ -153,6 +197,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: ok
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_reports().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_reports(&self) -> crate::client::ListReportsRequest {
         crate::client::ListReportsRequest {
             client: self.client(),
@@ -165,6 +220,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: ok
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_apps().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_apps(&self) -> crate::client::ListAppsRequest {
         crate::client::ListAppsRequest {
             client: self.client(),

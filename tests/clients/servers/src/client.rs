@@ -68,6 +68,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The version, a bare JSON string.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.version().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn version(&self) -> crate::client::VersionRequest {
         crate::client::VersionRequest {
             client: self.client(),
@@ -78,6 +89,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A bare JSON boolean.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.health().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health(&self) -> crate::client::HealthRequest {
         crate::client::HealthRequest {
             client: self.client(),
@@ -88,6 +110,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Plain text, kept as it is.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.motd().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn motd(&self) -> crate::client::MotdRequest {
         crate::client::MotdRequest {
             client: self.client(),
@@ -100,6 +133,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The flow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_flow(types::FlowCreate::new("name")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_flow(
         &self,
         body: crate::types::FlowCreate,
@@ -114,6 +158,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: A bare JSON number.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.count_flows().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count_flows(&self) -> crate::client::CountFlowsRequest {
         crate::client::CountFlowsRequest {
             client: self.client(),
@@ -124,6 +179,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The flow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.read_flow("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_flow(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +204,17 @@ impl Client {
     ///
     /// Returns:
     /// - 204: Updated.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.update_flow("id", types::FlowCreate::new("name")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_flow(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +233,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The note, or null.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.read_note("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_note(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -172,6 +260,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The deleted note.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.delete_note("id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +289,17 @@ impl Client {
     /// - 200: Done at once.
     /// - 202: Queued.
     /// - 204: Nothing to do.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_servers::types;
+    /// # async fn example(client: fixture_servers::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.submit_job().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_job(&self) -> crate::client::SubmitJobRequest {
         crate::client::SubmitJobRequest {
             client: self.client(),

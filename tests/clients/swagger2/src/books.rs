@@ -20,6 +20,17 @@ impl Books {
     ///
     /// Returns:
     /// - 200: A page of books.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().list_books().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_books(&self) -> crate::books::ListBooksRequest {
         crate::books::ListBooksRequest {
             client: self.client(),
@@ -40,6 +51,17 @@ impl Books {
     ///
     /// Returns:
     /// - 201: Added.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().add_book(types::NewBook::new("title")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_book(&self, body: crate::types::NewBook) -> crate::books::AddBookRequest {
         crate::books::AddBookRequest {
             client: self.client(),
@@ -51,6 +73,17 @@ impl Books {
     ///
     /// Returns:
     /// - 200: The book.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().get_book("bookId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_book(
         &self,
         book_id: impl ::std::convert::Into<::std::string::String>,
@@ -65,6 +98,18 @@ impl Books {
     ///
     /// Returns:
     /// - 204: Removed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #![allow(deprecated)]
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().withdraw_book("bookId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub fn withdraw_book(
         &self,
@@ -80,6 +125,17 @@ impl Books {
     ///
     /// Returns:
     /// - 200: The cover picture.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().get_cover("bookId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cover(
         &self,
         book_id: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +150,20 @@ impl Books {
     ///
     /// Returns:
     /// - 204: Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .books()
+    ///     .upload_cover("bookId", types::BooksUploadCoverBody::new(b"...".to_vec()))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_cover(
         &self,
         book_id: impl ::std::convert::Into<::std::string::String>,
@@ -112,6 +182,17 @@ impl Books {
     ///
     /// Returns:
     /// - 200: The item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.books().get_item("itemId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item(
         &self,
         item_id: impl ::std::convert::Into<::std::string::String>,

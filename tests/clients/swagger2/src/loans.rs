@@ -18,6 +18,17 @@ impl Loans {
     ///
     /// Returns:
     /// - 201: Lent.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_swagger2::types;
+    /// # async fn example(client: fixture_swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.loans().lend(types::LoansLendBody::new("bookId", 1)).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn lend(&self, body: crate::types::LoansLendBody) -> crate::loans::LendRequest {
         crate::loans::LendRequest {
             client: self.client(),

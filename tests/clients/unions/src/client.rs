@@ -55,6 +55,19 @@ impl Client {
     ///
     /// Returns:
     /// - 200: The pet as stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_unions::types;
+    /// # async fn example(client: fixture_unions::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .create_pet(types::Pet::Dog(Box::new(types::Dog::new("petType", true))))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pet(
         &self,
         body: crate::types::Pet,
@@ -69,6 +82,17 @@ impl Client {
     ///
     /// Returns:
     /// - 200: Something.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_unions::types;
+    /// # async fn example(client: fixture_unions::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_value().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_value(&self) -> crate::client::GetValueRequest {
         crate::client::GetValueRequest {
             client: self.client(),

@@ -270,21 +270,23 @@ impl Core {
         let session = self.session.as_ref();
         let signing = session.filter(|s| s.signs(call.security) && !call.options.credentials.has(s.spec.scheme));
         let mut tokens = signing.and_then(Session::tokens);
-        if let (Some(s), Some(t)) = (signing, &tokens) {
-            if Session::expiring(t, SystemTime::now()) && s.can_refresh(t) {
-                self.refresh(s, &t.access_token).await;
-                tokens = s.tokens();
-            }
+        if let (Some(s), Some(t)) = (signing, &tokens)
+            && Session::expiring(t, SystemTime::now())
+            && s.can_refresh(t)
+        {
+            self.refresh(s, &t.access_token).await;
+            tokens = s.tokens();
         }
         let access = |t: &Option<SessionTokens>| t.as_ref().map(|t| t.access_token.clone());
         let mut response = self.exchange(&call, access(&tokens).as_deref()).await?;
-        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
-            if let (Some(s), Some(t)) = (signing, &tokens) {
-                if s.can_refresh(t) && Session::refresh_may_help(t, SystemTime::now()) && self.refresh(s, &t.access_token).await {
-                    tokens = s.tokens();
-                    response = self.exchange(&call, access(&tokens).as_deref()).await?;
-                }
-            }
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED
+            && let (Some(s), Some(t)) = (signing, &tokens)
+            && s.can_refresh(t)
+            && Session::refresh_may_help(t, SystemTime::now())
+            && self.refresh(s, &t.access_token).await
+        {
+            tokens = s.tokens();
+            response = self.exchange(&call, access(&tokens).as_deref()).await?;
         }
         if response.status().is_success() {
             match (call.session, session) {

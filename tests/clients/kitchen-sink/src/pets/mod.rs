@@ -24,6 +24,17 @@ impl Pets {
     ///
     /// Returns:
     /// - 200: A page of pets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().list(types::Kind::Dog).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, kind: crate::types::Kind) -> crate::pets::ListRequest {
         crate::pets::ListRequest {
             client: self.client(),
@@ -39,6 +50,17 @@ impl Pets {
     /// - 200: Updated.
     /// - 201: Created.
     /// - 204: Nothing to say.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().create(types::Pet::new("name", types::Kind::Dog)).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::types::Pet) -> crate::pets::CreateRequest {
         crate::pets::CreateRequest {
             client: self.client(),
@@ -50,6 +72,17 @@ impl Pets {
     ///
     /// Returns:
     /// - 204: Listed in two groups.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().multi_tagged().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn multi_tagged(&self) -> crate::pets::MultiTaggedRequest {
         crate::pets::MultiTaggedRequest {
             client: self.client(),

@@ -18,6 +18,17 @@ impl Photos {
     ///
     /// Returns:
     /// - 200: The photos as text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().photos().get_pets_pet_id("petId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pets_pet_id(
         &self,
         pet_id: impl ::std::convert::Into<::std::string::String>,

@@ -48,10 +48,10 @@ impl TokenCache {
     ) -> Result<String, Error<E>> {
         let key = (token_url.to_string(), client_id.to_string());
         let mut cache = self.0.lock().await;
-        if let Some(c) = cache.get(&key) {
-            if c.expires.is_none_or(|at| Instant::now() + EXPIRY_MARGIN < at) {
-                return Ok(c.token.clone());
-            }
+        if let Some(c) = cache.get(&key)
+            && c.expires.is_none_or(|at| Instant::now() + EXPIRY_MARGIN < at)
+        {
+            return Ok(c.token.clone());
         }
         let mut body = String::from("grant_type=client_credentials");
         if !scopes.is_empty() {
