@@ -69,8 +69,16 @@ async fn main() -> ExitCode {
     );
     let r = c.variables().read_variable_by_name_variables_name_name_get("e2e_var").send().await;
     s.step("read by name", matches!(&r, Ok(v) if v.value == Some(Value2::ValueMap(value.clone()))), &r);
-    let r = c.variables().read_variable_variables_id_get(&id).send().await;
+    let r = c.variables().read_variable_variables_id_get(id).send().await;
     s.step("read by id", matches!(&r, Ok(v) if v.id == id), &r);
+    // Typed formats from a real server: the id is a Uuid, `created` a date-time read from
+    // Prefect's own spelling of it, within minutes of this machine's clock.
+    let now = api::chrono::DateTime::<api::chrono::Utc>::from(std::time::SystemTime::now());
+    s.step(
+        "the variable's `created` is a date-time of the last minutes",
+        matches!(&r, Ok(v) if v.created.is_some_and(|t| (now - t).num_minutes().abs() < 10)),
+        &r,
+    );
     let r = c.variables().read_variable_by_name_variables_name_name_get("nope").send().await;
     s.step("read a missing one: an undocumented 404", matches!(&r, Err(Error::UnexpectedStatus(raw)) if raw.status() == 404 && raw.text().contains("not found")), &r);
     let second = VariableCreate::new("e2e_var_2").value(Value::String("two".into()));
@@ -97,15 +105,15 @@ async fn main() -> ExitCode {
     let r = c.variables().update_variable_by_name_variables_name_name_patch("e2e_var", update).send_with_response().await;
     s.step("update by name (204)", matches!(&r, Ok(x) if x.status == 204), &r);
     let update = VariableUpdate::new().value(Value3::Integer(42)).tags(vec!["t2".into()]);
-    let r = c.variables().update_variable_variables_id_patch(&id, update).send().await;
+    let r = c.variables().update_variable_variables_id_patch(id, update).send().await;
     s.step("update by id (204)", r.is_ok(), &r);
-    let r = c.variables().read_variable_variables_id_get(&id).send().await;
+    let r = c.variables().read_variable_variables_id_get(id).send().await;
     s.step("the update is there", matches!(&r, Ok(v) if v.value == Some(Value2::Integer(42)) && v.tags.as_deref() == Some(&["t2".to_string()][..])), &r);
     let r = c.variables().delete_variable_by_name_variables_name_name_delete("e2e_var").send().await;
     s.step("delete by name (204)", r.is_ok(), &r);
     let r = c.variables().delete_variable_by_name_variables_name_name_delete("e2e_var").send().await;
     s.step("delete it again: an undocumented 404", status_of(&r) == Some(404), &r);
-    let r = c.variables().delete_variable_variables_id_delete(&id2).send().await;
+    let r = c.variables().delete_variable_variables_id_delete(id2).send().await;
     s.step("delete the second by id", r.is_ok(), &r);
 
     // --- flows and flow runs: undocumented 201s, a state machine
@@ -114,11 +122,11 @@ async fn main() -> ExitCode {
     let flow_id = r.map(|f| f.body.id).unwrap_or_default();
     let r = c.flows().create_flow_flows_post(FlowCreate::new("e2e-flow")).send_with_response().await;
     s.step("create it again: the documented 200 with the same flow", matches!(&r, Ok(f) if f.status == 200 && f.body.id == flow_id), &r);
-    let r = c.flows().read_flow_flows_id_get(&flow_id).send().await;
+    let r = c.flows().read_flow_flows_id_get(flow_id).send().await;
     s.step("read the flow", matches!(&r, Ok(f) if f.tags.as_deref() == Some(&["x".to_string()][..])), &r);
     let r = c.flows().read_flow_by_name_flows_name_name_get("e2e-flow").send().await;
     s.step("read it by name", matches!(&r, Ok(f) if f.id == flow_id), &r);
-    let r = c.flows().update_flow_flows_id_patch(&flow_id, FlowUpdate::new().tags(vec!["x".into(), "y".into()])).send().await;
+    let r = c.flows().update_flow_flows_id_patch(flow_id, FlowUpdate::new().tags(vec!["x".into(), "y".into()])).send().await;
     s.step("update the flow (204)", r.is_ok(), &r);
     let filter = FlowFilter::new().name(FlowFilterName::new().any(vec!["e2e-flow".into()]));
     let body = BodyReadFlowsFlowsFilterPost::new().flows(filter.clone()).limit(5);
@@ -127,7 +135,7 @@ async fn main() -> ExitCode {
 
     let mut params = std::collections::BTreeMap::new();
     params.insert("n".to_string(), json!(3));
-    let run = FlowRunCreate::new(&flow_id).name("run-1").parameters(params).state(StateCreate::new(StateType::Scheduled));
+    let run = FlowRunCreate::new(flow_id).name("run-1").parameters(params).state(StateCreate::new(StateType::Scheduled));
     let r = c.flow_runs().create_flow_run_flow_runs_post(run).send_with_response().await;
     s.step("create a flow run: an undocumented 201", matches!(&r, Ok(x) if x.status == 201 && x.body.flow_id == flow_id), &r);
     let run_id = r.map(|x| x.body.id).unwrap_or_default();
@@ -136,19 +144,19 @@ async fn main() -> ExitCode {
             Some(m) => StateCreate::new(to.clone()).message(m),
             None => StateCreate::new(to.clone()),
         };
-        let r = c.flow_runs().set_flow_run_state_flow_runs_id_set_state_post(&run_id, BodySetFlowRunStateFlowRunsIdSetStatePost::new(state)).send_with_response().await;
+        let r = c.flow_runs().set_flow_run_state_flow_runs_id_set_state_post(run_id, BodySetFlowRunStateFlowRunsIdSetStatePost::new(state)).send_with_response().await;
         s.step(&format!("move the run to {to:?}: an undocumented 201"), matches!(&r, Ok(x) if x.status == 201 && x.body.status == SetStateStatus::Accept), &r);
     }
-    let r = c.flow_runs().read_flow_run_flow_runs_id_get(&run_id).send().await;
+    let r = c.flow_runs().read_flow_run_flow_runs_id_get(run_id).send().await;
     s.step("read the run", matches!(&r, Ok(x) if x.name.as_deref() == Some("run-1")), &r);
     let count = BodyCountFlowRunsFlowRunsCountPost::new().flows(FlowFilter::new().id(serde_json::from_value::<FlowFilterId>(json!({"any_": [flow_id]})).expect("an id filter")));
     let r = c.flow_runs().count_flow_runs_flow_runs_count_post().body(count).send().await;
     s.step("count the flow's runs", matches!(r, Ok(1)), &r);
-    let r = c.flow_runs().update_flow_run_flow_runs_id_patch(&run_id, FlowRunUpdate::new().name("run-renamed")).send().await;
+    let r = c.flow_runs().update_flow_run_flow_runs_id_patch(run_id, FlowRunUpdate::new().name("run-renamed")).send().await;
     s.step("rename the run (204)", r.is_ok(), &r);
-    let r = c.flow_runs().delete_flow_run_flow_runs_id_delete(&run_id).send().await;
+    let r = c.flow_runs().delete_flow_run_flow_runs_id_delete(run_id).send().await;
     s.step("delete the run (204)", r.is_ok(), &r);
-    let r = c.flow_runs().read_flow_run_flow_runs_id_get(&run_id).send().await;
+    let r = c.flow_runs().read_flow_run_flow_runs_id_get(run_id).send().await;
     s.step("the deleted run: an undocumented 404", status_of(&r) == Some(404), &r);
 
     // --- global concurrency limits: business-rule 422s with a string `detail`
@@ -156,7 +164,7 @@ async fn main() -> ExitCode {
     s.step("create a concurrency limit (documented 201)", matches!(&r, Ok(x) if x.status == 201), &r);
     let r = c.concurrency_limits_v2().create_concurrency_limit_v2_v2_concurrency_limits_post(ConcurrencyLimitV2Create::new("e2e-limit", 2)).send().await;
     s.step("create it again: an undocumented 409", status_of(&r) == Some(409), &r);
-    let r = c.concurrency_limits_v2().read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(IdOrName::String2("e2e-limit".into())).send().await;
+    let r = c.concurrency_limits_v2().read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(IdOrName::String("e2e-limit".into())).send().await;
     s.step("read it by name", matches!(&r, Ok(x) if x.limit == 2 && x.active_slots == 0), &r);
     let take = |slots| BodyBulkIncrementActiveSlotsV2ConcurrencyLimitsIncrementPost::new(slots, vec!["e2e-limit".into()]).mode(Mode::Concurrency);
     let r = c.concurrency_limits_v2().bulk_increment_active_slots_v2_concurrency_limits_increment_post(take(1)).send().await;
@@ -170,16 +178,16 @@ async fn main() -> ExitCode {
     let give = BodyBulkDecrementActiveSlotsV2ConcurrencyLimitsDecrementPost::new(1, vec!["e2e-limit".into()]);
     let r = c.concurrency_limits_v2().bulk_decrement_active_slots_v2_concurrency_limits_decrement_post(give).send().await;
     s.step("give the slot back", r.is_ok(), &r);
-    let r = c.concurrency_limits_v2().update_concurrency_limit_v2_v2_concurrency_limits_id_or_name_patch(IdOrName3::String2("e2e-limit".into()), ConcurrencyLimitV2Update::new().limit(3)).send().await;
+    let r = c.concurrency_limits_v2().update_concurrency_limit_v2_v2_concurrency_limits_id_or_name_patch(IdOrName3::String("e2e-limit".into()), ConcurrencyLimitV2Update::new().limit(3)).send().await;
     s.step("raise the limit (204)", r.is_ok(), &r);
-    let r = c.concurrency_limits_v2().delete_concurrency_limit_v2_v2_concurrency_limits_id_or_name_delete(IdOrName2::String2("e2e-limit".into())).send().await;
+    let r = c.concurrency_limits_v2().delete_concurrency_limit_v2_v2_concurrency_limits_id_or_name_delete(IdOrName2::String("e2e-limit".into())).send().await;
     s.step("delete the limit (204)", r.is_ok(), &r);
-    let r = c.concurrency_limits_v2().read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(IdOrName::String2("e2e-limit".into())).send().await;
+    let r = c.concurrency_limits_v2().read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(IdOrName::String("e2e-limit".into())).send().await;
     s.step("the deleted limit: an undocumented 404", status_of(&r) == Some(404), &r);
 
-    let r = c.flows().delete_flow_flows_id_delete(&flow_id).send().await;
+    let r = c.flows().delete_flow_flows_id_delete(flow_id).send().await;
     s.step("delete the flow (204)", r.is_ok(), &r);
-    let r = c.flows().read_flow_flows_id_get(&flow_id).send().await;
+    let r = c.flows().read_flow_flows_id_get(flow_id).send().await;
     s.step("the deleted flow: an undocumented 404", status_of(&r) == Some(404), &r);
     s.finish()
 }
