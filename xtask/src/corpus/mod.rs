@@ -2,6 +2,7 @@
 //! cargo invocation, report.
 
 pub mod collect;
+pub mod doc;
 pub mod generate;
 pub mod report;
 
@@ -35,6 +36,10 @@ pub struct CorpusArgs {
     /// Exit 0 after printing the report even when something failed.
     #[arg(long)]
     pub allow_failures: bool,
+    /// Also run each crate's doctests (`cargo test --doc`: the methods' examples and the
+    /// README's), after the compile check; a crate that did not compile is left out.
+    #[arg(long, conflicts_with = "no_compile")]
+    pub doc: bool,
 }
 
 /// The root of this workspace (the parent of the xtask crate).
@@ -113,7 +118,13 @@ pub fn run(args: &CorpusArgs) -> Result<ExitCode, String> {
         Err(e) => eprintln!("corpus: cannot write `{}`: {e}", details.display()),
     }
     print!("{}", report.markdown());
-    let ok = report.success();
+    let mut ok = report.success();
+    if let (true, Some(compiled)) = (args.doc, &compiled) {
+        let members: Vec<&str> = compiled.crates.iter().filter(|(_, c)| c.errors.is_empty() && c.failure.is_none()).map(|(m, _)| m.as_str()).collect();
+        let results = doc::run_all(&work, &members, args.jobs);
+        print!("{}", doc::markdown(&results));
+        ok &= results.values().all(doc::DocResult::ok);
+    }
     Ok(if ok || args.allow_failures { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
