@@ -224,6 +224,9 @@ pub fn surface(api: &Api) -> Surface {
             if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
                 add(format!("{method}.body()"), format!("({})", render(&b.ty)), b.doc.as_deref());
             }
+            if let Some(ov) = &op.stream_overload {
+                add(format!("{method}.{}()", ov.method), format!("-> EventStream<{}>", render(&ov.event)), None);
+            }
         }
         // The error enum.
         let e = format!("errors::{}", op.error_enum);

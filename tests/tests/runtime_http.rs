@@ -197,3 +197,60 @@ async fn globals_fill_the_operations_parameters() {
         other => panic!("{other:?}"),
     }
 }
+
+/// JSON or events by a body field (Speakeasy's SSE overload): `send()` asks for JSON with
+/// `stream: false`, `stream()` for events with `stream: true`, each with its `Accept`.
+#[tokio::test]
+async fn one_operation_answers_json_or_events_by_a_body_field() {
+    use wiremock::matchers::{body_json, header, method};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .and(header("accept", "application/json"))
+        .and(body_json(serde_json::json!({"prompt": "hi", "stream": false})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"text": "hello"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .and(header("accept", "text/event-stream"))
+        .and(body_json(serde_json::json!({"prompt": "hi", "stream": true})))
+        .respond_with(event_stream("data: {\"delta\": \"hel\"}\n\ndata: {\"delta\": \"lo\"}\n\ndata: [DONE]\n\n"))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    // The caller's own `stream` value does not decide: the method does.
+    let asked = ChatRequest::new("hi").stream(true);
+    assert_eq!(c.chat(asked.clone()).send().await.unwrap(), Completion::new("hello"));
+    let chunks: Vec<Chunk> = c.chat(ChatRequest::new("hi")).stream().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(chunks, vec![Chunk::new("hel"), Chunk::new("lo")]);
+}
+
+/// A server that ignores `stream: true` and answers JSON: not an empty stream, an error that
+/// keeps the JSON; a documented error status is the typed error.
+#[tokio::test]
+async fn a_stream_answered_otherwise_keeps_the_answer() {
+    use fixture_runtime::errors::ChatError;
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"text": "hello"})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(serde_json::json!({"message": "slow down"})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    match c.chat(ChatRequest::new("hi")).stream().await.unwrap_err() {
+        Error::Decode { response, source } => {
+            assert!(source.to_string().contains("not the event stream asked for"), "{source}");
+            assert_eq!(response.text(), r#"{"text":"hello"}"#);
+        }
+        other => panic!("{other:?}"),
+    }
+    match c.chat(ChatRequest::new("hi")).stream().await.unwrap_err() {
+        Error::Api(e) => assert_eq!(e.body, ChatError::TooManyRequests(Problem::new("slow down"))),
+        other => panic!("{other:?}"),
+    }
+}

@@ -57,6 +57,11 @@ pub(crate) fn event_stream(op: &Operation) -> Option<(&EventStreamInfo, &TypeRef
 /// envelope (a struct with a `data` field) or the data itself.
 fn event_format(api: &Api, op: &Operation) -> TokenStream {
     let Some((info, ty)) = event_stream(op) else { return quote!() };
+    format_of(api, info, ty)
+}
+
+/// The [`event_format`] of events of type `ty` that end as `info` says.
+fn format_of(api: &Api, info: &EventStreamInfo, ty: &TypeRef) -> TokenStream {
     let sentinel = match &info.sentinel {
         Some(s) => quote!(::std::option::Option::Some(#s)),
         None => quote!(::std::option::Option::None),
@@ -247,6 +252,46 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
     let ok = ok_type(op);
     let err = ident(&op.error_enum);
     let (into_call, decode) = send_body(api, op, codecs);
+    let (send_self, choose_json, stream_method) = match &op.stream_overload {
+        Some(ov) => {
+            let set = |value: bool| {
+                let f = ident(&ov.field);
+                let v = if ov.optional { quote!(::std::option::Option::Some(#value)) } else { quote!(#value) };
+                match &op.body {
+                    Some(b) if b.required => quote! { self.body.#f = #v; },
+                    _ => quote! { if let ::std::option::Option::Some(body) = self.body.as_mut() { body.#f = #v; } },
+                }
+            };
+            let (json, events) = (set(false), set(true));
+            let m = ident(&ov.method);
+            let ev = type_tokens(&ov.event);
+            let format = format_of(api, &ov.info, &ov.event);
+            let doc = format!(
+                " Sends the request with `{}` set to true and returns the events as they arrive; [`send`](Self::send) sets it false and returns the JSON answer. A success that is not an event stream is `Error::Decode`, with the body kept.",
+                ov.wire_field
+            );
+            let method = quote! {
+                #[doc = #doc]
+                pub async fn #m(mut self) -> ::std::result::Result<crate::EventStream<#ev, crate::errors::#err>, crate::Error<crate::errors::#err>> {
+                    #events
+                    let client = self.client.clone();
+                    let call = self.into_call().header("Accept", &"text/event-stream", false);
+                    match client.core().open(call).await? {
+                        crate::runtime::Opened::Streaming(response) => {
+                            let response = crate::runtime::expect_event_stream(response).await?;
+                            ::std::result::Result::Ok(crate::runtime::EventStream::live(response, #format))
+                        }
+                        crate::runtime::Opened::Read(response) => {
+                            Self::decode(response.clone())?;
+                            ::std::result::Result::Err(response.unexpected())
+                        }
+                    }
+                }
+            };
+            (quote!(mut self), Some(quote! { #json let call = self.into_call().header("Accept", &"application/json", false); }), method)
+        }
+        None => (quote!(self), None, quote!()),
+    };
     let send_with_response = if event_stream(op).is_some() {
         let format = event_format(api, op);
         quote! {
@@ -261,10 +306,18 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
             }
         }
     } else {
-        quote! {
-            let client = self.client.clone();
-            let response = client.core().send(self.into_call()).await?;
-            Self::decode(response)
+        match choose_json {
+            Some(choose_json) => quote! {
+                let client = self.client.clone();
+                #choose_json
+                let response = client.core().send(call).await?;
+                Self::decode(response)
+            },
+            None => quote! {
+                let client = self.client.clone();
+                let response = client.core().send(self.into_call()).await?;
+                Self::decode(response)
+            },
         }
     };
     let paging = op.pagination.as_ref().map(|p| paging(op, p));
@@ -306,9 +359,10 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
             }
             #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
-            pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
+            pub async fn send_with_response(#send_self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
                 #send_with_response
             }
+            #stream_method
             #paging
             #into_call
             #decode

@@ -318,6 +318,43 @@ pub struct Operation {
     /// How its pages follow each other (`x-speakeasy-pagination`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<pagination::Pagination>,
+    /// JSON or an event stream by a body field (`stream: true`): a second method for the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_overload: Option<StreamOverload>,
+}
+
+/// An operation that answers JSON or `text/event-stream` depending on a boolean field of its
+/// request body (Speakeasy's SSE overload; `x-speakeasy-stream-request-field` names the field,
+/// `stream` by default): `send()` sets the field false and returns the JSON, the stream method
+/// sets it true and returns the typed events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamOverload {
+    /// The builder's method that returns the events (`stream`, or `send_stream` when a
+    /// parameter's setter is called `stream`).
+    pub method: String,
+    /// The events' type (the `text/event-stream` schema's).
+    pub event: TypeRef,
+    /// How the stream ends.
+    pub info: EventStreamInfo,
+    /// The body field's Rust name.
+    pub field: String,
+    /// The body field's name on the wire.
+    pub wire_field: String,
+    /// Whether the field is an `Option<bool>`.
+    pub optional: bool,
+}
+
+/// The `text/event-stream` content a success response also has, beside the JSON one it is
+/// decoded as.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventAlternative {
+    /// The events' type.
+    pub ty: TypeRef,
+    /// How the stream ends.
+    pub info: EventStreamInfo,
+    /// The request body field that chooses between them (`x-speakeasy-stream-request-field`,
+    /// else `stream`).
+    pub field: String,
 }
 
 /// A link to documentation elsewhere.
@@ -448,6 +485,9 @@ pub struct Response {
     /// For a `text/event-stream` success: events, typed by the body's type, read as they arrive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_stream: Option<EventStreamInfo>,
+    /// For a JSON success that may also be an event stream (by a request field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_alternative: Option<EventAlternative>,
 }
 
 /// How a `text/event-stream` response's events end.

@@ -89,6 +89,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     let (mut type_defs, type_diags) = types.finish();
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
+    set_stream_overloads(&mut operations, &type_defs);
     for (p, op) in pending.iter().zip(operations.iter_mut()) {
         let mut pagination = super::pagination::lower(&p.op.extensions, op, &type_defs, &mut diags);
         if let Some(pg) = &mut pagination {
@@ -567,6 +568,30 @@ fn lower_operation<'a>(
         session: None,
         timeout_ms,
         pagination: None,
+        stream_overload: None,
+    }
+}
+
+/// Finds the operations that answer JSON or an event stream by a boolean body field (see
+/// [`StreamOverload`]): one success with both contents, and a JSON struct body with that field.
+fn set_stream_overloads(operations: &mut [Operation], types: &[TypeDef]) {
+    for op in operations {
+        let mut successes = op.responses.iter().filter(|r| !r.is_error);
+        let (Some(only), None) = (successes.next(), successes.next()) else { continue };
+        let Some(alt) = only.event_alternative.clone() else { continue };
+        let Some(body) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json) else { continue };
+        let TypeRef::Named(name) = &body.ty else { continue };
+        let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = types.iter().find(|d| &d.name == name) else { continue };
+        let Some(field) = fields.iter().find(|f| f.wire_name == alt.field && f.ty == TypeRef::Bool && f.fixed.is_none()) else { continue };
+        let taken = op.params.iter().any(|p| p.rust_name == "stream");
+        op.stream_overload = Some(StreamOverload {
+            method: if taken { "send_stream".into() } else { "stream".into() },
+            event: alt.ty,
+            info: alt.info,
+            field: field.rust_name.clone(),
+            wire_field: field.wire_name.clone(),
+            optional: field.is_optional(),
+        });
     }
 }
 
@@ -1170,6 +1195,23 @@ fn lower_responses<'a>(
             Some((b, e)) => (Some(b), e),
             None => (None, None),
         };
+        // A JSON success that is an event stream when the request asks for one.
+        let event_alternative = match (&body, error) {
+            (Some(b), false) if b.encoding == BodyEncoding::Json => resolved.item.content.iter().find_map(|(mt, media)| {
+                if !mt.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream") {
+                    return None;
+                }
+                let schema_at = format!("{}/content/{}/schema", resolved.pointer, escape_pointer_segment(mt));
+                let ty = match &media.schema {
+                    Some(schema) => types.lower(SchemaRef::from(schema), &schema_at, &format!("{prefix}Event")),
+                    None => TypeRef::Json,
+                };
+                let field = p.op.extensions.get("x-speakeasy-stream-request-field").and_then(|v| v.as_str()).unwrap_or("stream").to_string();
+                let info = EventStreamInfo { sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string) };
+                Some(EventAlternative { ty, info, field })
+            }),
+            _ => None,
+        };
         out.push(Response {
             status,
             is_error: error,
@@ -1179,6 +1221,7 @@ fn lower_responses<'a>(
             shared: resolved.name.clone(),
             message_field: None,
             event_stream,
+            event_alternative,
         });
     }
     let successes: Vec<&Response> = out.iter().filter(|r| !r.is_error).collect();

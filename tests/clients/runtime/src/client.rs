@@ -214,6 +214,30 @@ impl Client {
             options: ::std::default::Default::default(),
         }
     }
+    /// JSON, or events when the body asks for a stream (Speakeasy's SSE overload)
+    ///
+    /// `POST /chat/completions` (operation `chat`).
+    ///
+    /// Returns:
+    /// - 200: The completion, or its chunks as they are made
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_runtime::types;
+    /// # async fn example(client: fixture_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.chat(types::ChatRequest::new("prompt")).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn chat(&self, body: crate::types::ChatRequest) -> crate::client::ChatRequest {
+        crate::client::ChatRequest {
+            client: self.client(),
+            body,
+            options: ::std::default::Default::default(),
+        }
+    }
     /// Filled from the globals (the app name header, the hidden tenant path parameter)
     ///
     /// `GET /tenants/{tenant}/apps` (operation `listApps`).
@@ -868,6 +892,128 @@ impl ::std::future::IntoFuture for ListReportsRequest {
     type Output = ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         crate::Error<crate::errors::ListReportsError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `POST /chat/completions` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct ChatRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) body: crate::types::ChatRequest,
+    pub(crate) options: crate::RequestOptions,
+}
+impl ChatRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::Completion,
+        crate::Error<crate::errors::ChatError>,
+    > {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub async fn send_with_response(
+        mut self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Completion>,
+        crate::Error<crate::errors::ChatError>,
+    > {
+        let client = self.client.clone();
+        self.body.stream = ::std::option::Option::Some(false);
+        let call = self.into_call().header("Accept", &"application/json", false);
+        let response = client.core().send(call).await?;
+        Self::decode(response)
+    }
+    /// Sends the request with `stream` set to true and returns the events as they arrive; [`send`](Self::send) sets it false and returns the JSON answer. A success that is not an event stream is `Error::Decode`, with the body kept.
+    pub async fn stream(
+        mut self,
+    ) -> ::std::result::Result<
+        crate::EventStream<crate::types::Chunk, crate::errors::ChatError>,
+        crate::Error<crate::errors::ChatError>,
+    > {
+        self.body.stream = ::std::option::Option::Some(true);
+        let client = self.client.clone();
+        let call = self.into_call().header("Accept", &"text/event-stream", false);
+        match client.core().open(call).await? {
+            crate::runtime::Opened::Streaming(response) => {
+                let response = crate::runtime::expect_event_stream(response).await?;
+                ::std::result::Result::Ok(
+                    crate::runtime::EventStream::live(
+                        response,
+                        crate::runtime::EventFormat {
+                            sentinel: ::std::option::Option::Some("[DONE]"),
+                            envelope: false,
+                        },
+                    ),
+                )
+            }
+            crate::runtime::Opened::Read(response) => {
+                Self::decode(response.clone())?;
+                ::std::result::Result::Err(response.unexpected())
+            }
+        }
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(
+                ::reqwest::Method::POST,
+                "/chat/completions",
+            )
+            .operation("chat")
+            .security(&[]);
+        let call = call.json(&self.body);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::Completion>,
+        crate::Error<crate::errors::ChatError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
+        let body: ::std::result::Result<
+            crate::types::Completion,
+            crate::Error<crate::errors::ChatError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            429 => {
+                ::std::result::Result::Err(
+                    response
+                        .api_error(
+                            crate::errors::ChatError::TooManyRequests,
+                            crate::errors::ChatError::Undecoded,
+                        ),
+                )
+            }
+            201..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+            unread_body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for ChatRequest {
+    type Output = ::std::result::Result<
+        crate::types::Completion,
+        crate::Error<crate::errors::ChatError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,

@@ -92,6 +92,30 @@ impl crate::runtime::ErrorBody for ListReportsError {
         match *self {}
     }
 }
+/// The documented error responses of `chat` (`POST /chat/completions`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ChatError {
+    /// 429: Too many requests
+    TooManyRequests(crate::types::Problem),
+    /// A documented error status whose body does not match its documented type: the status
+    /// is in [`ApiError::status`](crate::ApiError::status), the body raw in
+    /// [`ApiError::response`](crate::ApiError::response); this says why it did not decode.
+    Undecoded(::std::string::String),
+}
+impl crate::runtime::ErrorBody for ChatError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::TooManyRequests(body) => {
+                ::std::option::Option::Some(body.message.as_str())
+            }
+            Self::Undecoded(_) => ::std::option::Option::None,
+        }
+    }
+    fn is_undecoded(&self) -> bool {
+        ::std::matches!(self, Self::Undecoded(_))
+    }
+}
 /// The documented error responses of `listApps` (`GET /tenants/{tenant}/apps`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -2,6 +2,60 @@
 // change the document or its overlays and run `sdkforge generate`.
 
 //! Types for the schemas of the API: request and response bodies and their parts.
+/// `ChatRequest` (from `#/components/schemas/ChatRequest`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ChatRequest {
+    /// `prompt`.
+    pub prompt: ::std::string::String,
+    /// Whether the answer comes as events.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream: ::std::option::Option<bool>,
+}
+impl ChatRequest {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            prompt: prompt.into(),
+            stream: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `stream`.
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// `Chunk` (from `#/components/schemas/Chunk`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Chunk {
+    /// `delta`.
+    pub delta: ::std::string::String,
+}
+impl Chunk {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(delta: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { delta: delta.into() }
+    }
+}
+/// `Completion` (from `#/components/schemas/Completion`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Completion {
+    /// `text`.
+    pub text: ::std::string::String,
+}
+impl Completion {
+    /// A value with the required fields set and every optional field unset.
+    #[must_use]
+    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { text: text.into() }
+    }
+}
 /// `LookupNotFound` (from `#/paths/~1lookup~1{key}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -228,7 +228,7 @@ pub(crate) enum Opened {
 }
 
 /// Reads a whole response.
-async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+pub(crate) async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?.to_vec();

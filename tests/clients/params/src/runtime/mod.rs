@@ -29,7 +29,7 @@ pub(crate) use self::retry::Retry;
 pub use self::hooks::{HookContext, Hooks};
 pub use self::options::{Backoff, RequestOptions};
 pub use self::sse::EventStream;
-pub(crate) use self::sse::EventFormat;
+pub(crate) use self::sse::{EventFormat, expect_event_stream};
 pub use self::session::{MemoryTokenStore, SessionTokens, TokenStore};
 pub(crate) use self::paging::{Input, InputPlace, PageKind, Pager, items, pages};
 pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};

@@ -13,6 +13,21 @@ use serde_json::Value;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+/// A success answered to a request for events: the events, unless the server answered
+/// something else (JSON, when it ignored the request's `stream: true`); that is read whole and
+/// kept in the error, so nothing is lost.
+pub(crate) async fn expect_event_stream<E>(response: reqwest::Response) -> Result<reqwest::Response, Error<E>> {
+    let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    // Read generously: only a JSON answer is known not to be events.
+    if !(essence == "application/json" || essence.ends_with("+json")) {
+        return Ok(response);
+    }
+    let raw = super::core::read(response).await.map_err(Error::from)?;
+    let why = format!("the response is `{content_type}`, not the event stream asked for");
+    Err(Error::Decode { response: raw, source: <serde_json::Error as serde::de::Error>::custom(why) })
+}
+
 /// One event as sent: `event`, `data` (lines joined with `\n`), `id` and `retry`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RawEvent {
