@@ -104,6 +104,8 @@ pub fn client_file(api: &Api, codecs: &super::formats::Codecs) -> TokenStream {
                 self.core.base_url()
             }
 
+            // Unused by a document without operations.
+            #[allow(dead_code)]
             pub(crate) fn core(&self) -> &Core {
                 &self.core
             }
@@ -113,6 +115,7 @@ pub fn client_file(api: &Api, codecs: &super::formats::Codecs) -> TokenStream {
                 self.core.clone()
             }
 
+            #[allow(dead_code)]
             fn client(&self) -> Client {
                 self.clone()
             }

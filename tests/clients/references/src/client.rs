@@ -54,6 +54,7 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
@@ -61,6 +62,7 @@ impl Client {
     pub(crate) fn core_arc(&self) -> Arc<Core> {
         self.core.clone()
     }
+    #[allow(dead_code)]
     fn client(&self) -> Client {
         self.clone()
     }
