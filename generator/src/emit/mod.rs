@@ -9,6 +9,7 @@ pub mod formats;
 mod groups;
 mod types;
 pub mod util;
+pub mod webhooks;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Group, Operation, TypeDef};
@@ -130,6 +131,8 @@ pub enum Part<'a> {
     Errors(&'a [Operation]),
     /// A group's module.
     Group(&'a Group),
+    /// The webhook events module (`src/webhooks.rs`), when the document has webhooks.
+    Webhooks,
 }
 
 impl Part<'_> {
@@ -142,6 +145,7 @@ impl Part<'_> {
             Part::Types(defs) => defs.len() * 40,
             Part::Errors(ops) => ops.len() * 15,
             Part::Group(g) => 20 + g.operations.len() * 110,
+            Part::Webhooks => 40 + api.webhooks.len() * 15,
         }
     }
 }
@@ -175,6 +179,10 @@ pub fn plan(api: &Api) -> Plan<'_> {
     let f = file(&mut plan, "src/errors.rs".into());
     plan.parts.push((f, Part::ErrorsHeader));
     plan.parts.extend(api.operations.chunks(ITEMS_PER_PART).map(|c| (f, Part::Errors(c))));
+    if let Some(m) = api.webhooks_module() {
+        let f = file(&mut plan, format!("src/{m}.rs"));
+        plan.parts.push((f, Part::Webhooks));
+    }
     let mut groups = Vec::new();
     collect_groups(&api.root, &mut groups);
     for g in groups {
@@ -200,6 +208,7 @@ pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, codecs: &
         Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
         Part::Errors(ops) => Box::new(ops.iter().map(|o| gated(features.operation_cfg(o), errors::error_enum(o)))),
         Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g, codecs))),
+        Part::Webhooks => Box::new(std::iter::once(webhooks::webhooks_file(api, codecs))),
     }
 }
 
@@ -312,6 +321,12 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
+    if api.webhooks_module().is_some() {
+        if let Some((_, text)) = files.iter_mut().find(|(path, _)| path == "src/runtime/mod.rs") {
+            text.push_str(webhooks::RUNTIME_MOD);
+        }
+        files.push(("src/runtime/webhooks.rs".into(), format!("{header}{}", webhooks::RUNTIME)));
+    }
     files.push(("src/runtime/formats.rs".into(), format!("{header}{}", formats::runtime_source(&api.format_crates))));
     files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::modules(api).cargo_section()));
     files.push(("README.md".into(), readme(api)));
@@ -334,8 +349,8 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The `[dependencies]` lines: the runtime's, and the crates of the typed formats the document
-/// uses; sorted by name.
+/// The `[dependencies]` lines: the runtime's, the crates of the typed formats the document uses,
+/// and those of webhook signatures when it has webhooks; sorted by name, each once.
 fn dependencies(api: &Api) -> String {
     let mut lines = vec![
         "futures-util = { version = \"0.3\", default-features = false, features = [\"alloc\"] }",
@@ -347,7 +362,12 @@ fn dependencies(api: &Api) -> String {
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }",
     ];
     lines.extend(api.format_crates.iter().map(|c| formats::dependency(*c)));
+    if api.webhooks_module().is_some() {
+        lines.extend(webhooks::DEPENDENCIES);
+    }
     lines.sort_unstable();
+    // `base64` serves both typed bytes and webhook signatures: one line.
+    lines.dedup();
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
@@ -457,6 +477,12 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         let cfg = features.module_cfg(&g.module);
         quote!(#d #cfg pub mod #m;)
     });
+    let webhooks_mod = api.webhooks_module().map(|m| {
+        let m = ident(m);
+        // Its docs are its own inner ones: links in them resolve in the module only when the
+        // declaration has none.
+        quote!(pub mod #m;)
+    });
     let lints = features.lib_attrs();
     let server_enums: Vec<proc_macro2::Ident> = {
         let names: std::collections::BTreeSet<&str> = api.servers.iter().flat_map(|s| &s.variables).filter_map(|v| v.choices.as_ref().map(|c| c.name.as_str())).collect();
@@ -491,6 +517,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         pub mod errors;
         pub mod types;
         #(#mods)*
+        #webhooks_mod
         mod runtime;
         #(#custom)*
 
