@@ -459,6 +459,10 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         None => text.push_str("# let _ = client;\n"),
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a\nsuccess when its body is the documented one; any other status it does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error\nwhose body breaks its schema is still that error (its `Undecoded` variant, the body raw in\n[`ApiError::response`]).\n");
+    if let Some(m) = api.webhooks_module() {
+        let n = api.webhooks.len();
+        text.push_str(&format!("\nThe API also sends webhooks to your server ({n}): [`{m}::WebhookEvent`] decodes their bodies,\nand [`{m}::Verifier`] checks their signatures.\n"));
+    }
     let docs = util::trusted_inner_docs(&text);
     let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
         quote! {
@@ -543,6 +547,15 @@ fn readme(api: &Api) -> String {
     for op in &api.operations {
         let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
         s.push_str(&format!("| `{}()` | `{} {}` | {} |\n", call_path(op), op.method, op.path, summary));
+    }
+    if let Some(m) = api.webhooks_module() {
+        s.push_str(&format!(
+            "\n## Webhooks\n\nThe events the API sends to your server: `{m}::WebhookEvent::parse(body)` decodes one, and\n`{m}::Verifier` checks its signature first.\n\n| Webhook | Variant | Summary |\n|---|---|---|\n"
+        ));
+        for w in &api.webhooks {
+            let summary = w.summary.as_deref().or(w.description.as_deref()).unwrap_or("").replace('|', "\\|").replace('\n', " ");
+            s.push_str(&format!("| `{}` | `WebhookEvent::{}` | {} |\n", w.name, w.variant, summary));
+        }
     }
     s
 }
