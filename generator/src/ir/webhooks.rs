@@ -298,7 +298,8 @@ mod tests {
                 "text": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}, "responses": {"200": {"description": "ok"}}}},
                 "empty": {},
                 "ignored": {"post": {"x-speakeasy-ignore": true, "responses": {"200": {"description": "ok"}}}},
-                "bad": {"post": {"responses": 3}}
+                "bad": {"post": {"responses": 3}},
+                "elsewhere": {"$ref": "#/x-hooks/elsewhere"}
             }
         }));
         let names: Vec<(&str, &TypeRef)> = api.webhooks.iter().map(|w| (w.name.as_str(), &w.payload)).collect();
@@ -307,6 +308,7 @@ mod tests {
             warnings,
             [
                 "webhook `bad` is not a valid path item (invalid type: integer `3`, expected struct Responses); it is not generated @ #/x-webhooks/bad/post/responses",
+                "webhook `elsewhere` is a `$ref`; only path items written in place (or 3.1 `components.pathItems`) are read @ #/x-webhooks/elsewhere/$ref",
                 "webhook payload `text/plain` is not JSON; it is read as a JSON value @ #/x-webhooks/text/post/requestBody/content/text~1plain",
                 "webhook `empty` has no operation; it is not generated @ #/x-webhooks/empty",
             ]
@@ -314,8 +316,33 @@ mod tests {
     }
 
     #[test]
+    fn the_module_yields_to_a_group_named_webhooks() {
+        let doc = |tag: &str| {
+            serde_json::json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/hooks": {"get": {"operationId": "listEndpoints", "tags": [tag], "responses": {"200": {"description": "ok"}}}}},
+                "x-webhooks": {"a": post(event("type", "a"))}
+            })
+        };
+        assert_eq!(lower(doc("endpoints")).0.webhooks_module(), Some("webhooks"));
+        let (api, _) = lower(doc("Webhooks"));
+        assert_eq!(api.root.groups[0].module, "webhooks");
+        assert_eq!(api.webhooks_module(), Some("webhook_events"), "the group keeps `client.webhooks()`");
+        let files = crate::emit::emit(&api).expect("emits");
+        assert!(files.files()["src/webhook_events.rs"].contains("pub enum WebhookEvent"));
+        assert!(files.files()["src/webhooks.rs"].contains("list_endpoints"), "the group's module");
+        // Payload types are compiled whatever the group features.
+        let features = crate::emit::features::Features::new(&api);
+        let TypeRef::Named(payload) = &api.webhooks[0].payload else { panic!() };
+        assert_eq!(features.type_cfg(payload).to_string(), "");
+    }
+
+    #[test]
     fn documents_without_webhooks_have_none() {
         let (api, _) = lower(serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}));
+        assert!(api.webhooks.is_empty() && api.webhooks_module().is_none());
+        let (api, warnings) = lower(serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "x-webhooks": [1]}));
         assert!(api.webhooks.is_empty());
+        assert_eq!(warnings, ["webhooks are not a map of names to path items; none is generated @ #/x-webhooks"]);
     }
 }
