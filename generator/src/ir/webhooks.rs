@@ -252,7 +252,8 @@ mod tests {
             }}}
         }));
         assert!(warnings.is_empty(), "{warnings:?}");
-        let summary: Vec<(&str, &str, &TypeRef, Option<(&str, &str)>)> = api
+        type Summary<'a> = (&'a str, &'a str, &'a TypeRef, Option<(&'a str, &'a str)>);
+        let summary: Vec<Summary<'_>> = api
             .webhooks
             .iter()
             .map(|w| (w.name.as_str(), w.variant.as_str(), &w.payload, w.discriminator.as_ref().map(|t| (t.property.as_str(), t.value.as_str()))))
