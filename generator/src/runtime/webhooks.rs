@@ -459,6 +459,12 @@ mod webhook_tests {
             VerifyError::TimestampOutOfTolerance { timestamp: 100, now: 500 }.to_string(),
             "webhook signature: timestamp 100 is 400s from now (500), beyond the tolerance"
         );
+        assert_eq!(
+            VerifyError::MalformedHeader { header: "webhook-timestamp".into(), reason: "the timestamp is not an integer of seconds" }.to_string(),
+            "webhook signature: the `webhook-timestamp` header is malformed: the timestamp is not an integer of seconds"
+        );
+        assert_eq!(VerifyError::BadSecret("it is empty").to_string(), "webhook signature: the secret cannot be used: it is empty");
+        assert_eq!(VerifyError::NoMatchingSignature.to_string(), "webhook signature: no signature matches the body");
         let v = Verifier::hmac_sha256("x-sig", "hunter2").unwrap();
         assert!(!format!("{v:?}").contains("hunter2"));
     }
