@@ -281,6 +281,16 @@ pub fn surface(api: &Api) -> Surface {
     for g in &api.globals {
         add(format!("ClientBuilder::{}()", g.setter), format!("({})", render(&g.ty)), g.doc.as_deref());
     }
+    if let Some(m) = api.webhooks_module() {
+        // The webhook's name and discriminator value are what decoding matches: part of the
+        // signature, so that a renamed event is a breaking change.
+        add(format!("{m}::WebhookEvent"), "enum".to_string(), None);
+        for w in &api.webhooks {
+            let tag = w.discriminator.as_ref().map(|t| format!(" when {} = {:?}", t.property, t.value)).unwrap_or_default();
+            let doc = [w.summary.as_deref(), w.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+            add(format!("{m}::WebhookEvent::{}", w.variant), format!("({}) named {:?}{tag}", render(&w.payload), w.name), Some(&doc));
+        }
+    }
     s
 }
 

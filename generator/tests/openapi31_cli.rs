@@ -29,6 +29,9 @@ paths:
 webhooks:
   ping:
     post:
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
       responses:
         '200': {description: ok}
 components:
@@ -66,12 +69,11 @@ fn warnings_of_a_3_1_document_point_into_the_users_file() {
     assert_eq!(
         format!("{warnings}\n"),
         "\
-warning: a.yaml:6:1: 1 webhook (`ping`) not generated: a client sends requests, it does not receive them
-  at: #/webhooks
-  help: the schemas they use are still generated wherever an operation uses them
-warning: a.yaml:27:26: `prefixItems` with a variable number of items has no Rust tuple type; items are typed as JSON values
+warning: a.yaml:11:11: webhook payload `text/plain` is not JSON; it is read as a JSON value
+  at: #/webhooks/ping/post/requestBody/content/text~1plain
+warning: a.yaml:30:26: `prefixItems` with a variable number of items has no Rust tuple type; items are typed as JSON values
   at: #/components/schemas/W/properties/t/prefixItems
-warning: a.yaml:32:13: `not` has no Rust type; using a JSON value
+warning: a.yaml:35:13: `not` has no Rust type; using a JSON value
   at: #/components/schemas/W/$defs/V/properties/odd
 "
     );
@@ -86,7 +88,7 @@ fn errors_inside_moved_nodes_keep_their_place_and_exit_2() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("warning: a.yaml:16:23: path parameter `id` is declared but `/a` has no `{id}`; it is not sent [unused-path-parameter]\n  at: #/components/pathItems/A/get/parameters/0\n"),
+        err.contains("warning: a.yaml:19:23: path parameter `id` is declared but `/a` has no `{id}`; it is not sent [unused-path-parameter]\n  at: #/components/pathItems/A/get/parameters/0\n"),
         "{err}"
     );
     // A reference to a path item that does not exist.
@@ -96,7 +98,7 @@ fn errors_inside_moved_nodes_keep_their_place_and_exit_2() {
         stderr(&o).lines().take(3).map(|l| format!("{l}\n")).collect::<String>(),
         "error: a.yaml:5:5: `$ref` target `#/components/pathItems/B` does not exist\n  at: #/paths/~1a/$ref\n  help: define it under `components.pathItems`, or fix the reference\n"
     );
-    assert!(stderr(&o).ends_with("1 error and 2 warnings\n"), "the warnings of the same run are shown too");
+    assert!(stderr(&o).ends_with("1 error and 1 warning\n"), "the warnings of the same run are shown too");
 }
 
 #[test]
@@ -107,7 +109,8 @@ fn deny_warnings_applies_to_what_3_1_drops() {
     assert_eq!(o.status.code(), Some(2));
     let first = stderr(&o).lines().next().unwrap_or_default().to_string();
     let first: serde_json::Value = serde_json::from_str(&first).unwrap();
-    assert_eq!(first["pointer"], "#/webhooks");
-    assert_eq!(first["location"], serde_json::json!({"line": 6, "column": 1}));
+    // The webhooks moved to `x-sdkforge-webhooks`; the warning still names their place.
+    assert_eq!(first["pointer"], "#/webhooks/ping/post/requestBody/content/text~1plain");
+    assert_eq!(first["location"], serde_json::json!({"line": 11, "column": 11}));
     assert!(!dir.path().join("out").exists());
 }

@@ -14,7 +14,7 @@ fn committed_client_is_up_to_date() {
 }
 
 /// Fixture specs that have a committed, compiled client (used by the behaviour tests).
-pub const FIXTURE_CLIENTS: &[&str] = &["external", "formats", "kitchen-sink", "models", "openapi31", "pagination", "params", "reading", "references", "runtime", "servers", "swagger2", "unions"];
+pub const FIXTURE_CLIENTS: &[&str] = &["external", "formats", "kitchen-sink", "models", "openapi31", "pagination", "params", "reading", "references", "runtime", "servers", "swagger2", "unions", "webhooks", "webhooks30"];
 
 #[test]
 fn fixture_clients_are_up_to_date() {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Feature names that would clash with Cargo's `default` or with a dependency of the crate.
 const RESERVED: &[&str] = &[
     "default", "percent-encoding", "percent_encoding", "reqwest", "serde", "serde_json", "tokio", "std", "futures-util", "futures_util", "tracing",
-    "chrono", "uuid", "base64", "rust_decimal", "rust-decimal",
+    "chrono", "uuid", "base64", "rust_decimal", "rust-decimal", "hmac", "sha2",
 ];
 
 /// When something is compiled: always, or when any of these features (indices into
@@ -109,6 +109,8 @@ impl Features {
         // The client's global parameters are set on `ClientBuilder`, which is always compiled.
         let mut globals = Vec::new();
         api.globals.iter().for_each(|g| named(&g.ty, &mut globals));
+        // So are webhook payloads: the `webhooks` module has no feature.
+        api.webhooks.iter().for_each(|w| named(&w.payload, &mut globals));
         stack.extend(lookup(globals));
         while let Some(t) = stack.pop() {
             if gates[t].is_none() {

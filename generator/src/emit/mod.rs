@@ -10,6 +10,7 @@ pub mod formats;
 mod groups;
 mod types;
 pub mod util;
+pub mod webhooks;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Group, Operation, TypeDef};
@@ -131,6 +132,8 @@ pub enum Part<'a> {
     Errors(&'a [Operation]),
     /// A group's module.
     Group(&'a Group),
+    /// The webhook events module (`src/webhooks.rs`), when the document has webhooks.
+    Webhooks,
 }
 
 impl Part<'_> {
@@ -143,6 +146,7 @@ impl Part<'_> {
             Part::Types(defs) => defs.len() * 40,
             Part::Errors(ops) => ops.len() * 15,
             Part::Group(g) => 20 + g.operations.len() * 110,
+            Part::Webhooks => 40 + api.webhooks.len() * 15,
         }
     }
 }
@@ -176,6 +180,10 @@ pub fn plan(api: &Api) -> Plan<'_> {
     let f = file(&mut plan, "src/errors.rs".into());
     plan.parts.push((f, Part::ErrorsHeader));
     plan.parts.extend(api.operations.chunks(ITEMS_PER_PART).map(|c| (f, Part::Errors(c))));
+    if let Some(m) = api.webhooks_module() {
+        let f = file(&mut plan, format!("src/{m}.rs"));
+        plan.parts.push((f, Part::Webhooks));
+    }
     let mut groups = Vec::new();
     collect_groups(&api.root, &mut groups);
     for g in groups {
@@ -201,6 +209,7 @@ pub fn part_pieces<'a>(api: &'a Api, features: &'a features::Features, codecs: &
         Part::ErrorsHeader => Box::new(std::iter::once(errors::errors_header())),
         Part::Errors(ops) => Box::new(ops.iter().map(|o| gated(features.operation_cfg(o), errors::error_enum(o)))),
         Part::Group(g) => Box::new(std::iter::once(groups::group_file(api, g, codecs))),
+        Part::Webhooks => Box::new(std::iter::once(webhooks::webhooks_file(api, codecs))),
     }
 }
 
@@ -313,6 +322,12 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
+    if api.webhooks_module().is_some() {
+        if let Some((_, text)) = files.iter_mut().find(|(path, _)| path == "src/runtime/mod.rs") {
+            text.push_str(webhooks::RUNTIME_MOD);
+        }
+        files.push(("src/runtime/webhooks.rs".into(), format!("{header}{}", webhooks::RUNTIME)));
+    }
     files.push(("src/runtime/formats.rs".into(), format!("{header}{}", formats::runtime_source(&api.format_crates))));
     files.push(("Cargo.toml".into(), cargo_toml(api) + &features::Features::modules(api).cargo_section()));
     files.push(("README.md".into(), readme(api)));
@@ -335,8 +350,8 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The `[dependencies]` lines: the runtime's, and the crates of the typed formats the document
-/// uses; sorted by name.
+/// The `[dependencies]` lines: the runtime's, the crates of the typed formats the document uses,
+/// and those of webhook signatures when it has webhooks; sorted by name, each once.
 fn dependencies(api: &Api) -> String {
     let mut lines = vec![
         "futures-util = { version = \"0.3\", default-features = false, features = [\"alloc\"] }",
@@ -348,7 +363,12 @@ fn dependencies(api: &Api) -> String {
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }",
     ];
     lines.extend(api.format_crates.iter().map(|c| formats::dependency(*c)));
+    if api.webhooks_module().is_some() {
+        lines.extend(webhooks::DEPENDENCIES);
+    }
     lines.sort_unstable();
+    // `base64` serves both typed bytes and webhook signatures: one line.
+    lines.dedup();
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
@@ -440,6 +460,10 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         None => text.push_str("# let _ = client;\n"),
     }
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a\nsuccess when its body is the documented one; any other status it does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error\nwhose body breaks its schema is still that error (its `Undecoded` variant, the body raw in\n[`ApiError::response`]).\n");
+    if let Some(m) = api.webhooks_module() {
+        let n = api.webhooks.len();
+        text.push_str(&format!("\nThe API also sends webhooks to your server ({n}): [`{m}::WebhookEvent`] decodes their bodies,\nand [`{m}::Verifier`] checks their signatures.\n"));
+    }
     let docs = util::trusted_inner_docs(&text);
     let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
         quote! {
@@ -457,6 +481,12 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         let d = util::docs_or(g.doc.as_deref(), &format!("Operations of the `{}` group.", g.wire_name));
         let cfg = features.module_cfg(&g.module);
         quote!(#d #cfg pub mod #m;)
+    });
+    let webhooks_mod = api.webhooks_module().map(|m| {
+        let m = ident(m);
+        // Its docs are its own inner ones: links in them resolve in the module only when the
+        // declaration has none.
+        quote!(pub mod #m;)
     });
     let lints = features.lib_attrs();
     let server_enums: Vec<proc_macro2::Ident> = {
@@ -492,6 +522,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         pub mod errors;
         pub mod types;
         #(#mods)*
+        #webhooks_mod
         mod runtime;
         #(#custom)*
 
@@ -522,6 +553,15 @@ fn readme(api: &Api) -> String {
     for op in &api.operations {
         let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
         s.push_str(&format!("| `{}()` | `{} {}` | {} |\n", call_path(op), op.method, op.path, summary));
+    }
+    if let Some(m) = api.webhooks_module() {
+        s.push_str(&format!(
+            "\n## Webhooks\n\nThe events the API sends to your server: `{m}::WebhookEvent::parse(body)` decodes one, and\n`{m}::Verifier` checks its signature first.\n\n| Webhook | Variant | Summary |\n|---|---|---|\n"
+        ));
+        for w in &api.webhooks {
+            let summary = w.summary.as_deref().or(w.description.as_deref()).unwrap_or("").replace('|', "\\|").replace('\n', " ");
+            s.push_str(&format!("| `{}` | `WebhookEvent::{}` | {} |\n", w.name, w.variant, summary));
+        }
     }
     s
 }

@@ -14,10 +14,12 @@ pub mod pagination;
 pub mod session;
 pub mod speakeasy;
 mod types;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
 pub use operations::{CrateNames, input_example_names, lower};
+pub use webhooks::{Webhook, WebhookTag};
 
 /// The crate names lowering needs, from the configuration and the spec's file name.
 pub fn crate_names(config: &crate::Config) -> CrateNames {
@@ -67,6 +69,10 @@ pub struct Api {
     /// depends on these only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub format_crates: Vec<FormatCrate>,
+    /// The requests the API sends to its users' servers (3.1 `webhooks`, 3.0 `x-webhooks`), in
+    /// document order: the generated `webhooks` module's events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<Webhook>,
 }
 
 /// A crate a typed format brings into the generated crate.
@@ -117,6 +123,20 @@ impl Api {
         for op in &mut self.operations {
             op.pointer = map(&op.pointer);
         }
+        for w in &mut self.webhooks {
+            w.pointer = map(&w.pointer);
+        }
+    }
+
+    /// The name of the generated module of webhook events, when the document has webhooks:
+    /// `webhooks`, or `webhook_events` when a group of operations (commonly the API's own
+    /// management of webhook endpoints) has the module `webhooks`.
+    pub fn webhooks_module(&self) -> Option<&'static str> {
+        if self.webhooks.is_empty() {
+            return None;
+        }
+        let taken = |m: &str| self.root.groups.iter().any(|g| naming::unraw(&g.module) == m) || self.custom_modules.iter().any(|c| c == m);
+        Some(if taken("webhooks") { "webhook_events" } else { "webhooks" })
     }
 }
 

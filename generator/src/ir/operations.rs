@@ -63,6 +63,8 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     check_duplicates(&pending, &mut diags);
     let root = build_groups(doc, &pending, &mut diags);
 
+    // Read before the type space, which borrows them as long as it borrows the document.
+    let webhook_items = super::webhooks::parse(doc, &mut diags);
     let mut types = TypeSpace::new(doc, names.formats);
     let mut error_names = Namespace::default();
     let mut schemes_used = BTreeMap::new();
@@ -79,6 +81,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
             }
         }
     }
+    let mut webhooks = super::webhooks::lower(doc, &webhook_items, &mut types, &mut diags);
     let security_schemes = lower_security_schemes(doc, &schemes_used, &mut diags);
     let mut builder_methods: Vec<&str> = BUILDER_SETTERS.to_vec();
     builder_methods.extend(security_schemes.iter().map(|s| s.setter.as_str()));
@@ -90,6 +93,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
     diags.extend(type_diags);
     set_message_fields(&mut operations, &type_defs);
     set_stream_overloads(&mut operations, &type_defs);
+    super::webhooks::discriminate(&mut webhooks, &type_defs);
     for (p, op) in pending.iter().zip(operations.iter_mut()) {
         let mut pagination = super::pagination::lower(&p.op.extensions, op, &type_defs, &mut diags);
         if let Some(pg) = &mut pagination {
@@ -125,6 +129,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         session,
         custom_modules: Vec::new(),
         format_crates,
+        webhooks,
     };
     Ok((api, diags))
 }
@@ -912,7 +917,7 @@ pub fn path_template_names(path: &str) -> Vec<String> {
 }
 
 /// Picks the media type to generate for, and how it is encoded.
-fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType, BodyEncoding)> {
+pub(super) fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType, BodyEncoding)> {
     let encoding = |mt: &str| {
         let base = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if base == "application/json" || base.ends_with("+json") {
@@ -938,7 +943,7 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
 }
 
 /// The type of a body: the schema's for structured encodings, text or bytes otherwise.
-fn media_type_ref<'a>(types: &mut TypeSpace<'a>, encoding: BodyEncoding, media: &'a openapiv3::MediaType, schema_at: &str, hint: &str) -> TypeRef {
+pub(super) fn media_type_ref<'a>(types: &mut TypeSpace<'a>, encoding: BodyEncoding, media: &'a openapiv3::MediaType, schema_at: &str, hint: &str) -> TypeRef {
     match (encoding, &media.schema) {
         (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, Some(s)) => types.lower(SchemaRef::from(s), schema_at, hint),
         (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, None) => TypeRef::Json,

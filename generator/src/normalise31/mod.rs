@@ -12,9 +12,10 @@
 //! | `x-sdkforge-tuple` | the `items` made from `prefixItems` (its `oneOf` lists the positions) | the IR: a Rust tuple |
 //! | `x-sdkforge-summary` | `info` (`info.summary`) | the IR: the crate docs |
 //! | `x-sdkforge-identifier` | `info.license` (`license.identifier`) | nothing yet (kept, not lost) |
+//! | `x-sdkforge-webhooks` | the root (`webhooks`, path items normalised) | the IR: `Api::webhooks` |
 //!
 //! What neither can express is dropped with a warning that points at the construct in the
-//! user's file (`webhooks`, `if`/`then`/`else`, ...). The document's places move in a few
+//! user's file (`if`/`then`/`else`, ...). The document's places move in a few
 //! rewrites (`$defs` hoisted into `components.schemas`, `components.pathItems` copied into
 //! `paths`, `$ref` with siblings wrapped in `allOf`); each move is recorded in a [`PointerMap`] so
 //! the diagnostics of later stages still name the place in the user's file. See
@@ -33,6 +34,10 @@ pub const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/bas
 /// worth. Without a bound, many references to one large path item would make a small file
 /// expand without limit (like a YAML alias bomb).
 const COPY_BUDGET: usize = 2_000_000;
+
+/// The root extension that holds a 3.1 document's `webhooks` after normalisation (the IR reads
+/// it, and 3.0's `x-webhooks`, in `crate::ir::webhooks`).
+pub const WEBHOOKS: &str = "x-sdkforge-webhooks";
 
 /// The OpenAPI version written into a normalised document.
 const NORMALISED_VERSION: &str = "3.0.3";
@@ -126,6 +131,13 @@ pub fn normalise(doc: &mut Value) -> Normalised {
             path_item(&mut cx, item, &at);
         }
     }
+    if let Some(Value::Object(webhooks)) = root.get_mut(WEBHOOKS) {
+        for (name, item) in webhooks.iter_mut() {
+            let at = format!("#/{WEBHOOKS}/{}", escape_pointer_segment(name));
+            inline_path_item(&mut cx, item, &at, &path_items);
+            path_item(&mut cx, item, &at);
+        }
+    }
     if let Some(Value::Object(components)) = root.get_mut("components") {
         components_fields(&mut cx, components);
     }
@@ -147,20 +159,11 @@ fn document_fields(cx: &mut schema::Cx<'_>, root: &mut Map<String, Value>) {
             );
         }
     }
+    // `webhooks` (a map of names to path items) moves to a root extension, which the 3.0 model
+    // keeps; its path items are normalised in `normalise` like those of `paths`.
     if let Some(webhooks) = root.remove("webhooks") {
-        let names: Vec<&String> = webhooks.as_object().map(|w| w.keys().collect()).unwrap_or_default();
-        if !names.is_empty() {
-            let mut listed: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
-            if names.len() > 3 {
-                listed.push("...".into());
-            }
-            let count = if names.len() == 1 { "1 webhook".to_string() } else { format!("{} webhooks", names.len()) };
-            cx.diags.push(
-                Diagnostic::warning(format!("{count} ({}) not generated: a client sends requests, it does not receive them", listed.join(", ")))
-                    .pointer("#/webhooks")
-                    .help("the schemas they use are still generated wherever an operation uses them"),
-            );
-        }
+        root.insert(WEBHOOKS.into(), webhooks);
+        cx.map.moved(&format!("#/{WEBHOOKS}"), "#/webhooks");
     }
     if let Some(Value::Object(info)) = root.get_mut("info") {
         if let Some(summary) = info.remove("summary") {
@@ -415,12 +418,13 @@ mod tests {
         assert_eq!(doc["info"]["x-sdkforge-summary"], "Short.");
         assert_eq!(doc["info"]["license"], json!({"name": "MIT", "x-sdkforge-identifier": "MIT"}));
         assert!(doc.get("webhooks").is_none() && doc.get("jsonSchemaDialect").is_none());
+        assert_eq!(doc[WEBHOOKS], json!({"a": {}, "b": {}, "c": {}, "d": {}}), "webhooks are kept for the IR");
+        assert_eq!(n.pointers.original("#/x-sdkforge-webhooks/a/post"), "#/webhooks/a/post");
         let msgs: Vec<String> = n.diagnostics.iter().map(|d| format!("{} @ {}", d.message, d.pointer.as_deref().unwrap_or(""))).collect();
         assert_eq!(
             msgs,
             [
                 "`jsonSchemaDialect` `https://json-schema.org/draft/2020-12/schema` is not supported; schemas are read as OpenAPI 3.1's own dialect @ #/jsonSchemaDialect",
-                "4 webhooks (`a`, `b`, `c`, ...) not generated: a client sends requests, it does not receive them @ #/webhooks",
             ]
         );
         let mut doc = json!({"openapi": "3.1.0", "jsonSchemaDialect": DEFAULT_DIALECT, "info": {}, "paths": {}});
@@ -446,6 +450,29 @@ mod tests {
         assert_eq!(n.pointers.original("#/paths/~1b"), "#/paths/~1b");
         let errors: Vec<String> = n.diagnostics.iter().map(|d| format!("{} @ {}", d.message, d.pointer.as_deref().unwrap_or(""))).collect();
         assert_eq!(errors, ["`$ref` target `#/components/pathItems/Missing` does not exist @ #/paths/~1b/$ref"]);
+    }
+
+    #[test]
+    fn webhooks_are_normalised_like_paths() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "webhooks": {
+                "order.created": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"type": {"const": "order.created"}, "note": {"type": ["string", "null"]}}
+                }}}}}},
+                "order.paid": {"$ref": "#/components/pathItems/Paid"}
+            },
+            "components": {"pathItems": {"Paid": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["integer", "null"]}}}}}}}}
+        });
+        let n = normalise(&mut doc);
+        assert!(n.diagnostics.is_empty(), "{:?}", n.diagnostics);
+        let created = &doc[WEBHOOKS]["order.created"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"];
+        assert_eq!(created["type"], json!({"type": "string", "enum": ["order.created"], "x-sdkforge-const": "order.created"}));
+        assert_eq!(created["note"], json!({"type": "string", "nullable": true}));
+        let paid = &doc[WEBHOOKS]["order.paid"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(paid, &json!({"type": "integer", "nullable": true}), "a referenced path item is copied and normalised");
+        assert_eq!(n.pointers.original("#/x-sdkforge-webhooks/order.paid/post"), "#/components/pathItems/Paid/post");
+        assert_eq!(n.pointers.original("#/x-sdkforge-webhooks/order.created/post"), "#/webhooks/order.created/post");
     }
 
     #[test]

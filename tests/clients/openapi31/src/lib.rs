@@ -26,6 +26,9 @@
 //! [`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error
 //! whose body breaks its schema is still that error (its `Undecoded` variant, the body raw in
 //! [`ApiError::response`]).
+//!
+//! The API also sends webhooks to your server (1): [`webhooks::WebhookEvent`] decodes their bodies,
+//! and [`webhooks::Verifier`] checks their signatures.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(
@@ -37,6 +40,7 @@
 pub mod client;
 pub mod errors;
 pub mod types;
+pub mod webhooks;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{

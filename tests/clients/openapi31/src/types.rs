@@ -497,6 +497,71 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
         }
     }
 }
+/// `OrderEvent` (from `#/components/schemas/OrderEvent`).
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderEvent {
+    /// `type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<crate::types::OrderEventType>,
+    /// `data`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<crate::types::Order>,
+}
+impl OrderEvent {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            r#type: ::std::option::Option::None,
+            data: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `type`.
+    pub fn r#type(mut self, value: crate::types::OrderEventType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `data`.
+    pub fn data(mut self, value: crate::types::Order) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// `OrderEventType` (from `#/components/schemas/OrderEvent/properties/type`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum OrderEventType {
+    /// `order.created`
+    #[serde(rename = "order.created")]
+    OrderCreated,
+}
+impl OrderEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderCreated => "order.created",
+        }
+    }
+}
+impl ::std::fmt::Display for OrderEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// A count, or `unlimited`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]

@@ -35,3 +35,6 @@ pub(crate) use self::paging::{Input, InputPlace, PageKind, Pager, items, pages};
 pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 pub(crate) use self::error::header_value;
+
+/// Webhook signatures and decoding (the document has webhooks).
+pub(crate) mod webhooks;
