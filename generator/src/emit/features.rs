@@ -54,6 +54,10 @@ pub struct Features {
     operations: BTreeMap<String, Gate>,
     /// Gate of each type, by name.
     types: BTreeMap<String, Gate>,
+    /// The index in `names` of the opt-in feature of the webhook events (its module's name), when
+    /// the document has webhooks. It is not a default feature: a document's webhook payloads
+    /// can be as large as its API (GitHub's double its crate).
+    pub webhooks: Option<usize>,
 }
 
 impl Features {
@@ -81,6 +85,14 @@ impl Features {
         }
         // A module is compiled by its own feature and by those of groups using its builders.
         let mut module_gates: Vec<BTreeSet<usize>> = (0..f.names.len()).map(|i| BTreeSet::from([i])).collect();
+        if let Some(m) = api.webhooks_module() {
+            let mut name = m.to_string();
+            while f.names.contains(&name) {
+                name.push('_');
+            }
+            f.webhooks = Some(f.names.len());
+            f.names.push(name);
+        }
         for op in &api.operations {
             if let Some(home) = op.groups.first().and_then(|p| f.top(p)) {
                 for user in op.groups.iter().filter_map(|p| f.top(p)) {
@@ -109,13 +121,28 @@ impl Features {
         // The client's global parameters are set on `ClientBuilder`, which is always compiled.
         let mut globals = Vec::new();
         api.globals.iter().for_each(|g| named(&g.ty, &mut globals));
-        // So are webhook payloads: the `webhooks` module has no feature.
-        api.webhooks.iter().for_each(|w| named(&w.payload, &mut globals));
         stack.extend(lookup(globals));
         while let Some(t) = stack.pop() {
             if gates[t].is_none() {
                 gates[t] = Some(Gate::Always);
                 stack.extend(refs[t].iter().copied());
+            }
+        }
+        // Webhook payloads, with the events module's feature (`seen` marks them with the index
+        // after the last operation's).
+        if let Some(w) = self.webhooks {
+            let mark = api.operations.len() + 1;
+            let gate = Gate::Any(BTreeSet::from([w]));
+            let mut payloads = Vec::new();
+            api.webhooks.iter().for_each(|h| named(&h.payload, &mut payloads));
+            stack.extend(lookup(payloads));
+            while let Some(t) = stack.pop() {
+                if seen[t] == mark {
+                    continue;
+                }
+                seen[t] = mark;
+                stack.extend(refs[t].iter().copied());
+                gates[t].get_or_insert_with(|| Gate::Any(BTreeSet::new())).join(&gate);
             }
         }
         for (k, op) in api.operations.iter().enumerate() {
@@ -144,6 +171,14 @@ impl Features {
     pub fn module_cfg(&self, module: &str) -> TokenStream {
         match self.modules.get(module) {
             Some(&i) => self.cfg(&self.module_gates[i]),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The attribute gating the webhook events module (and the runtime's signature checks).
+    pub fn webhooks_cfg(&self) -> TokenStream {
+        match self.webhooks {
+            Some(i) => self.cfg(&Gate::Any(BTreeSet::from([i]))),
             None => TokenStream::new(),
         }
     }
@@ -189,11 +224,15 @@ impl Features {
         if self.names.is_empty() {
             return String::new();
         }
-        let quoted: Vec<String> = self.names.iter().map(|n| format!("{n:?}")).collect();
+        let defaults: Vec<String> = self.names.iter().enumerate().filter(|(i, _)| Some(*i) != self.webhooks).map(|(_, n)| format!("{n:?}")).collect();
         let mut s = String::from("\n[features]\n# One feature per group of operations; a group alone compiles only what it uses.\n");
-        s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
-        for n in &self.names {
-            s.push_str(&format!("{n} = []\n"));
+        s.push_str(&format!("default = [{}]\n", defaults.join(", ")));
+        for (i, n) in self.names.iter().enumerate() {
+            if Some(i) == self.webhooks {
+                s.push_str(&format!("# The webhook events and their signature checks; opt-in (payload types can be as large as the API).\n{n} = [\"dep:hmac\", \"dep:sha2\"]\n"));
+            } else {
+                s.push_str(&format!("{n} = []\n"));
+            }
         }
         s
     }

@@ -323,8 +323,10 @@ pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
     if api.webhooks_module().is_some() {
+        let features = features::Features::modules(api);
+        let feature = features.webhooks.map(|i| features.names[i].clone()).unwrap_or_default();
         if let Some((_, text)) = files.iter_mut().find(|(path, _)| path == "src/runtime/mod.rs") {
-            text.push_str(webhooks::RUNTIME_MOD);
+            text.push_str(&format!("\n/// Webhook signatures and decoding (the document has webhooks; opt-in feature `{feature}`).\n#[cfg(feature = {feature:?})]\npub(crate) mod webhooks;\n"));
         }
         files.push(("src/runtime/webhooks.rs".into(), format!("{header}{}", webhooks::RUNTIME)));
     }
@@ -462,7 +464,8 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a\nsuccess when its body is the documented one; any other status it does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error\nwhose body breaks its schema is still that error (its `Undecoded` variant, the body raw in\n[`ApiError::response`]).\n");
     if let Some(m) = api.webhooks_module() {
         let n = api.webhooks.len();
-        text.push_str(&format!("\nThe API also sends webhooks to your server ({n}): [`{m}::WebhookEvent`] decodes their bodies,\nand [`{m}::Verifier`] checks their signatures.\n"));
+        let feature = features.webhooks.map(|i| features.names[i].clone()).unwrap_or_default();
+        text.push_str(&format!("\nThe API also sends webhooks to your server ({n}): with the crate's `{feature}` feature on (it is\nopt-in), `{m}::WebhookEvent` decodes their bodies and `{m}::Verifier` checks their signatures.\n"));
     }
     let docs = util::trusted_inner_docs(&text);
     let paging_exports = api.operations.iter().any(|o| o.pagination.is_some() || groups::event_stream(o).is_some()).then(|| {
@@ -484,9 +487,10 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
     });
     let webhooks_mod = api.webhooks_module().map(|m| {
         let m = ident(m);
+        let cfg = features.webhooks_cfg();
         // Its docs are its own inner ones: links in them resolve in the module only when the
         // declaration has none.
-        quote!(pub mod #m;)
+        quote!(#cfg pub mod #m;)
     });
     let lints = features.lib_attrs();
     let server_enums: Vec<proc_macro2::Ident> = {
@@ -556,7 +560,11 @@ fn readme(api: &Api) -> String {
     }
     if let Some(m) = api.webhooks_module() {
         s.push_str(&format!(
-            "\n## Webhooks\n\nThe events the API sends to your server: `{m}::WebhookEvent::parse(body)` decodes one, and\n`{m}::Verifier` checks its signature first.\n\n| Webhook | Variant | Summary |\n|---|---|---|\n"
+            "\n## Webhooks\n\nThe events the API sends to your server, with the opt-in feature `{feature}` (`features = [\"{feature}\"]`):\n`{m}::WebhookEvent::parse(body)` decodes one, and `{m}::Verifier` checks its signature first.\n\n| Webhook | Variant | Summary |\n|---|---|---|\n",
+            feature = {
+                let f = features::Features::modules(api);
+                f.webhooks.map(|i| f.names[i].clone()).unwrap_or_default()
+            }
         ));
         for w in &api.webhooks {
             let summary = w.summary.as_deref().or(w.description.as_deref()).unwrap_or("").replace('|', "\\|").replace('\n', " ");

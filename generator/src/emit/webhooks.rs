@@ -11,11 +11,9 @@ use quote::quote;
 /// The hand-written part, embedded as `src/runtime/webhooks.rs` when there are webhooks.
 pub const RUNTIME: &str = include_str!("../runtime/webhooks.rs");
 
-/// The line `src/runtime/mod.rs` gets when there are webhooks.
-pub const RUNTIME_MOD: &str = "\n/// Webhook signatures and decoding (the document has webhooks).\npub(crate) mod webhooks;\n";
-
 /// The crates the webhook code needs, as the generated `Cargo.toml` declares them.
-pub const DEPENDENCIES: &[&str] = &["base64 = \"0.22\"", "hmac = \"0.13\"", "sha2 = { version = \"0.11\", default-features = false }"];
+pub const DEPENDENCIES: &[&str] =
+    &["base64 = \"0.22\"", "hmac = { version = \"0.13\", optional = true }", "sha2 = { version = \"0.11\", default-features = false, optional = true }"];
 
 /// The module's tokens.
 pub fn webhooks_file(api: &Api, codecs: &Codecs) -> TokenStream {

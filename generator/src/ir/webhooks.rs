@@ -332,10 +332,12 @@ mod tests {
         let files = crate::emit::emit(&api).expect("emits");
         assert!(files.files()["src/webhook_events.rs"].contains("pub enum WebhookEvent"));
         assert!(files.files()["src/webhooks.rs"].contains("list_endpoints"), "the group's module");
-        // Payload types are compiled whatever the group features.
+        // Payload types come with the opt-in feature of the events, named after their module.
         let features = crate::emit::features::Features::new(&api);
         let TypeRef::Named(payload) = &api.webhooks[0].payload else { panic!() };
-        assert_eq!(features.type_cfg(payload).to_string(), "");
+        assert_eq!(features.type_cfg(payload).to_string(), quote::quote!(#[cfg(feature = "webhook_events")]).to_string());
+        let cargo = &files.files()["Cargo.toml"];
+        assert!(cargo.contains("default = [\"webhooks\"]") && cargo.contains("webhook_events = [\"dep:hmac\", \"dep:sha2\"]"), "{cargo}");
     }
 
     #[test]

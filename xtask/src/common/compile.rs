@@ -200,7 +200,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
     let (subcommand, trailing): (&str, &[&str]) = if options.clippy { ("clippy", &["--", "-D", "warnings"]) } else { ("check", &[]) };
     command
         .arg(subcommand)
-        .args(["--workspace", "--all-targets", "--message-format=json", "--keep-going", "--manifest-path"])
+        .args(["--workspace", "--all-targets", "--all-features", "--message-format=json", "--keep-going", "--manifest-path"])
         .arg(work.join("Cargo.toml"));
     if let Some(jobs) = options.jobs {
         command.args(["--jobs", &jobs.to_string()]);
@@ -218,7 +218,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
     }
     command.args(trailing);
     run.command = format!(
-        "CARGO_TARGET_DIR={} cargo {subcommand} --workspace --all-targets --message-format=json --keep-going{}{}{}",
+        "CARGO_TARGET_DIR={} cargo {subcommand} --workspace --all-targets --all-features --message-format=json --keep-going{}{}{}",
         work.join("target").display(),
         options.jobs.map(|j| format!(" --jobs {j}")).unwrap_or_default(),
         if trailing.is_empty() { "" } else { " " },

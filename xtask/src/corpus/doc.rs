@@ -41,7 +41,7 @@ pub fn run_all(work: &Path, members: &[&str], jobs: Option<u32>) -> BTreeMap<Str
 fn run_one(work: &Path, member: &str, jobs: Option<u32>) -> DocResult {
     let start = Instant::now();
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.arg("test").arg("--doc").arg("-p").arg(member).arg("--manifest-path").arg(work.join("Cargo.toml"));
+    cmd.arg("test").arg("--doc").arg("--all-features").arg("-p").arg(member).arg("--manifest-path").arg(work.join("Cargo.toml"));
     if let Some(j) = jobs {
         cmd.arg("--jobs").arg(j.to_string());
     }

@@ -498,6 +498,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
     }
 }
 /// `OrderEvent` (from `#/components/schemas/OrderEvent`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderEvent {
@@ -508,6 +509,7 @@ pub struct OrderEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::Order>,
 }
+#[cfg(feature = "webhooks")]
 impl OrderEvent {
     /// A value with every optional field unset.
     #[must_use]
@@ -531,6 +533,7 @@ impl OrderEvent {
     }
 }
 /// `OrderEventType` (from `#/components/schemas/OrderEvent/properties/type`).
+#[cfg(feature = "webhooks")]
 #[derive(
     Clone,
     Copy,
@@ -549,6 +552,7 @@ pub enum OrderEventType {
     #[serde(rename = "order.created")]
     OrderCreated,
 }
+#[cfg(feature = "webhooks")]
 impl OrderEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -557,6 +561,7 @@ impl OrderEventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for OrderEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())

@@ -3,6 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `CustomerDeletedEvent` (from `#/components/schemas/CustomerDeletedEvent`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDeletedEvent {
@@ -16,6 +17,7 @@ pub struct CustomerDeletedEvent {
     /// `data`.
     pub data: crate::types::CustomerDeletedEventData,
 }
+#[cfg(feature = "webhooks")]
 impl CustomerDeletedEvent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -31,12 +33,14 @@ impl CustomerDeletedEvent {
     }
 }
 /// `CustomerDeletedEventData` (from `#/components/schemas/CustomerDeletedEvent/properties/data`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDeletedEventData {
     /// `customer_id`.
     pub customer_id: ::std::string::String,
 }
+#[cfg(feature = "webhooks")]
 impl CustomerDeletedEventData {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -47,6 +51,7 @@ impl CustomerDeletedEventData {
     }
 }
 /// `CustomerDeletedEventType` (from `#/components/schemas/CustomerDeletedEvent/properties/type`).
+#[cfg(feature = "webhooks")]
 #[derive(
     Clone,
     Copy,
@@ -65,6 +70,7 @@ pub enum CustomerDeletedEventType {
     #[serde(rename = "customer.deleted")]
     CustomerDeleted,
 }
+#[cfg(feature = "webhooks")]
 impl CustomerDeletedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -73,6 +79,7 @@ impl CustomerDeletedEventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for CustomerDeletedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -119,6 +126,7 @@ impl Order {
     }
 }
 /// `OrderCreatedEvent` (from `#/components/schemas/OrderCreatedEvent`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderCreatedEvent {
@@ -132,6 +140,7 @@ pub struct OrderCreatedEvent {
     /// `data`.
     pub data: crate::types::Order,
 }
+#[cfg(feature = "webhooks")]
 impl OrderCreatedEvent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -147,6 +156,7 @@ impl OrderCreatedEvent {
     }
 }
 /// `OrderCreatedEventType` (from `#/components/schemas/OrderCreatedEvent/properties/type`).
+#[cfg(feature = "webhooks")]
 #[derive(
     Clone,
     Copy,
@@ -165,6 +175,7 @@ pub enum OrderCreatedEventType {
     #[serde(rename = "order.created")]
     OrderCreated,
 }
+#[cfg(feature = "webhooks")]
 impl OrderCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -173,12 +184,14 @@ impl OrderCreatedEventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for OrderCreatedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `OrderPaidPayload` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderPaidPayload {
@@ -192,6 +205,7 @@ pub struct OrderPaidPayload {
     /// `data`.
     pub data: crate::types::OrderPaidPayloadData,
 }
+#[cfg(feature = "webhooks")]
 impl OrderPaidPayload {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -207,6 +221,7 @@ impl OrderPaidPayload {
     }
 }
 /// `OrderPaidPayloadData` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema/properties/data`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderPaidPayloadData {
@@ -218,6 +233,7 @@ pub struct OrderPaidPayloadData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "webhooks")]
 impl OrderPaidPayloadData {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -242,6 +258,7 @@ impl OrderPaidPayloadData {
     }
 }
 /// `OrderPaidPayloadType` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema/properties/type`).
+#[cfg(feature = "webhooks")]
 #[derive(
     Clone,
     Copy,
@@ -260,6 +277,7 @@ pub enum OrderPaidPayloadType {
     #[serde(rename = "order.paid")]
     OrderPaid,
 }
+#[cfg(feature = "webhooks")]
 impl OrderPaidPayloadType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -268,12 +286,14 @@ impl OrderPaidPayloadType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for OrderPaidPayloadType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// `OrderRefundedEvent` (from `#/components/schemas/OrderRefundedEvent`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefundedEvent {
@@ -285,6 +305,7 @@ pub struct OrderRefundedEvent {
     /// `data`.
     pub data: crate::types::OrderRefundedEventData,
 }
+#[cfg(feature = "webhooks")]
 impl OrderRefundedEvent {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -297,6 +318,7 @@ impl OrderRefundedEvent {
     }
 }
 /// `OrderRefundedEventData` (from `#/components/schemas/OrderRefundedEvent/properties/data`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefundedEventData {
@@ -306,6 +328,7 @@ pub struct OrderRefundedEventData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "webhooks")]
 impl OrderRefundedEventData {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -326,6 +349,7 @@ impl OrderRefundedEventData {
     }
 }
 /// `OrderRefundedEventType` (from `#/components/schemas/OrderRefundedEvent/properties/type`).
+#[cfg(feature = "webhooks")]
 #[derive(
     Clone,
     Copy,
@@ -344,6 +368,7 @@ pub enum OrderRefundedEventType {
     #[serde(rename = "order.refunded")]
     OrderRefunded,
 }
+#[cfg(feature = "webhooks")]
 impl OrderRefundedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -352,6 +377,7 @@ impl OrderRefundedEventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for OrderRefundedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())

@@ -24,8 +24,8 @@
 //! whose body breaks its schema is still that error (its `Undecoded` variant, the body raw in
 //! [`ApiError::response`]).
 //!
-//! The API also sends webhooks to your server (2): [`webhooks::WebhookEvent`] decodes their bodies,
-//! and [`webhooks::Verifier`] checks their signatures.
+//! The API also sends webhooks to your server (2): with the crate's `webhooks` feature on (it is
+//! opt-in), `webhooks::WebhookEvent` decodes their bodies and `webhooks::Verifier` checks their signatures.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(
@@ -34,9 +34,11 @@
     clippy::large_enum_variant,
     clippy::result_large_err
 )]
+#![cfg_attr(not(all(feature = "webhooks")), allow(dead_code))]
 pub mod client;
 pub mod errors;
 pub mod types;
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 mod runtime;
 pub use client::{Client, ClientBuilder, Server};

@@ -3,6 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `PingPayload` (from `#/x-webhooks/ping/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PingPayload {
@@ -11,6 +12,7 @@ pub struct PingPayload {
     /// `hook_id`.
     pub hook_id: i64,
 }
+#[cfg(feature = "webhooks")]
 impl PingPayload {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -22,6 +24,7 @@ impl PingPayload {
     }
 }
 /// `PushPayload` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushPayload {
@@ -32,6 +35,7 @@ pub struct PushPayload {
     /// `repository`.
     pub repository: crate::types::Repository,
 }
+#[cfg(feature = "webhooks")]
 impl PushPayload {
     /// A value with the required fields set and every optional field unset.
     #[must_use]
@@ -48,6 +52,7 @@ impl PushPayload {
     }
 }
 /// `PushPayloadCommitsItem` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema/properties/commits/items`).
+#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushPayloadCommitsItem {
@@ -63,6 +68,7 @@ pub struct PushPayloadCommitsItem {
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "webhooks")]
 impl PushPayloadCommitsItem {
     /// A value with the required fields set and every optional field unset.
     #[must_use]

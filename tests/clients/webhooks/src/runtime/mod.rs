@@ -36,5 +36,6 @@ pub(crate) use self::session::{RefreshSpec, SessionRole, SessionSpec, Step};
 pub use self::error::{ApiError, BuildError, Error, ErrorBody, RawResponse, Response};
 pub(crate) use self::error::header_value;
 
-/// Webhook signatures and decoding (the document has webhooks).
+/// Webhook signatures and decoding (the document has webhooks; opt-in feature `webhooks`).
+#[cfg(feature = "webhooks")]
 pub(crate) mod webhooks;
