@@ -365,4 +365,21 @@ mod tests {
         assert!(err.message.starts_with("invalid configuration: unknown field `bogus`"), "{}", err.message);
         assert_eq!(err.location.map(|l| l.line), Some(4));
     }
+
+    #[test]
+    fn types_choose_each_format_and_default_to_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sdkforge.toml");
+        let base = "spec = 's.yaml'\nout = 'o'\ncrate-name = 'x'\n";
+        std::fs::write(&path, base).unwrap();
+        assert_eq!(Config::from_file(&path).unwrap().types, crate::ir::FormatPolicy::default());
+        std::fs::write(&path, format!("{base}[types]\ndate-time = 'string'\nuuid = 'string'\ndecimal = 'rust_decimal'\n")).unwrap();
+        let t = Config::from_file(&path).unwrap().types;
+        assert!(!t.date_time && !t.uuid && t.decimal && t.date && t.byte && t.int_string, "{t:?}");
+        std::fs::write(&path, format!("{base}[types]\ndate-time = 'time'\n")).unwrap();
+        let err = Config::from_file(&path).unwrap_err();
+        assert!(err.message.contains("unknown variant `time`"), "{}", err.message);
+        std::fs::write(&path, format!("{base}[types]\nemail = 'string'\n")).unwrap();
+        assert!(Config::from_file(&path).unwrap_err().message.contains("unknown field `email`"));
+    }
 }

@@ -22,7 +22,15 @@ pub fn files(spec: &Path, out: &Path, crate_name: &str) -> Vec<(String, String)>
          # Hand-written files in the crate that generate keeps and check ignores.\n\
          # keep = [\"examples\"]\n\
          # Hand-written modules ({out}/src/extras.rs), declared in the generated lib.rs.\n\
-         # modules = [\"extras\"]\n"
+         # modules = [\"extras\"]\n\
+         # The Rust type of each string format (these are the defaults; \"string\" keeps a String).\n\
+         # [types]\n\
+         # date-time = \"chrono\"\n\
+         # date = \"chrono\"\n\
+         # uuid = \"uuid\"\n\
+         # byte = \"base64\"\n\
+         # int64 = \"integer\"\n\
+         # decimal = \"off\"            # \"rust_decimal\" for format: decimal\n"
     );
     let overlay_text = format!(
         "# Fixes to the upstream document for the Rust SDK, applied at every generation (OpenAPI Overlay 1.0).\n\
