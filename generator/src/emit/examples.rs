@@ -202,7 +202,7 @@ impl<'a> Examples<'a> {
     /// when the type has no `new` (too many required fields).
     fn constructor(&self, path: &str, fields: &[Field], example: Option<&Value>, depth: usize) -> Option<String> {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional() && f.fixed.is_none()).collect();
-        if required.len() > 7 {
+        if required.len() > super::types::MAX_NEW_ARGS {
             return None;
         }
         let field_example = |f: &Field| example.and_then(|e| e.get(&f.wire_name));
@@ -223,7 +223,7 @@ fn from_json(example: Option<&Value>) -> String {
 }
 
 /// An integer literal of this integer type: the example's when it is one in range, else 1.
-fn integer(ty: &TypeRef, example: Option<&Value>) -> i128 {
+pub(crate) fn integer(ty: &TypeRef, example: Option<&Value>) -> i128 {
     let n = example.and_then(|v| match v {
         Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)),
         Value::String(s) => s.trim().parse().ok(),

@@ -175,6 +175,11 @@ impl Features {
         }
     }
 
+    /// The name of the webhook events' opt-in feature, when the document has webhooks.
+    pub fn webhooks_feature(&self) -> Option<&str> {
+        self.webhooks.map(|i| self.names[i].as_str())
+    }
+
     /// The attribute gating the webhook events module (and the runtime's signature checks).
     pub fn webhooks_cfg(&self) -> TokenStream {
         match self.webhooks {

@@ -323,8 +323,8 @@ pub fn text_files(api: &Api) -> Vec<(String, String)> {
     let header = rust_header(api);
     let mut files: Vec<(String, String)> = RUNTIME.iter().map(|(path, text)| (path.to_string(), format!("{header}{text}"))).collect();
     if api.webhooks_module().is_some() {
-        let features = features::Features::modules(api);
-        let feature = features.webhooks.map(|i| features.names[i].clone()).unwrap_or_default();
+        let modules = features::Features::modules(api);
+        let feature = modules.webhooks_feature().unwrap_or_default();
         if let Some((_, text)) = files.iter_mut().find(|(path, _)| path == "src/runtime/mod.rs") {
             text.push_str(&format!("\n/// Webhook signatures and decoding (the document has webhooks; opt-in feature `{feature}`).\n#[cfg(feature = {feature:?})]\npub(crate) mod webhooks;\n"));
         }
@@ -464,7 +464,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
     text.push_str("# Ok(())\n# }\n```\n\nEvery call returns `Result<T, Error<E>>`: `T` is the documented success body and `E` the\noperation's documented error bodies (in [`errors`]). A 2xx status the document does not list is a\nsuccess when its body is the documented one; any other status it does not list is\n[`Error::UnexpectedStatus`], with the status, headers and body as received. A documented error\nwhose body breaks its schema is still that error (its `Undecoded` variant, the body raw in\n[`ApiError::response`]).\n");
     if let Some(m) = api.webhooks_module() {
         let n = api.webhooks.len();
-        let feature = features.webhooks.map(|i| features.names[i].clone()).unwrap_or_default();
+        let feature = features.webhooks_feature().unwrap_or_default();
         text.push_str(&format!("\nThe API also sends webhooks to your server ({n}): with the crate's `{feature}` feature on (it is\nopt-in), `{m}::WebhookEvent` decodes their bodies and `{m}::Verifier` checks their signatures.\n"));
     }
     let docs = util::trusted_inner_docs(&text);
@@ -561,10 +561,7 @@ fn readme(api: &Api) -> String {
     if let Some(m) = api.webhooks_module() {
         s.push_str(&format!(
             "\n## Webhooks\n\nThe events the API sends to your server, with the opt-in feature `{feature}` (`features = [\"{feature}\"]`):\n`{m}::WebhookEvent::parse(body)` decodes one, and `{m}::Verifier` checks its signature first.\n\n| Webhook | Variant | Summary |\n|---|---|---|\n",
-            feature = {
-                let f = features::Features::modules(api);
-                f.webhooks.map(|i| f.names[i].clone()).unwrap_or_default()
-            }
+            feature = features::Features::modules(api).webhooks_feature().unwrap_or_default()
         ));
         for w in &api.webhooks {
             let summary = w.summary.as_deref().or(w.description.as_deref()).unwrap_or("").replace('|', "\\|").replace('\n', " ");

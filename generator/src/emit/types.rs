@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Constructors take at most this many arguments (clippy's `too_many_arguments` limit).
-const MAX_NEW_ARGS: usize = 7;
+pub(crate) const MAX_NEW_ARGS: usize = 7;
 
 /// The `types` module's docs; [`type_def`] of each type follows them.
 pub fn types_header() -> TokenStream {

@@ -1037,6 +1037,16 @@ fn example_of(
     schema.schema_data.example.clone()
 }
 
+/// Whether a media type is `text/event-stream` (parameters aside).
+fn is_event_stream(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream")
+}
+
+/// How the events of a `text/event-stream` media type end (`x-speakeasy-sse-sentinel`).
+fn event_stream_info(media: &openapiv3::MediaType) -> EventStreamInfo {
+    EventStreamInfo { sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string) }
+}
+
 fn reason_variant(code: u16) -> String {
     let reason = match code {
         200 => "Ok",
@@ -1175,7 +1185,7 @@ fn lower_responses<'a>(
                 None if !error && success_count == 1 => format!("{prefix}Response"),
                 None => format!("{prefix}{variant}"),
             };
-            let sse = !error && mt.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream");
+            let sse = !error && is_event_stream(mt);
             let ty = match (&media.schema, sse) {
                 // Each event's type, decoded from the event (data as JSON when it is JSON).
                 (Some(schema), true) => types.lower(SchemaRef::from(schema), &schema_at, &hint),
@@ -1191,9 +1201,7 @@ fn lower_responses<'a>(
                 }
                 _ => media_type_ref(types, encoding, media, &schema_at, &hint),
             };
-            let event_stream = sse.then(|| EventStreamInfo {
-                sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string),
-            });
+            let event_stream = sse.then(|| event_stream_info(media));
             (ResponseBody { media_type: mt.to_string(), encoding, ty }, event_stream)
         });
         let (body, event_stream) = match body {
@@ -1203,7 +1211,7 @@ fn lower_responses<'a>(
         // A JSON success that is an event stream when the request asks for one.
         let event_alternative = match (&body, error) {
             (Some(b), false) if b.encoding == BodyEncoding::Json => resolved.item.content.iter().find_map(|(mt, media)| {
-                if !mt.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream") {
+                if !is_event_stream(mt) {
                     return None;
                 }
                 let schema_at = format!("{}/content/{}/schema", resolved.pointer, escape_pointer_segment(mt));
@@ -1212,8 +1220,7 @@ fn lower_responses<'a>(
                     None => TypeRef::Json,
                 };
                 let field = p.op.extensions.get("x-speakeasy-stream-request-field").and_then(|v| v.as_str()).unwrap_or("stream").to_string();
-                let info = EventStreamInfo { sentinel: media.extensions.get("x-speakeasy-sse-sentinel").and_then(|v| v.as_str()).map(str::to_string) };
-                Some(EventAlternative { ty, info, field })
+                Some(EventAlternative { ty, info: event_stream_info(media), field })
             }),
             _ => None,
         };

@@ -83,8 +83,7 @@ impl RawResponse {
     /// or declared nothing.
     fn is_json(&self) -> bool {
         let Some(ct) = self.0.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return true };
-        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        essence.is_empty() || essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+        ct.split(';').next().unwrap_or("").trim().is_empty() || is_json_media_type(ct)
     }
 
     /// The body as `T` when it is one (for a status the document does not describe, tried
@@ -168,6 +167,12 @@ pub struct Response<T> {
     /// `()`) and the server sent one anyway (WireMock's file contents, for one): nothing is lost.
     /// `None` when the body was decoded into `body`, or was empty.
     pub unread_body: Option<Vec<u8>>,
+}
+
+/// Whether a `Content-Type` is JSON (`application/json`, `application/problem+json`, ...).
+pub(crate) fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
 }
 
 /// A documented response header as a typed value: text for strings and string enums, parsed

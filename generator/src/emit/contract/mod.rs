@@ -212,11 +212,8 @@ fn arg(ty: &TypeRef, v: Value) -> TokenStream {
     match ty {
         TypeRef::Base64 => return quote!(::std::vec::Vec::from(&b"sdkforge"[..])),
         TypeRef::IntString(inner) => {
-            let text = match &v {
-                Value::String(s) => s.trim().to_string(),
-                other => other.to_string(),
-            };
-            let n: i128 = text.parse().unwrap_or(1);
+            // The example's integer when it is one in the type's range, else 1.
+            let n = super::examples::integer(inner, Some(&v));
             let lit = match **inner {
                 TypeRef::I32 => proc_macro2::Literal::i32_suffixed(i32::try_from(n).unwrap_or(1)),
                 TypeRef::U32 => proc_macro2::Literal::u32_suffixed(u32::try_from(n).unwrap_or(1)),

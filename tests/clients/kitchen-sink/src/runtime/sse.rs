@@ -18,9 +18,8 @@ use std::task::{Context, Poll};
 /// kept in the error, so nothing is lost.
 pub(crate) async fn expect_event_stream<E>(response: reqwest::Response) -> Result<reqwest::Response, Error<E>> {
     let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     // Read generously: only a JSON answer is known not to be events.
-    if !(essence == "application/json" || essence.ends_with("+json")) {
+    if !super::error::is_json_media_type(&content_type) {
         return Ok(response);
     }
     let raw = super::core::read(response).await.map_err(Error::from)?;
