@@ -36,7 +36,7 @@ fn event_json() -> serde_json::Value {
         "history": ["2024-01-02t03:04:05.123456789123z", "2024-01-02T03:04:05"],
         "checksums": {"a": "aGk="},
         "when": 1704164645,
-        "Odd": "2024-01-02T03:04:05Z"
+        "Odd": "string"
     })
 }
 
@@ -82,7 +82,7 @@ async fn parameters_are_sent_in_their_documented_form_and_values_read_leniently(
     assert_eq!(history[1], at(2024, 1, 2, 3, 4, 5), "no offset: UTC");
     assert_eq!(event.checksums.as_ref().unwrap()["a"], b"hi".to_vec());
     assert_eq!(event.when, Some(When::Integer(1_704_164_645)));
-    assert_eq!(event.odd, Some(at(2024, 1, 2, 3, 4, 5)));
+    assert_eq!(event.odd.as_deref(), Some("string"), "an unregistered spelling (`Date-Time`) stays a string: mock servers fill it with any string");
     assert_eq!(headers.last_modified_at, Some(at(2015, 10, 21, 7, 28, 0)));
     assert_eq!(headers.x_checksum, Some(b"hi".to_vec()));
 }

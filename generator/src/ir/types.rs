@@ -133,6 +133,9 @@ pub(crate) struct TypeSpace<'a> {
     /// Which formats get their own type, and the crates those used so far need.
     formats: FormatPolicy,
     format_crates: BTreeSet<FormatCrate>,
+    /// Format spellings that only resemble a typed format (`dateTime`): the first place each
+    /// appears and how often, reported once per spelling by `finish`.
+    odd_formats: BTreeMap<String, (String, usize)>,
     pub diags: Diagnostics,
 }
 
@@ -149,6 +152,7 @@ impl<'a> TypeSpace<'a> {
             depth: 0,
             formats,
             format_crates: BTreeSet::new(),
+            odd_formats: BTreeMap::new(),
             diags: Diagnostics::default(),
         };
         let schemas = doc.components.iter().flat_map(|c| c.schemas.iter());
@@ -183,21 +187,30 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The type of a string schema with format `format` (`None`: no format, or one without a
-    /// type of its own), recording the crate it needs. Format names are read generously: case and
-    /// `-`/`_` do not matter (`date-time`, `dateTime`, `date_time`).
-    fn string_format(&mut self, format: Option<&str>) -> TypeRef {
+    /// type of its own), recording the crate it needs.
+    ///
+    /// Only the registered spellings get a type (`date-time`, not `dateTime`): validators and
+    /// mock servers treat any other spelling as an unknown format that every string satisfies,
+    /// so a server checked against them may send anything there, and a typed field would fail
+    /// the call. Such a spelling stays `String`, with one warning per spelling (`finish`).
+    fn string_format(&mut self, format: Option<&str>, pointer: &str) -> TypeRef {
         let Some(format) = format else { return TypeRef::String };
-        let key: String = format.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
         let p = self.formats;
-        let (t, needs) = match key.as_str() {
+        let (t, needs) = match format {
             "binary" => (TypeRef::Bytes, None),
-            "datetime" if p.date_time => (TypeRef::DateTime, Some(FormatCrate::Chrono)),
+            "date-time" if p.date_time => (TypeRef::DateTime, Some(FormatCrate::Chrono)),
             "date" if p.date => (TypeRef::Date, Some(FormatCrate::Chrono)),
             "uuid" if p.uuid => (TypeRef::Uuid, Some(FormatCrate::Uuid)),
             "byte" | "base64" if p.byte => (TypeRef::Base64, Some(FormatCrate::Base64)),
-            "int64" | "int32" | "uint64" | "uint32" if p.int_string => (TypeRef::IntString(Box::new(integer_format(Some(&key)))), None),
+            "int64" | "int32" | "uint64" | "uint32" if p.int_string => (TypeRef::IntString(Box::new(integer_format(Some(format)))), None),
             "decimal" | "decimal128" if p.decimal => (TypeRef::Decimal { text: true }, Some(FormatCrate::RustDecimal)),
-            _ => (TypeRef::String, None),
+            _ => {
+                if standard_spelling(format).is_some() {
+                    let seen = self.odd_formats.entry(format.to_string()).or_insert_with(|| (format!("{pointer}/format"), 0));
+                    seen.1 += 1;
+                }
+                (TypeRef::String, None)
+            }
         };
         self.format_crates.extend(needs);
         t
@@ -395,7 +408,7 @@ impl<'a> TypeSpace<'a> {
         }
         match v.typ {
             Some("string") if !v.enum_values.is_empty() => self.lower_enum(schema, &v, pointer, fixed, hint),
-            Some("string") => self.string_format(v.format.as_deref()),
+            Some("string") => self.string_format(v.format.as_deref(), pointer),
             Some("integer") if v.enum_values.iter().filter(|x| x.is_i64()).count() > 0 => self.lower_int_enum(schema, &v, pointer, fixed, hint),
             Some("integer") => integer_format(v.format.as_deref()),
             Some("number") => self.number_format(v.format.as_deref()),
@@ -751,6 +764,15 @@ impl<'a> TypeSpace<'a> {
 
     /// All type definitions, sorted by name, with recursive fields boxed.
     pub fn finish(mut self) -> (Vec<TypeDef>, Diagnostics) {
+        for (spelling, (pointer, count)) in std::mem::take(&mut self.odd_formats) {
+            let standard = standard_spelling(&spelling).unwrap_or_default();
+            let places = if count == 1 { String::new() } else { format!(" (here and in {} more places)", count - 1) };
+            self.diags.push(
+                Diagnostic::warning(format!("format `{spelling}` is not the registered `{standard}`; its values stay `String`{places}"))
+                    .pointer(pointer)
+                    .help(format!("if the values really are `{standard}`, an overlay can set `format: {standard}`")),
+            );
+        }
         break_alias_cycles(&mut self.defs, &mut self.diags);
         box_recursive_fields(&mut self.defs);
         (self.defs.into_values().collect(), self.diags)
@@ -777,6 +799,28 @@ fn is_annotation_only(s: &Schema) -> bool {
         && v.one_of.is_empty()
         && v.any_of.is_empty()
         && !v.not
+}
+
+/// The registered format a spelling resembles when it is not that spelling itself (`dateTime`,
+/// `Date-Time`, `UUID` → `date-time`, `date-time`, `uuid`): case and `-`/`_` ignored.
+fn standard_spelling(format: &str) -> Option<&'static str> {
+    let key: String = format.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
+    let standard = match key.as_str() {
+        "datetime" => "date-time",
+        "date" => "date",
+        "uuid" => "uuid",
+        "byte" => "byte",
+        "base64" => "base64",
+        "binary" => "binary",
+        "int32" => "int32",
+        "int64" => "int64",
+        "uint32" => "uint32",
+        "uint64" => "uint64",
+        "decimal" => "decimal",
+        "decimal128" => "decimal128",
+        _ => return None,
+    };
+    (standard != format).then_some(standard)
 }
 
 /// The integer type of an integer format (`int32` → `i32`; none, or one unknown → `i64`).
@@ -1008,7 +1052,45 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::strongly_connected;
+    use super::{SchemaRef, TypeRef, TypeSpace, strongly_connected};
+    use crate::ir::FormatPolicy;
+
+    #[test]
+    fn only_registered_format_spellings_are_typed_and_the_others_are_reported_once_each() {
+        let doc: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "A": {"type": "string", "format": "dateTime"},
+                "B": {"type": "string", "format": "dateTime"},
+                "C": {"type": "string", "format": "date-time"},
+                "D": {"type": "string", "format": "UUID"},
+                "E": {"type": "string", "format": "email"}
+            }}
+        }))
+        .unwrap();
+        let schemas = &doc.components.as_ref().unwrap().schemas;
+        let mut space = TypeSpace::new(&doc, FormatPolicy::default());
+        // Lowered in place (not through a `$ref`, which names an alias), so the types show.
+        let types: Vec<TypeRef> =
+            schemas.iter().map(|(k, s)| space.lower(SchemaRef::from(s), &format!("#/components/schemas/{k}"), k)).collect();
+        assert_eq!(types, [TypeRef::String, TypeRef::String, TypeRef::DateTime, TypeRef::String, TypeRef::String]);
+        let (_, diags) = space.finish();
+        let found: Vec<(String, Option<String>)> = diags.iter().map(|d| (d.message.clone(), d.pointer.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "format `UUID` is not the registered `uuid`; its values stay `String`".to_string(),
+                    Some("#/components/schemas/D/format".to_string())
+                ),
+                (
+                    "format `dateTime` is not the registered `date-time`; its values stay `String` (here and in 1 more places)"
+                        .to_string(),
+                    Some("#/components/schemas/A/format".to_string())
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn components_are_the_cycles_of_the_graph() {

@@ -89,12 +89,8 @@ pub struct Event {
     pub email: ::std::option::Option<::std::string::String>,
     /// `Odd`.
     #[serde(rename = "Odd")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
-    )]
-    pub odd: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub odd: ::std::option::Option<::std::string::String>,
 }
 impl Event {
     /// A value with the required fields set and every optional field unset.
@@ -175,8 +171,11 @@ impl Event {
     }
     #[must_use]
     /// Sets `Odd`.
-    pub fn odd(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.odd = ::std::option::Option::Some(value);
+    pub fn odd(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odd = ::std::option::Option::Some(value.into());
         self
     }
 }
