@@ -53,7 +53,7 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode, String> {
     let generated: Vec<Result<(), String>> = docs.iter().map(|(spec, _, slug)| generate(spec, slug, &crates)).collect();
     for ((_, display, slug), generated) in docs.iter().zip(generated) {
         let outcome = match generated {
-            Ok(()) => test(slug, &work, &root.join("target")),
+            Ok(()) => test(slug, &work, &crate::e2e::shared_clients_target().unwrap_or_else(|| root.join("target"))),
             Err(problem) => Outcome { problem: Some(problem), ..Outcome::default() },
         };
         let total = outcome.passed.len() + outcome.failed.len() + outcome.ignored.len();

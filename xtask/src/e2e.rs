@@ -250,8 +250,15 @@ fn run_server(def: &'static ServerDef, realservers: &Path, root: &Path, work: &P
 
 /// The target folder of the generated crates built by `xtask e2e` and `xtask semver-pairs`
 /// (one, so their dependencies build once).
+/// (`SDKFORGE_CLIENTS_TARGET` overrides it: CI points every step that builds generated crates,
+/// the corpus included, at one folder, so their dependencies are built once.)
 pub fn clients_target() -> PathBuf {
-    workspace_root().join("target/generated-clients")
+    shared_clients_target().unwrap_or_else(|| workspace_root().join("target/generated-clients"))
+}
+
+/// `SDKFORGE_CLIENTS_TARGET`, when set: one target folder for every generated crate xtask builds.
+pub fn shared_clients_target() -> Option<PathBuf> {
+    std::env::var_os("SDKFORGE_CLIENTS_TARGET").filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
 /// `target/e2e/Cargo.toml`: every server's client and scenario, one lock file, one target.

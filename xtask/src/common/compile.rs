@@ -219,7 +219,7 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
     command.args(trailing);
     run.command = format!(
         "CARGO_TARGET_DIR={} cargo {subcommand} --workspace --all-targets --all-features --message-format=json --keep-going{}{}{}",
-        work.join("target").display(),
+        target_dir(work).display(),
         options.jobs.map(|j| format!(" --jobs {j}")).unwrap_or_default(),
         if trailing.is_empty() { "" } else { " " },
         trailing.join(" ")
@@ -276,8 +276,13 @@ pub fn check_all(work: &Path, members: &[&str], options: &Options) -> Result<Com
 fn cargo(work: &Path) -> Command {
     let program = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let mut command = Command::new(program);
-    command.current_dir(work).env("CARGO_TARGET_DIR", work.join("target"));
+    command.current_dir(work).env("CARGO_TARGET_DIR", target_dir(work));
     command
+}
+
+/// The corpus workspace's target folder: `<work>/target`, or `SDKFORGE_CLIENTS_TARGET`.
+pub fn target_dir(work: &Path) -> std::path::PathBuf {
+    crate::e2e::shared_clients_target().unwrap_or_else(|| work.join("target"))
 }
 
 /// The process group of the cargo run under a time limit, so that an interrupt of xtask ends it.

@@ -45,7 +45,7 @@ fn run_one(work: &Path, member: &str, jobs: Option<u32>) -> DocResult {
     if let Some(j) = jobs {
         cmd.arg("--jobs").arg(j.to_string());
     }
-    cmd.env("CARGO_TARGET_DIR", work.join("target")).env("CARGO_TERM_COLOR", "never");
+    cmd.env("CARGO_TARGET_DIR", crate::common::compile::target_dir(work)).env("CARGO_TERM_COLOR", "never");
     let mut result = match cmd.output() {
         Ok(o) => parse(&String::from_utf8_lossy(&o.stdout), &String::from_utf8_lossy(&o.stderr), o.status.success()),
         Err(e) => DocResult { error: Some(format!("cannot run cargo: {e}")), ..DocResult::default() },

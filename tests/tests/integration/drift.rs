@@ -39,5 +39,5 @@ fn fixture_clients_are_up_to_date() {
             stale.push(format!("{name}:\n{diff}"));
         }
     }
-    assert!(stale.is_empty(), "fixture clients are stale; run `SDKFORGE_BLESS=1 cargo test -p sdkforge-tests --test drift`:\n{}", stale.join("\n"));
+    assert!(stale.is_empty(), "fixture clients are stale; run `SDKFORGE_BLESS=1 cargo test -p sdkforge-tests --test integration drift`:\n{}", stale.join("\n"));
 }

@@ -1,0 +1,11 @@
+//! The command-line tests, one binary (each linked binary costs CI seconds): the `sdkforge`
+//! executable run on fixtures. `cargo test -p sdkforge --test cli_tests overlay_cli` runs one module.
+
+mod cli;
+mod contract_cli;
+mod external_refs_cli;
+mod maintainer_cli;
+mod openapi31_cli;
+mod overlay_cli;
+mod reading_cli;
+mod swagger2_cli;
