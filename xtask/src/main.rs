@@ -22,6 +22,7 @@
 
 mod bench;
 mod common;
+mod compile_time;
 mod contract;
 mod corpus;
 mod e2e;
@@ -65,6 +66,10 @@ enum Command {
     /// The document pairs behind `sdkforge diff`: each change classified, and a probe compiled
     /// against the old and the new crate as the oracle (exit 1 when one disagrees).
     SemverPairs(pairs::PairsArgs),
+    /// Time how long a generated crate takes to compile with its dependencies warm: `cargo check`
+    /// of the whole crate and of its largest group alone, and a debug `cargo build` (medians of
+    /// rounds; GitHub's document by default).
+    CompileTime(compile_time::CompileTimeArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +81,7 @@ fn main() -> ExitCode {
         Command::Contract(args) => contract::run(&args),
         Command::E2e(args) => e2e::run(&args),
         Command::SemverPairs(args) => pairs::run(&args),
+        Command::CompileTime(args) => compile_time::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -301,8 +301,10 @@ fn pointer_of(at: &[String], last: &str) -> String {
     crate::diagnostics::pointer_from(segs)
 }
 
-/// Collects every reference to another file, with where it stands.
-fn collect(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<Site>, depth: usize) {
+/// Collects every reference to another file, with where it stands. The path down is kept as
+/// borrowed keys and indices, made into text only for a reference found: documents without
+/// external references (most) then walk without allocating.
+fn collect<'a>(v: &'a Value, at: &mut Vec<Segment<'a>>, in_schema: bool, out: &mut Vec<Site>, depth: usize) {
     if depth > WALK_LIMIT {
         return;
     }
@@ -310,7 +312,7 @@ fn collect(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<Site>
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
                 if !r.starts_with('#') {
-                    out.push(Site { at: at.clone(), reference: r.clone(), in_schema });
+                    out.push(Site { at: at.iter().map(Segment::text).collect(), reference: r.clone(), in_schema });
                     return;
                 }
             }
@@ -319,19 +321,34 @@ fn collect(v: &Value, at: &mut Vec<String>, in_schema: bool, out: &mut Vec<Site>
                 if k == "example" || k == "examples" {
                     continue;
                 }
-                at.push(k.clone());
+                at.push(Segment::Key(k));
                 collect(child, at, in_schema || k == "schema" || k == "schemas", out, depth + 1);
                 at.pop();
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                at.push(i.to_string());
+                at.push(Segment::Index(i));
                 collect(item, at, in_schema, out, depth + 1);
                 at.pop();
             }
         }
         _ => {}
+    }
+}
+
+/// One step of the path [`collect`] walks down.
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Segment<'_> {
+    fn text(&self) -> String {
+        match self {
+            Segment::Key(k) => (*k).to_string(),
+            Segment::Index(i) => i.to_string(),
+        }
     }
 }
 

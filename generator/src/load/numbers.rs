@@ -415,9 +415,28 @@ fn is_data(key: &str) -> bool {
 /// marked numbers, which the documentation prints bare.
 pub fn fit(doc: &mut Value) -> Diagnostics {
     let mut out = Diagnostics::default();
+    // Only marked numbers are fitted, and most documents have none: a walk that allocates
+    // nothing says so before the walk that builds a pointer per node.
+    if !any_marked(doc, 0) {
+        return out;
+    }
     let mut at = Vec::new();
     fit_walk(doc, &mut at, &mut out, 0);
     out
+}
+
+/// Whether any string in `v` starts with [`MARK`] (within the depth [`fit_walk`] reads: the
+/// values of the deepest object it visits are one level further).
+fn any_marked(v: &Value, depth: usize) -> bool {
+    if depth > crate::resolve::WALK_LIMIT + 1 {
+        return false;
+    }
+    match v {
+        Value::String(s) => s.starts_with(MARK),
+        Value::Array(items) => items.iter().any(|item| any_marked(item, depth + 1)),
+        Value::Object(m) => m.values().any(|child| any_marked(child, depth + 1)),
+        _ => false,
+    }
 }
 
 fn fit_walk(v: &mut Value, at: &mut Vec<String>, out: &mut Diagnostics, depth: usize) {

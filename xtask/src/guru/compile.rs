@@ -267,7 +267,7 @@ fn checker(clippy: bool) -> String {
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| "rustc (unknown version)".into())
     });
-    format!("{}, {toolchain}", if clippy { "cargo clippy --all-targets -- -D warnings" } else { "cargo check --all-targets" })
+    format!("{}, {toolchain}", if clippy { "cargo clippy --lib -- -D warnings" } else { "cargo check --lib" })
 }
 
 /// The hash of what a generation depends on: the sdkforge binary, the document, the crate name.

@@ -43,7 +43,7 @@ pub struct GuruArgs {
     /// At most this many documents (after filtering), for a quick run.
     #[arg(long)]
     limit: Option<usize>,
-    /// Also compile-check every generated crate (`cargo clippy --all-targets -- -D warnings`), in
+    /// Also compile-check every generated crate (`cargo clippy --lib -- -D warnings`), in
     /// batches sharing one target dir; results are recorded in `<cache>/compile-results.jsonl`
     /// so an interrupted run continues where it stopped, and the report goes to
     /// `<cache>/compile-report.md`.

@@ -1,0 +1,160 @@
+//! `xtask compile-time`: how long a generated crate takes to compile, which is what its users
+//! pay on every clean build of their application.
+//!
+//! It generates the document's crate into `target/compile-time/` (its own workspace, the lock
+//! file seeded from sdkforge's), builds the dependencies once, and then, in rounds, removes the
+//! crate's own artifacts (`cargo clean -p`) and times, with the dependencies warm:
+//!
+//! - `cargo check --lib` of the whole crate (every group: its default features);
+//! - `cargo check --lib` of the largest group alone (`--no-default-features --features G`, the
+//!   group whose module is largest; `--group` names others);
+//! - `cargo build --lib` (debug) of the whole crate.
+//!
+//! Each timing is one cargo process: wall time around it, CPU time (user + sys, the compiler's
+//! included) from `wait4`. It prints medians and each variant's share of the whole crate's check.
+//! `CARGO_INCREMENTAL=0`, as on CI and for a dependency of another crate.
+
+use crate::bench::{Sample, measure_command, median};
+use crate::corpus::workspace_root;
+use clap::Args;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+/// Options of `xtask compile-time`.
+#[derive(Args, Debug)]
+pub struct CompileTimeArgs {
+    /// The document. Default: GitHub's REST description from `../shared/specs`.
+    pub document: Option<PathBuf>,
+    /// Rounds (each times every variant once).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Groups to time alone (default: the one with the largest module).
+    #[arg(long = "group", value_name = "FEATURE")]
+    pub groups: Vec<String>,
+    /// Skip the debug `cargo build` (it takes as long as the checks together).
+    #[arg(long)]
+    pub no_build: bool,
+}
+
+/// One thing timed in every round.
+struct Variant {
+    label: String,
+    args: Vec<String>,
+    samples: Vec<Sample>,
+}
+
+/// Runs `xtask compile-time`; `Err` is a usage or environment problem (exit code 2).
+pub fn run(args: &CompileTimeArgs) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let doc = args.document.clone().unwrap_or_else(|| root.join("../shared/specs/github/api.github.com.json"));
+    if !doc.is_file() {
+        return Err(format!("`{}` does not exist", doc.display()));
+    }
+    let work = std::path::absolute(root.join("target/compile-time")).map_err(|e| e.to_string())?;
+    let name = "compile-time-client";
+    let out = work.join("client");
+    eprintln!("compile-time: generating `{}`", doc.display());
+    let config = sdkforge::Config::new(&doc, &out, name);
+    sdkforge::Generator::new(config).write().map_err(|d| format!("generation failed:\n{d}"))?;
+    crate::common::compile::own_workspace(&work, "cargo run -p xtask -- compile-time", &["client".to_string()], &root.join("Cargo.lock"))?;
+
+    let groups = if args.groups.is_empty() { largest_group(&out)?.into_iter().collect() } else { args.groups.clone() };
+    let check = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = ["check", "-q", "-p", name, "--lib"].map(String::from).to_vec();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let mut variants = vec![Variant { label: "cargo check --lib (every group)".into(), args: check(&[]), samples: Vec::new() }];
+    for g in &groups {
+        variants.push(Variant {
+            label: format!("cargo check --lib, group `{g}` alone"),
+            args: check(&["--no-default-features", "--features", g]),
+            samples: Vec::new(),
+        });
+    }
+    if !args.no_build {
+        variants.push(Variant {
+            label: "cargo build --lib (debug, every group)".into(),
+            args: ["build", "-q", "-p", name, "--lib"].map(String::from).to_vec(),
+            samples: Vec::new(),
+        });
+    }
+
+    // Warm: the dependencies of every variant, built once and not timed.
+    for v in &variants {
+        eprintln!("compile-time: warming `cargo {}`", v.args.join(" "));
+        cargo_measure(&work, &v.args)?;
+    }
+    for round in 0..args.runs {
+        for v in &mut variants {
+            eprintln!("compile-time: round {}/{}: cargo {}", round + 1, args.runs, v.args.join(" "));
+            cargo_measure(&work, &["clean".into(), "-q".into(), "-p".into(), name.into()])?;
+            v.samples.push(cargo_measure(&work, &v.args)?);
+        }
+    }
+
+    let lines = std::fs::read_dir(out.join("src"))
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| std::fs::read_to_string(e.path()).map(|t| t.lines().count()).unwrap_or(0))
+        .sum::<usize>();
+    println!();
+    println!("## {} ({lines} lines in src/*.rs), {} rounds, medians", doc.display(), args.runs);
+    println!();
+    println!("| variant | wall | CPU (user+sys) | share of the whole check (wall) |");
+    println!("|---|---:|---:|---:|");
+    let whole = median(variants[0].samples.iter().map(|s| s.wall));
+    for v in &variants {
+        let wall = median(v.samples.iter().map(|s| s.wall));
+        let cpu = median(v.samples.iter().map(|s| s.cpu));
+        println!("| {} | {:.1} s | {:.1} s | {:.0}% |", v.label, wall.as_secs_f64(), cpu.as_secs_f64(), 100.0 * wall.as_secs_f64() / whole.as_secs_f64());
+    }
+    let group_share = variants[1..=groups.len()]
+        .iter()
+        .map(|v| median(v.samples.iter().map(|s| s.wall)).as_secs_f64() / whole.as_secs_f64())
+        .fold(0.0, f64::max);
+    println!();
+    println!(
+        "targets (GitHub's document): whole check ≤ 45 s: {:.1} s {}; largest group ≤ 10% of it: {:.0}% {}",
+        whole.as_secs_f64(),
+        mark(whole <= Duration::from_secs(45)),
+        group_share * 100.0,
+        mark(group_share <= 0.10)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok { "(met)" } else { "(NOT met)" }
+}
+
+/// Runs cargo in the work folder (its own target, no incremental caches) and measures it.
+fn cargo_measure(work: &Path, args: &[String]) -> Result<Sample, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command: Vec<OsString> = vec![cargo];
+    command.extend(args.iter().map(OsString::from));
+    let mut c = Command::new(&command[0]);
+    c.args(&command[1..]).current_dir(work).env("CARGO_TARGET_DIR", work.join("target")).env("CARGO_INCREMENTAL", "0");
+    measure_command(c, &work.join("logs"))
+}
+
+/// The group feature whose module (`src/<group>.rs`) is largest, if the crate has groups.
+fn largest_group(crate_dir: &Path) -> Result<Option<String>, String> {
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut best: Option<(u64, String)> = None;
+    let features = manifest.split("[features]").nth(1).unwrap_or("");
+    for line in features.lines().skip(1).take_while(|l| !l.starts_with('[')) {
+        let Some((feature, value)) = line.split_once(" = ") else { continue };
+        if feature == "default" || !value.trim().starts_with('[') {
+            continue;
+        }
+        let size = std::fs::metadata(crate_dir.join("src").join(format!("{feature}.rs"))).map(|m| m.len()).unwrap_or(0);
+        if best.as_ref().is_none_or(|(s, _)| size > *s) {
+            best = Some((size, feature.to_string()));
+        }
+    }
+    Ok(best.filter(|(size, _)| *size > 0).map(|(_, f)| f))
+}
