@@ -2,7 +2,8 @@
 //! pay on every clean build of their application.
 //!
 //! It generates the document's crate into `target/compile-time/` (its own workspace, the lock
-//! file seeded from sdkforge's), builds the dependencies once, and then, in rounds, removes the
+//! file seeded from sdkforge's; the target folder the other generated clients share), builds
+//! the dependencies once, and then, in rounds, removes the
 //! crate's own artifacts (`cargo clean -p`) and times, with the dependencies warm:
 //!
 //! - `cargo check --lib` of the whole crate (every group: its default features);
@@ -131,13 +132,15 @@ fn mark(ok: bool) -> &'static str {
     if ok { "(met)" } else { "(NOT met)" }
 }
 
-/// Runs cargo in the work folder (its own target, no incremental caches) and measures it.
+/// Runs cargo in the work folder (no incremental caches) and measures it.
 fn cargo_measure(work: &Path, args: &[String]) -> Result<Sample, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command: Vec<OsString> = vec![cargo];
     command.extend(args.iter().map(OsString::from));
     let mut c = Command::new(&command[0]);
-    c.args(&command[1..]).current_dir(work).env("CARGO_TARGET_DIR", work.join("target")).env("CARGO_INCREMENTAL", "0");
+    // The generated clients' shared target (`target/generated-clients`): its dependencies are
+    // usually built already.
+    c.args(&command[1..]).current_dir(work).env("CARGO_TARGET_DIR", crate::e2e::clients_target()).env("CARGO_INCREMENTAL", "0");
     measure_command(c, &work.join("logs"))
 }
 
