@@ -146,18 +146,44 @@ fn cargo_measure(work: &Path, args: &[String]) -> Result<Sample, String> {
 
 /// The group feature whose module (`src/<group>.rs`) is largest, if the crate has groups.
 fn largest_group(crate_dir: &Path) -> Result<Option<String>, String> {
-    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let mut best: Option<(u64, String)> = None;
-    let features = manifest.split("[features]").nth(1).unwrap_or("");
-    for line in features.lines().skip(1).take_while(|l| !l.starts_with('[')) {
-        let Some((feature, value)) = line.split_once(" = ") else { continue };
-        if feature == "default" || !value.trim().starts_with('[') {
-            continue;
-        }
-        let size = std::fs::metadata(crate_dir.join("src").join(format!("{feature}.rs"))).map(|m| m.len()).unwrap_or(0);
-        if best.as_ref().is_none_or(|(s, _)| size > *s) {
-            best = Some((size, feature.to_string()));
-        }
+    let path = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let manifest: toml::Table = text.parse().map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let features = manifest.get("features").and_then(toml::Value::as_table);
+    let size = |f: &str| std::fs::metadata(crate_dir.join("src").join(format!("{f}.rs"))).map_or(0, |m| m.len());
+    let best = features
+        .into_iter()
+        .flat_map(|t| t.keys())
+        .filter(|f| *f != "default")
+        .map(|f| (size(f), f.clone()))
+        .filter(|(size, _)| *size > 0)
+        // Largest first; of equal sizes, the first name.
+        .min_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(best.map(|(_, f)| f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_group;
+
+    #[test]
+    fn the_largest_group_is_the_feature_with_the_largest_module() {
+        let dir = std::env::temp_dir().join(format!("xtask-compile-time-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"pets\", \"store\"]\npets = []\nstore = []\n\n[dependencies]\nserde = \"1\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/pets.rs"), "x".repeat(10)).unwrap();
+        std::fs::write(dir.join("src/store.rs"), "x".repeat(20)).unwrap();
+        // `default` is never a group, even when a file of that name were there.
+        std::fs::write(dir.join("src/default.rs"), "x".repeat(99)).unwrap();
+        assert_eq!(largest_group(&dir).unwrap().as_deref(), Some("store"));
+        std::fs::remove_file(dir.join("src/store.rs")).unwrap();
+        assert_eq!(largest_group(&dir).unwrap().as_deref(), Some("pets"));
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(largest_group(&dir).unwrap(), None, "no features: no groups");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
-    Ok(best.filter(|(size, _)| *size > 0).map(|(_, f)| f))
 }
