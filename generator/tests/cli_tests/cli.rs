@@ -2,15 +2,13 @@
 //! stdout, and nothing written when anything fails.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-fn sdkforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
-}
+use crate::sdkforge;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

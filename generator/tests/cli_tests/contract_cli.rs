@@ -1,15 +1,12 @@
 //! `generate --with-tests`: the contract test target and the document Prism serves.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-fn sdkforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
-}
+use crate::sdkforge;
 
 #[test]
 fn with_tests_emits_the_contract_target_and_the_document_after_overlays() {

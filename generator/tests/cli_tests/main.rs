@@ -9,3 +9,11 @@ mod openapi31_cli;
 mod overlay_cli;
 mod reading_cli;
 mod swagger2_cli;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the `sdkforge` executable in `cwd`, colours off, and waits for it.
+fn sdkforge(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
+}

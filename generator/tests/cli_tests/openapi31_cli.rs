@@ -2,12 +2,9 @@
 //! error names the place in the user's file (file:line:column and JSON pointer), even where the
 //! normalisation into the 3.0 shape moved the node.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn sdkforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
-}
+use crate::sdkforge;
 
 fn generate(text: &str) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

@@ -3,12 +3,9 @@
 //! rule; `--strict` refuses it (exit 2, nothing written). Each case is a small document written
 //! for its rule.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn sdkforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
-}
+use crate::sdkforge;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -2,12 +2,9 @@
 //! generate, and a problem found after the conversion names the place in the 2.0 file
 //! (file:line:column and the 2.0 pointer), not the converted document's.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn sdkforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sdkforge")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("runs")
-}
+use crate::sdkforge;
 
 fn generate(name: &str, text: &str) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
