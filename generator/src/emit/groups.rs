@@ -292,47 +292,79 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
         }
         None => (quote!(self), None, quote!()),
     };
-    let send_with_response = if event_stream(op).is_some() {
+    let paging = op.pagination.as_ref().map(|p| paging(op, p));
+    let headers_struct = op.headers_struct.as_ref().map(|h| ident(h));
+    let sends = if event_stream(op).is_some() {
+        // A stream's future differs from the plain call's: these stay `async fn`s (few
+        // operations stream).
         let format = event_format(api, op);
-        quote! {
-            let client = self.client.clone();
-            match client.core().open(self.into_call()).await? {
-                crate::runtime::Opened::Streaming(response) => {
-                    let (status, headers) = (response.status(), response.headers().clone());
-                    let body = crate::runtime::EventStream::live(response, #format);
-                    ::std::result::Result::Ok(crate::Response { status, headers, body, unread_body: ::std::option::Option::None })
+        let with_headers = headers_struct.map(|h| {
+            quote! {
+                #[doc = " Like [`send`](Self::send), and reads the response headers the document describes."]
+                pub async fn send_with_headers(self) -> ::std::result::Result<(#ok, crate::types::#h), crate::Error<crate::errors::#err>> {
+                    self.send_with_response().await.map(|response| {
+                        let headers = crate::types::#h::from_headers(&response.headers);
+                        (response.body, headers)
+                    })
                 }
-                crate::runtime::Opened::Read(response) => Self::decode(response),
+            }
+        });
+        quote! {
+            #[doc = " Sends the request and decodes the documented response."]
+            pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
+                self.send_with_response().await.map(|response| response.body)
+            }
+            #with_headers
+            #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
+            pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
+                let client = self.client.clone();
+                match client.core().open(self.into_call()).await? {
+                    crate::runtime::Opened::Streaming(response) => {
+                        let (status, headers) = (response.status(), response.headers().clone());
+                        let body = crate::runtime::EventStream::live(response, #format);
+                        ::std::result::Result::Ok(crate::Response { status, headers, body, unread_body: ::std::option::Option::None })
+                    }
+                    crate::runtime::Opened::Read(response) => Self::decode(response),
+                }
             }
         }
     } else {
-        match choose_json {
-            Some(choose_json) => quote! {
-                let client = self.client.clone();
-                #choose_json
-                let response = client.core().send(call).await?;
-                Self::decode(response)
-            },
-            None => quote! {
-                let client = self.client.clone();
-                let response = client.core().send(self.into_call()).await?;
-                Self::decode(response)
-            },
-        }
-    };
-    let paging = op.pagination.as_ref().map(|p| paging(op, p));
-    let with_headers = op.headers_struct.as_ref().map(|h| {
-        let h = ident(h);
+        // Plain functions returning the runtime's one generic future (`runtime::call`): an
+        // `async fn` per method would make the compiler check, and prove `Send`, three futures
+        // per operation.
+        let prepare = match &choose_json {
+            Some(choose_json) => quote! { let core = self.client.core_arc(); #choose_json },
+            None => quote! { let (core, call) = (self.client.core_arc(), self.into_call()); },
+        };
+        let future = |output: TokenStream| quote!(impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error<crate::errors::#err>>> + Send + 'static);
+        let (plain, whole) = (future(quote!(#ok)), future(quote!(crate::Response<#ok>)));
+        let with_headers = headers_struct.map(|h| {
+            let with = future(quote!((#ok, crate::types::#h)));
+            quote! {
+                #[doc = " Like [`send`](Self::send), and reads the response headers the document describes."]
+                pub fn send_with_headers(#send_self) -> #with {
+                    #prepare
+                    crate::runtime::call(core, call, Self::decode, |response| {
+                        let headers = crate::types::#h::from_headers(&response.headers);
+                        (response.body, headers)
+                    })
+                }
+            }
+        });
         quote! {
-            #[doc = " Like [`send`](Self::send), and reads the response headers the document describes."]
-            pub async fn send_with_headers(self) -> ::std::result::Result<(#ok, crate::types::#h), crate::Error<crate::errors::#err>> {
-                self.send_with_response().await.map(|response| {
-                    let headers = crate::types::#h::from_headers(&response.headers);
-                    (response.body, headers)
-                })
+            #[doc = " Sends the request and decodes the documented response."]
+            pub fn send(#send_self) -> #plain {
+                #prepare
+                crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
+            }
+            #with_headers
+            #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
+            pub fn send_with_response(#send_self) -> #whole {
+                #prepare
+                crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
             }
         }
-    });
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -353,15 +385,7 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
                 self.options = options;
                 self
             }
-            #[doc = " Sends the request and decodes the documented response."]
-            pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
-                self.send_with_response().await.map(|response| response.body)
-            }
-            #with_headers
-            #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
-            pub async fn send_with_response(#send_self) -> ::std::result::Result<crate::Response<#ok>, crate::Error<crate::errors::#err>> {
-                #send_with_response
-            }
+            #sends
             #stream_method
             #paging
             #into_call

@@ -74,24 +74,28 @@ impl ListPetsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::Pet>,
-        crate::Error<crate::errors::PetsListPetsError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::Pet>,
+            crate::Error<crate::errors::PetsListPetsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<::std::vec::Vec<crate::types::Pet>>,
-        crate::Error<crate::errors::PetsListPetsError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<::std::vec::Vec<crate::types::Pet>>,
+            crate::Error<crate::errors::PetsListPetsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -161,24 +165,28 @@ impl GetPetRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::Pet,
-        crate::Error<crate::errors::PetsGetPetError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Pet,
+            crate::Error<crate::errors::PetsGetPetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Pet>,
-        crate::Error<crate::errors::PetsGetPetError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Pet>,
+            crate::Error<crate::errors::PetsGetPetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {

@@ -293,24 +293,28 @@ impl ListOrdersRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ListOrdersResponse,
-        crate::Error<crate::errors::ListOrdersError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ListOrdersResponse,
+            crate::Error<crate::errors::ListOrdersError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::ListOrdersResponse>,
-        crate::Error<crate::errors::ListOrdersError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::ListOrdersResponse>,
+            crate::Error<crate::errors::ListOrdersError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     fn pager() -> &'static crate::runtime::Pager {
         static PAGER: crate::runtime::Pager = crate::runtime::Pager {
@@ -424,24 +428,28 @@ impl SearchOrdersRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::SearchOrdersResponse,
-        crate::Error<crate::errors::SearchOrdersError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::SearchOrdersResponse,
+            crate::Error<crate::errors::SearchOrdersError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::SearchOrdersResponse>,
-        crate::Error<crate::errors::SearchOrdersError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::SearchOrdersResponse>,
+            crate::Error<crate::errors::SearchOrdersError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     fn pager() -> &'static crate::runtime::Pager {
         static PAGER: crate::runtime::Pager = crate::runtime::Pager {
@@ -556,24 +564,28 @@ impl ListEventsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::Event>,
-        crate::Error<crate::errors::ListEventsError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::Event>,
+            crate::Error<crate::errors::ListEventsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<::std::vec::Vec<crate::types::Event>>,
-        crate::Error<crate::errors::ListEventsError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<::std::vec::Vec<crate::types::Event>>,
+            crate::Error<crate::errors::ListEventsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     fn pager() -> &'static crate::runtime::Pager {
         static PAGER: crate::runtime::Pager = crate::runtime::Pager {
@@ -683,24 +695,28 @@ impl ListLogsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ListLogsResponse,
-        crate::Error<crate::errors::ListLogsError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ListLogsResponse,
+            crate::Error<crate::errors::ListLogsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::ListLogsResponse>,
-        crate::Error<crate::errors::ListLogsError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::ListLogsResponse>,
+            crate::Error<crate::errors::ListLogsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     fn pager() -> &'static crate::runtime::Pager {
         static PAGER: crate::runtime::Pager = crate::runtime::Pager {
@@ -807,24 +823,28 @@ impl ListBrokenRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ListBrokenResponse,
-        crate::Error<crate::errors::ListBrokenError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ListBrokenResponse,
+            crate::Error<crate::errors::ListBrokenError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::ListBrokenResponse>,
-        crate::Error<crate::errors::ListBrokenError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::ListBrokenResponse>,
+            crate::Error<crate::errors::ListBrokenError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {

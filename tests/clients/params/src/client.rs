@@ -324,21 +324,25 @@ impl SearchRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<(), crate::Error<crate::errors::SearchError>> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error<crate::errors::SearchError>>,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<()>,
-        crate::Error<crate::errors::SearchError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<()>,
+            crate::Error<crate::errors::SearchError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -411,21 +415,25 @@ impl PostFormRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<(), crate::Error<crate::errors::PostFormError>> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error<crate::errors::PostFormError>>,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<()>,
-        crate::Error<crate::errors::PostFormError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<()>,
+            crate::Error<crate::errors::PostFormError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -484,24 +492,28 @@ impl UploadRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<u8>,
-        crate::Error<crate::errors::UploadError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<u8>,
+            crate::Error<crate::errors::UploadError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<::std::vec::Vec<u8>>,
-        crate::Error<crate::errors::UploadError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<::std::vec::Vec<u8>>,
+            crate::Error<crate::errors::UploadError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -569,21 +581,25 @@ impl PostNoteRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>>,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<()>,
-        crate::Error<crate::errors::PostNoteError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<()>,
+            crate::Error<crate::errors::PostNoteError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -647,21 +663,25 @@ impl UploadPhotoRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<(), crate::Error<crate::errors::UploadPhotoError>> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error<crate::errors::UploadPhotoError>>,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<()>,
-        crate::Error<crate::errors::UploadPhotoError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<()>,
+            crate::Error<crate::errors::UploadPhotoError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {

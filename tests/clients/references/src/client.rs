@@ -221,40 +221,50 @@ impl CreatePetRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::Pet,
-        crate::Error<crate::errors::CreatePetError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Pet,
+            crate::Error<crate::errors::CreatePetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> ::std::result::Result<
-        (crate::types::Pet, crate::types::CreatePetHeaders),
-        crate::Error<crate::errors::CreatePetError>,
-    > {
-        self.send_with_response()
-            .await
-            .map(|response| {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            (crate::types::Pet, crate::types::CreatePetHeaders),
+            crate::Error<crate::errors::CreatePetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(
+            core,
+            call,
+            Self::decode,
+            |response| {
                 let headers = crate::types::CreatePetHeaders::from_headers(
                     &response.headers,
                 );
                 (response.body, headers)
-            })
+            },
+        )
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Pet>,
-        crate::Error<crate::errors::CreatePetError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Pet>,
+            crate::Error<crate::errors::CreatePetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -325,40 +335,50 @@ impl CopyPetRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::Pet,
-        crate::Error<crate::errors::CopyPetError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Pet,
+            crate::Error<crate::errors::CopyPetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> ::std::result::Result<
-        (crate::types::Pet, crate::types::CopyPetHeaders),
-        crate::Error<crate::errors::CopyPetError>,
-    > {
-        self.send_with_response()
-            .await
-            .map(|response| {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            (crate::types::Pet, crate::types::CopyPetHeaders),
+            crate::Error<crate::errors::CopyPetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(
+            core,
+            call,
+            Self::decode,
+            |response| {
                 let headers = crate::types::CopyPetHeaders::from_headers(
                     &response.headers,
                 );
                 (response.body, headers)
-            })
+            },
+        )
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Pet>,
-        crate::Error<crate::errors::CopyPetError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Pet>,
+            crate::Error<crate::errors::CopyPetError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -420,24 +440,28 @@ impl GetLegacyRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::Legacy,
-        crate::Error<crate::errors::GetLegacyError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Legacy,
+            crate::Error<crate::errors::GetLegacyError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Legacy>,
-        crate::Error<crate::errors::GetLegacyError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Legacy>,
+            crate::Error<crate::errors::GetLegacyError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {

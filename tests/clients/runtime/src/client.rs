@@ -651,24 +651,28 @@ impl LookupRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::LookupSuccess,
-        crate::Error<crate::errors::LookupError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::LookupSuccess,
+            crate::Error<crate::errors::LookupError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::LookupSuccess>,
-        crate::Error<crate::errors::LookupError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::LookupSuccess>,
+            crate::Error<crate::errors::LookupError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -754,24 +758,28 @@ impl OtherRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::OtherResponse,
-        crate::Error<crate::errors::OtherError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::OtherResponse,
+            crate::Error<crate::errors::OtherError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::OtherResponse>,
-        crate::Error<crate::errors::OtherError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::OtherResponse>,
+            crate::Error<crate::errors::OtherError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -839,24 +847,28 @@ impl ListReportsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        crate::Error<crate::errors::ListReportsError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            crate::Error<crate::errors::ListReportsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<::std::vec::Vec<::std::string::String>>,
-        crate::Error<crate::errors::ListReportsError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<::std::vec::Vec<::std::string::String>>,
+            crate::Error<crate::errors::ListReportsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
@@ -917,26 +929,32 @@ impl ChatRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::Completion,
-        crate::Error<crate::errors::ChatError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send(
         mut self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Completion>,
-        crate::Error<crate::errors::ChatError>,
-    > {
-        let client = self.client.clone();
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Completion,
+            crate::Error<crate::errors::ChatError>,
+        >,
+    > + Send + 'static {
+        let core = self.client.core_arc();
         self.body.stream = ::std::option::Option::Some(false);
         let call = self.into_call().header("Accept", &"application/json", false);
-        let response = client.core().send(call).await?;
-        Self::decode(response)
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub fn send_with_response(
+        mut self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Completion>,
+            crate::Error<crate::errors::ChatError>,
+        >,
+    > + Send + 'static {
+        let core = self.client.core_arc();
+        self.body.stream = ::std::option::Option::Some(false);
+        let call = self.into_call().header("Accept", &"application/json", false);
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// Sends the request with `stream` set to true and returns the events as they arrive; [`send`](Self::send) sets it false and returns the JSON answer. A success that is not an event stream is `Error::Decode`, with the body kept.
     pub async fn stream(
@@ -1054,24 +1072,28 @@ impl ListAppsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        crate::Error<crate::errors::ListAppsError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            crate::Error<crate::errors::ListAppsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<::std::vec::Vec<::std::string::String>>,
-        crate::Error<crate::errors::ListAppsError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<::std::vec::Vec<::std::string::String>>,
+            crate::Error<crate::errors::ListAppsError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {

@@ -174,24 +174,28 @@ impl GetRepoRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::Repository,
-        crate::Error<crate::errors::GetRepoError>,
-    > {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::Repository,
+            crate::Error<crate::errors::GetRepoError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        crate::Response<crate::types::Repository>,
-        crate::Error<crate::errors::GetRepoError>,
-    > {
-        let client = self.client.clone();
-        let response = client.core().send(self.into_call()).await?;
-        Self::decode(response)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::Repository>,
+            crate::Error<crate::errors::GetRepoError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
     /// The call as the runtime sends it.
     fn into_call(self) -> crate::runtime::Call {
