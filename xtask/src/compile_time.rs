@@ -37,6 +37,10 @@ pub struct CompileTimeArgs {
     /// Skip the debug `cargo build` (it takes as long as the checks together).
     #[arg(long)]
     pub no_build: bool,
+    /// Instead of timing rounds, run one `cargo check` of the whole crate under rustc's
+    /// self-profiler and print where its time goes, by kind of generated code.
+    #[arg(long, conflicts_with_all = ["runs", "groups", "no_build"])]
+    pub profile: bool,
 }
 
 /// One thing timed in every round.
@@ -61,6 +65,9 @@ pub fn run(args: &CompileTimeArgs) -> Result<ExitCode, String> {
     sdkforge::Generator::new(config).write().map_err(|d| format!("generation failed:\n{d}"))?;
     crate::common::compile::own_workspace(&work, "cargo run -p xtask -- compile-time", &["client".to_string()], &root.join("Cargo.lock"))?;
 
+    if args.profile {
+        return profile(&work, name);
+    }
     let groups = if args.groups.is_empty() { largest_group(&out)?.into_iter().collect() } else { args.groups.clone() };
     let check = |extra: &[&str]| -> Vec<String> {
         let mut a: Vec<String> = ["check", "-q", "-p", name, "--lib"].map(String::from).to_vec();
@@ -128,12 +135,46 @@ pub fn run(args: &CompileTimeArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--profile`: one self-profiled check of the whole crate, summarised.
+fn profile(work: &Path, name: &str) -> Result<ExitCode, String> {
+    let dir = work.join("profile");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    eprintln!("compile-time: warming the dependencies");
+    cargo_measure(work, &["check".into(), "-q".into(), "-p".into(), name.into(), "--lib".into()])?;
+    cargo_measure(work, &["clean".into(), "-q".into(), "-p".into(), name.into()])?;
+    eprintln!("compile-time: `cargo check` of `{name}` under -Z self-profile (slower than a plain check)");
+    let flag = format!("-Zself-profile={}", dir.display());
+    let args: Vec<String> = ["rustc", "-q", "--lib", "-p", name, "--profile", "check", "--", &flag, "-Zself-profile-events=default,args"].map(String::from).to_vec();
+    // The profiler is unstable: RUSTC_BOOTSTRAP for this one cargo process only.
+    let mut command = cargo_command(work, &args);
+    command.env("RUSTC_BOOTSTRAP", "1");
+    let sample = measure_command(command, &work.join("logs"))?;
+    let file = std::fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "mm_profdata"))
+        .ok_or_else(|| format!("rustc wrote no profile into `{}`", dir.display()))?;
+    let crate_ident = name.replace('-', "_");
+    let summary = crate::compile_profile::read(&file.with_extension(""), &crate_ident);
+    // The profile is gigabytes for a large crate: it goes once read.
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("\n## Where `cargo check` of `{name}` spends its time ({:.1} s wall under the profiler)\n", sample.wall.as_secs_f64());
+    println!("{}", crate::compile_profile::report(&summary?));
+    Ok(ExitCode::SUCCESS)
+}
+
 fn mark(ok: bool) -> &'static str {
     if ok { "(met)" } else { "(NOT met)" }
 }
 
 /// Runs cargo in the work folder (no incremental caches) and measures it.
 fn cargo_measure(work: &Path, args: &[String]) -> Result<Sample, String> {
+    measure_command(cargo_command(work, args), &work.join("logs"))
+}
+
+/// `cargo ARGS` in the work folder, with the shared clients' target and no incremental caches.
+fn cargo_command(work: &Path, args: &[String]) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command: Vec<OsString> = vec![cargo];
     command.extend(args.iter().map(OsString::from));
@@ -141,7 +182,7 @@ fn cargo_measure(work: &Path, args: &[String]) -> Result<Sample, String> {
     // The generated clients' shared target (`target/generated-clients`): its dependencies are
     // usually built already.
     c.args(&command[1..]).current_dir(work).env("CARGO_TARGET_DIR", crate::e2e::clients_target()).env("CARGO_INCREMENTAL", "0");
-    measure_command(c, &work.join("logs"))
+    c
 }
 
 /// The group feature whose module (`src/<group>.rs`) is largest, if the crate has groups.

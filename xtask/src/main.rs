@@ -22,6 +22,7 @@
 
 mod bench;
 mod common;
+mod compile_profile;
 mod compile_time;
 mod contract;
 mod corpus;
