@@ -22,6 +22,16 @@ pub struct DocResult {
 }
 
 impl DocResult {
+    /// One line: passed, or what failed, and how long it took.
+    pub fn summary(&self) -> String {
+        let verdict = match (&self.error, self.failed.len()) {
+            (Some(e), _) => format!("ERROR {e}"),
+            (None, 0) => format!("ok, {} passed", self.passed),
+            (None, n) => format!("FAILED {n} of {} ({})", n + self.passed, self.failed.join(", ")),
+        };
+        format!("{verdict}, {:.0} s", self.elapsed.as_secs_f64())
+    }
+
     /// Whether every doctest passed.
     pub fn ok(&self) -> bool {
         self.failed.is_empty() && self.error.is_none()
@@ -33,7 +43,10 @@ pub fn run_all(work: &Path, members: &[&str], jobs: Option<u32>) -> BTreeMap<Str
     let mut out = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
         eprintln!("corpus: doctests {}/{}: {m}", i + 1, members.len());
-        out.insert((*m).to_string(), run_one(work, m, jobs));
+        let result = run_one(work, m, jobs);
+        // As it goes: an interrupted run (GitHub's doctests take long) keeps what it learned.
+        eprintln!("corpus: doctests {}/{}: {m}: {}", i + 1, members.len(), result.summary());
+        out.insert((*m).to_string(), result);
     }
     out
 }
@@ -106,5 +119,14 @@ mod tests {
         assert!(r.ok() && r.passed == 7);
         let r = parse("", "error: could not compile `x`\n", false);
         assert_eq!(r.error.as_deref(), Some("error: could not compile `x`"));
+    }
+
+    #[test]
+    fn the_line_printed_as_it_goes_says_the_verdict() {
+        let r = parse("test result: ok. 7 passed; 0 failed; 0 ignored\n", "", true);
+        assert_eq!(r.summary(), "ok, 7 passed, 0 s");
+        let out = "---- src/a.rs - a (line 3) stdout ----\ntest result: FAILED. 2 passed; 1 failed; 0 ignored\n";
+        assert_eq!(parse(out, "", false).summary(), "FAILED 1 of 3 (src/a.rs - a (line 3)), 0 s");
+        assert!(parse("", "error: could not compile `x`\n", false).summary().starts_with("ERROR error: could not compile"));
     }
 }
