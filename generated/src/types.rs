@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// Error body returned when the request is invalid.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BadRequest {
     /// Human-readable error message.
@@ -14,10 +14,17 @@ pub struct BadRequest {
     /// Machine-readable error code.
     pub code: ::std::string::String,
     /// Details of the validation errors, keyed by field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    BadRequest { required(message : ::std::string::String = "message"), required(success
+    : bool = "success"), required(code : ::std::string::String = "code"), optional(errors
+    : ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
+    ::serde_json::Value > > = "errors") }
 }
 #[cfg(feature = "pos")]
 impl BadRequest {
@@ -47,7 +54,7 @@ impl BadRequest {
 }
 /// Error body returned when the requested resource does not exist.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NotFound {
     /// Human-readable error message.
@@ -56,6 +63,11 @@ pub struct NotFound {
     pub success: bool,
     /// Machine-readable error code.
     pub code: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    NotFound { required(message : ::std::string::String = "message"), required(success :
+    bool = "success"), required(code : ::std::string::String = "code") }
 }
 #[cfg(feature = "pos")]
 impl NotFound {
@@ -75,7 +87,7 @@ impl NotFound {
 }
 /// A point-of-sale device registered with the store.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosDevice {
     /// The device's id.
@@ -95,7 +107,6 @@ pub struct PosDevice {
     /// The device's model number.
     pub model_number: ::std::string::String,
     /// The device's MAC address, if known.
-    #[serde(default)]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The id of the store location the device belongs to.
     pub location_id: ::std::string::String,
@@ -104,7 +115,6 @@ pub struct PosDevice {
     /// Read-only: set by the server.
     pub location_name: ::std::string::String,
     /// The user who has currently claimed the device, if any.
-    #[serde(default)]
     pub claimed_by: ::std::option::Option<crate::types::PosDeviceClaimedUser>,
     /// The device's availability status.
     ///
@@ -115,9 +125,23 @@ pub struct PosDevice {
     /// Read-only: set by the server.
     pub is_busy: bool,
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosDevice { required(id : ::std::string::String = "id"), required(name :
+    ::std::string::String = "name"), required(device_type : crate
+    ::types::PosDeviceDeviceType = "device_type"), required(external_device_id :
+    ::std::string::String = "external_device_id"), required(vendor :
+    ::std::string::String = "vendor"), required(model_number : ::std::string::String =
+    "model_number"), optional(mac_address : ::std::option::Option < ::std::string::String
+    > = "mac_address"), required(location_id : ::std::string::String = "location_id"),
+    required(location_name : ::std::string::String = "location_name"),
+    optional(claimed_by : ::std::option::Option < crate ::types::PosDeviceClaimedUser > =
+    "claimed_by"), required(status : crate ::types::PosDeviceStatus = "status"),
+    required(is_busy : bool = "is_busy") }
+}
 /// The user who has claimed a POS device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosDeviceClaimedUser {
     /// The user's id.
@@ -127,12 +151,18 @@ pub struct PosDeviceClaimedUser {
     /// The user's first name.
     pub first_name: ::std::string::String,
     /// The user's last name, if known.
-    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The user's phone number.
     pub phone: ::std::string::String,
     /// The user's email address.
     pub email: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosDeviceClaimedUser { required(id : ::std::string::String = "id"),
+    required(first_name : ::std::string::String = "first_name"), optional(last_name :
+    ::std::option::Option < ::std::string::String > = "last_name"), required(phone :
+    ::std::string::String = "phone"), required(email : ::std::string::String = "email") }
 }
 #[cfg(feature = "pos")]
 impl PosDeviceClaimedUser {
@@ -164,22 +194,10 @@ impl PosDeviceClaimedUser {
 }
 /// The kind of device.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosDeviceDeviceType {
     /// `pos-terminal`
-    #[serde(rename = "pos-terminal")]
     PosTerminal,
 }
 #[cfg(feature = "pos")]
@@ -197,30 +215,20 @@ impl ::std::fmt::Display for PosDeviceDeviceType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosDeviceDeviceType { "pos-terminal" => PosTerminal }
+}
 /// The device's availability status.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosDeviceStatus {
     /// `available`
-    #[serde(rename = "available")]
     Available,
     /// `claimed`
-    #[serde(rename = "claimed")]
     Claimed,
     /// `offline`
-    #[serde(rename = "offline")]
     Offline,
 }
 #[cfg(feature = "pos")]
@@ -240,15 +248,25 @@ impl ::std::fmt::Display for PosDeviceStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosDeviceStatus { "available" => Available, "claimed" => Claimed, "offline" =>
+    Offline }
+}
 /// `PosLoginWithEmailBody` (from `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailBody {
     /// ID of the store location the POS device operates at.
     pub location_id: ::std::string::String,
     /// Email address of the POS user to send the OTP to.
     pub email: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithEmailBody { required(location_id : ::std::string::String =
+    "location_id"), required(email : ::std::string::String = "email") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithEmailBody {
@@ -266,7 +284,7 @@ impl PosLoginWithEmailBody {
 }
 /// `PosLoginWithEmailResponse` (from `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailResponse {
     /// Human-readable result message.
@@ -275,6 +293,12 @@ pub struct PosLoginWithEmailResponse {
     pub success: bool,
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithEmailResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithEmailResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(content : crate
+    ::types::PosLoginWithEmailResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithEmailResponse {
@@ -294,13 +318,19 @@ impl PosLoginWithEmailResponse {
 }
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithEmailResponseContentOtpAction,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithEmailResponseContent { required(otp_token : ::std::string::String =
+    "otp_token"), required(otp_action : crate
+    ::types::PosLoginWithEmailResponseContentOtpAction = "otp_action") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithEmailResponseContent {
@@ -318,22 +348,10 @@ impl PosLoginWithEmailResponseContent {
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosLoginWithEmailResponseContentOtpAction {
     /// `login`
-    #[serde(rename = "login")]
     Login,
 }
 #[cfg(feature = "pos")]
@@ -351,9 +369,13 @@ impl ::std::fmt::Display for PosLoginWithEmailResponseContentOtpAction {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosLoginWithEmailResponseContentOtpAction { "login" => Login }
+}
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithPhoneBody {
     /// ID of the store location the POS device operates at.
@@ -363,8 +385,15 @@ pub struct PosLoginWithPhoneBody {
     /// Country calling code of the phone number.
     ///
     /// Default: `"+91"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithPhoneBody { required(location_id : ::std::string::String =
+    "location_id"), required(phone : ::std::string::String = "phone"),
+    optional(country_code : ::std::option::Option < ::std::string::String > =
+    "country_code") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithPhoneBody {
@@ -392,7 +421,7 @@ impl PosLoginWithPhoneBody {
 }
 /// `PosLoginWithPhoneResponse` (from `#/paths/~1pos~1auth~1login~1phone/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithPhoneResponse {
     /// Human-readable result message.
@@ -401,6 +430,12 @@ pub struct PosLoginWithPhoneResponse {
     pub success: bool,
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithPhoneResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithPhoneResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(content : crate
+    ::types::PosLoginWithPhoneResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithPhoneResponse {
@@ -420,13 +455,19 @@ impl PosLoginWithPhoneResponse {
 }
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithPhoneResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithPhoneResponseContent { required(otp_token : ::std::string::String =
+    "otp_token"), required(otp_action : crate
+    ::types::PosLoginWithPhoneResponseContentOtpAction = "otp_action") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithPhoneResponseContent {
@@ -444,22 +485,10 @@ impl PosLoginWithPhoneResponseContent {
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosLoginWithPhoneResponseContentOtpAction {
     /// `login`
-    #[serde(rename = "login")]
     Login,
 }
 #[cfg(feature = "pos")]
@@ -477,9 +506,13 @@ impl ::std::fmt::Display for PosLoginWithPhoneResponseContentOtpAction {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosLoginWithPhoneResponseContentOtpAction { "login" => Login }
+}
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithWhatsappBody {
     /// ID of the store location the POS device operates at.
@@ -489,8 +522,15 @@ pub struct PosLoginWithWhatsappBody {
     /// Country calling code of the phone number.
     ///
     /// Default: `"+91"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithWhatsappBody { required(location_id : ::std::string::String =
+    "location_id"), required(phone : ::std::string::String = "phone"),
+    optional(country_code : ::std::option::Option < ::std::string::String > =
+    "country_code") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithWhatsappBody {
@@ -518,7 +558,7 @@ impl PosLoginWithWhatsappBody {
 }
 /// `PosLoginWithWhatsappResponse` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithWhatsappResponse {
     /// Human-readable result message.
@@ -527,6 +567,12 @@ pub struct PosLoginWithWhatsappResponse {
     pub success: bool,
     /// The OTP token to verify the login with.
     pub content: crate::types::PosLoginWithWhatsappResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithWhatsappResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(content : crate
+    ::types::PosLoginWithWhatsappResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithWhatsappResponse {
@@ -546,13 +592,19 @@ impl PosLoginWithWhatsappResponse {
 }
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLoginWithWhatsappResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
     pub otp_token: ::std::string::String,
     /// The action the OTP confirms; pass it to verify-otp.
     pub otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLoginWithWhatsappResponseContent { required(otp_token : ::std::string::String =
+    "otp_token"), required(otp_action : crate
+    ::types::PosLoginWithWhatsappResponseContentOtpAction = "otp_action") }
 }
 #[cfg(feature = "pos")]
 impl PosLoginWithWhatsappResponseContent {
@@ -570,22 +622,10 @@ impl PosLoginWithWhatsappResponseContent {
 }
 /// The action the OTP confirms; pass it to verify-otp.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosLoginWithWhatsappResponseContentOtpAction {
     /// `login`
-    #[serde(rename = "login")]
     Login,
 }
 #[cfg(feature = "pos")]
@@ -603,15 +643,24 @@ impl ::std::fmt::Display for PosLoginWithWhatsappResponseContentOtpAction {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosLoginWithWhatsappResponseContentOtpAction { "login" => Login }
+}
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosLogoutResponse {
     /// `message`.
     pub message: ::std::string::String,
     /// `success`.
     pub success: bool,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosLogoutResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success") }
 }
 #[cfg(feature = "pos")]
 impl PosLogoutResponse {
@@ -629,11 +678,15 @@ impl PosLogoutResponse {
 }
 /// `PosPairDeviceBody` (from `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosPairDeviceBody {
     /// The pairing code of the device to pair.
     pub pairing_code: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosPairDeviceBody { required(pairing_code : ::std::string::String = "pairing_code") }
 }
 #[cfg(feature = "pos")]
 impl PosPairDeviceBody {
@@ -647,7 +700,7 @@ impl PosPairDeviceBody {
 }
 /// `PosPairDeviceResponse` (from `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosPairDeviceResponse {
     /// Human-readable result message.
@@ -656,6 +709,12 @@ pub struct PosPairDeviceResponse {
     pub success: bool,
     /// The paired device.
     pub content: crate::types::PosPairDeviceResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosPairDeviceResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(content : crate
+    ::types::PosPairDeviceResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosPairDeviceResponse {
@@ -675,11 +734,16 @@ impl PosPairDeviceResponse {
 }
 /// The paired device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosPairDeviceResponseContent {
     /// `device`.
     pub device: crate::types::PosDevice,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosPairDeviceResponseContent { required(device : crate ::types::PosDevice = "device")
+    }
 }
 #[cfg(feature = "pos")]
 impl PosPairDeviceResponseContent {
@@ -691,11 +755,16 @@ impl PosPairDeviceResponseContent {
 }
 /// `PosRefreshAccessTokenBody` (from `#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenBody {
     /// The refresh token issued by verify-otp or a previous refresh.
     pub refresh_token: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosRefreshAccessTokenBody { required(refresh_token : ::std::string::String =
+    "refresh_token") }
 }
 #[cfg(feature = "pos")]
 impl PosRefreshAccessTokenBody {
@@ -709,7 +778,7 @@ impl PosRefreshAccessTokenBody {
 }
 /// `PosRefreshAccessTokenResponse` (from `#/paths/~1pos~1auth~1refresh-token/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenResponse {
     /// Human-readable result message.
@@ -718,6 +787,12 @@ pub struct PosRefreshAccessTokenResponse {
     pub success: bool,
     /// The newly issued tokens.
     pub content: crate::types::PosRefreshAccessTokenResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosRefreshAccessTokenResponse { required(message : ::std::string::String =
+    "message"), required(success : bool = "success"), required(content : crate
+    ::types::PosRefreshAccessTokenResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosRefreshAccessTokenResponse {
@@ -737,13 +812,19 @@ impl PosRefreshAccessTokenResponse {
 }
 /// The newly issued tokens.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenResponseContent {
     /// New JWT access token for bearer authentication.
     pub access_token: ::std::string::String,
     /// New refresh token; replaces the one sent.
     pub refresh_token: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosRefreshAccessTokenResponseContent { required(access_token : ::std::string::String
+    = "access_token"), required(refresh_token : ::std::string::String = "refresh_token")
+    }
 }
 #[cfg(feature = "pos")]
 impl PosRefreshAccessTokenResponseContent {
@@ -761,7 +842,7 @@ impl PosRefreshAccessTokenResponseContent {
 }
 /// A staff member logged in on a POS device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosUser {
     /// The user's id.
@@ -769,7 +850,6 @@ pub struct PosUser {
     /// The user's first name.
     pub first_name: ::std::string::String,
     /// The user's last name, if known.
-    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The user's phone number.
     pub phone: ::std::string::String,
@@ -778,12 +858,22 @@ pub struct PosUser {
     /// The sales channel the user is logged in to.
     pub channel: crate::types::PosUserChannel,
     /// The POS device the user is logged in on, if any.
-    #[serde(default)]
     pub device: ::std::option::Option<crate::types::PosUserDevice>,
     /// The store location the user is logged in at.
     pub location: crate::types::PosUserLocation,
     /// The user's roles, per location.
     pub roles: ::std::vec::Vec<crate::types::PosUserRolesItem>,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosUser { required(id : ::std::string::String = "id"), required(first_name :
+    ::std::string::String = "first_name"), optional(last_name : ::std::option::Option <
+    ::std::string::String > = "last_name"), required(phone : ::std::string::String =
+    "phone"), required(email : ::std::string::String = "email"), required(channel : crate
+    ::types::PosUserChannel = "channel"), optional(device : ::std::option::Option < crate
+    ::types::PosUserDevice > = "device"), required(location : crate
+    ::types::PosUserLocation = "location"), required(roles : ::std::vec::Vec < crate
+    ::types::PosUserRolesItem > = "roles") }
 }
 #[cfg(feature = "pos")]
 impl PosUser {
@@ -828,13 +918,18 @@ impl PosUser {
 }
 /// The sales channel the user is logged in to.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosUserChannel {
     /// The channel's id.
     pub id: ::std::string::String,
     /// The channel's name.
     pub name: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosUserChannel { required(id : ::std::string::String = "id"), required(name :
+    ::std::string::String = "name") }
 }
 #[cfg(feature = "pos")]
 impl PosUserChannel {
@@ -852,13 +947,18 @@ impl PosUserChannel {
 }
 /// The POS device the user is logged in on, if any.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosUserDevice {
     /// The device's id.
     pub id: ::std::string::String,
     /// The device's name.
     pub name: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosUserDevice { required(id : ::std::string::String = "id"), required(name :
+    ::std::string::String = "name") }
 }
 #[cfg(feature = "pos")]
 impl PosUserDevice {
@@ -876,13 +976,18 @@ impl PosUserDevice {
 }
 /// The store location the user is logged in at.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosUserLocation {
     /// The location's id.
     pub id: ::std::string::String,
     /// The location's name.
     pub name: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosUserLocation { required(id : ::std::string::String = "id"), required(name :
+    ::std::string::String = "name") }
 }
 #[cfg(feature = "pos")]
 impl PosUserLocation {
@@ -900,7 +1005,7 @@ impl PosUserLocation {
 }
 /// A role the user holds at a location.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosUserRolesItem {
     /// The location's id.
@@ -908,11 +1013,18 @@ pub struct PosUserRolesItem {
     /// The location's name.
     pub location_name: ::std::string::String,
     /// The role's id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// The role's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosUserRolesItem { required(location_id : ::std::string::String = "location_id"),
+    required(location_name : ::std::string::String = "location_name"), optional(role_id :
+    ::std::option::Option < ::std::string::String > = "role_id"), optional(role_name :
+    ::std::option::Option < ::std::string::String > = "role_name") }
 }
 #[cfg(feature = "pos")]
 impl PosUserRolesItem {
@@ -950,7 +1062,7 @@ impl PosUserRolesItem {
 }
 /// `PosVerifyOtpBody` (from `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosVerifyOtpBody {
     /// The one-time password received by the user.
@@ -959,6 +1071,12 @@ pub struct PosVerifyOtpBody {
     pub otp_token: ::std::string::String,
     /// The action being confirmed; the otp_action returned by the login endpoint.
     pub otp_action: crate::types::PosVerifyOtpBodyOtpAction,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosVerifyOtpBody { required(otp : ::std::string::String = "otp"), required(otp_token
+    : ::std::string::String = "otp_token"), required(otp_action : crate
+    ::types::PosVerifyOtpBodyOtpAction = "otp_action") }
 }
 #[cfg(feature = "pos")]
 impl PosVerifyOtpBody {
@@ -978,22 +1096,10 @@ impl PosVerifyOtpBody {
 }
 /// The action being confirmed; the otp_action returned by the login endpoint.
 #[cfg(feature = "pos")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PosVerifyOtpBodyOtpAction {
     /// `login`
-    #[serde(rename = "login")]
     Login,
 }
 #[cfg(feature = "pos")]
@@ -1011,9 +1117,13 @@ impl ::std::fmt::Display for PosVerifyOtpBodyOtpAction {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pos")]
+crate::runtime::de::string_enum! {
+    PosVerifyOtpBodyOtpAction { "login" => Login }
+}
 /// `PosVerifyOtpResponse` (from `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosVerifyOtpResponse {
     /// Human-readable result message.
@@ -1022,6 +1132,12 @@ pub struct PosVerifyOtpResponse {
     pub success: bool,
     /// The logged-in user and the issued tokens.
     pub content: crate::types::PosVerifyOtpResponseContent,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosVerifyOtpResponse { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(content : crate
+    ::types::PosVerifyOtpResponseContent = "content") }
 }
 #[cfg(feature = "pos")]
 impl PosVerifyOtpResponse {
@@ -1041,7 +1157,7 @@ impl PosVerifyOtpResponse {
 }
 /// The logged-in user and the issued tokens.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PosVerifyOtpResponseContent {
     /// `user`.
@@ -1050,6 +1166,12 @@ pub struct PosVerifyOtpResponseContent {
     pub access_token: ::std::string::String,
     /// Token used to obtain a new access token.
     pub refresh_token: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    PosVerifyOtpResponseContent { required(user : crate ::types::PosUser = "user"),
+    required(access_token : ::std::string::String = "access_token"),
+    required(refresh_token : ::std::string::String = "refresh_token") }
 }
 #[cfg(feature = "pos")]
 impl PosVerifyOtpResponseContent {
@@ -1069,7 +1191,7 @@ impl PosVerifyOtpResponseContent {
 }
 /// Error body returned when the caller is not authorized.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Unauthorized {
     /// Human-readable error message.
@@ -1080,6 +1202,12 @@ pub struct Unauthorized {
     pub success: bool,
     /// Machine-readable error code.
     pub code: ::std::string::String,
+}
+#[cfg(feature = "pos")]
+crate::runtime::de::object! {
+    Unauthorized { required(message : ::std::string::String = "message"),
+    required(success : bool = "success"), required(code : ::std::string::String = "code")
+    }
 }
 #[cfg(feature = "pos")]
 impl Unauthorized {

@@ -10,6 +10,8 @@
 //! # strict = true            # that, and the reading policy's warnings are errors (docs/reading.md)
 //! # keep = ["examples"]       # hand-written files inside `out` that sdkforge keeps
 //! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
+//! # serde = "derive"          # the types derive serde's Deserialize instead of the compact
+//! #                           # impls of `runtime::de` ("compact", the default; docs/performance.md)
 //!
 //! [types]                      # the Rust type of each format (these are the defaults)
 //! date-time = "chrono"         # chrono::DateTime<Utc>; "string" keeps String
@@ -60,6 +62,18 @@ pub struct Config {
     pub modules: Vec<String>,
     /// Which formats get their own Rust type (`[types]`).
     pub types: crate::ir::FormatPolicy,
+    /// `serde = "derive"`: the types derive serde's `Deserialize`, as they did before the
+    /// compact impls of `runtime::de`, which read the same JSON and compile faster. The derive
+    /// also reads a struct from a sequence of its fields (formats without field names).
+    pub derive_serde: bool,
+}
+
+/// `serde`: how the types implement `Deserialize`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum SerdeImpls {
+    Compact,
+    Derive,
 }
 
 /// `[types]`: each format's Rust type, by the crate that provides it or `"string"` for the wire
@@ -145,6 +159,7 @@ struct File {
     with_tests: bool,
     #[serde(default)]
     types: Types,
+    serde: Option<SerdeImpls>,
 }
 
 /// A crate name for the document at `spec`, from its `info.title` (see [`crate_name_from_title`]).
@@ -207,6 +222,7 @@ impl Config {
             bump: false,
             modules: Vec::new(),
             types: crate::ir::FormatPolicy::default(),
+            derive_serde: false,
         }
     }
 
@@ -245,6 +261,7 @@ impl Config {
             bump: false,
             modules: file.modules,
             types: file.types.policy(),
+            derive_serde: matches!(file.serde, Some(SerdeImpls::Derive)),
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

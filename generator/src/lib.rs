@@ -270,6 +270,7 @@ impl Generator {
         let (mut api, doc, warnings) = self.ir_and_document()?;
         between();
         self.custom_modules(&mut api)?;
+        api.derive_serde = self.config.derive_serde;
         let release = release::prepare(&mut api, &self.config.out, self.config.bump, &release::today())?;
         let mut files = emit::emit(&api).map_err(Diagnostics::from)?;
         if let Some(doc) = &doc {

@@ -7,11 +7,12 @@
 //! it generates, and the generated operation methods are thin descriptions of each call that this
 //! module executes. Each API uses a subset of it, hence the `dead_code` and `unused_imports`
 //! allowances.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unused_macros)]
 
 mod auth;
 mod call;
 mod core;
+pub(crate) mod de;
 mod error;
 pub(crate) mod formats;
 mod hooks;

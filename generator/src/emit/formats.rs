@@ -16,12 +16,15 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Codecs {
     aliases: BTreeMap<String, TypeRef>,
+    /// Whether the types derive serde's `Deserialize` (`serde = "derive"`), reading their
+    /// fields through `with` modules, rather than the compact impls of `runtime::de`.
+    pub derive_serde: bool,
 }
 
 impl Codecs {
     /// Finds the aliases of `api` that need a codec (through other aliases too).
     pub fn new(api: &Api) -> Self {
-        Self::from_types(&api.types)
+        Self { derive_serde: api.derive_serde, ..Self::from_types(&api.types) }
     }
 
     /// As [`Codecs::new`], from the type definitions alone.

@@ -23,7 +23,7 @@ pub fn type_def(def: &TypeDef, codecs: &Codecs) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => struct_def(&doc, &name, fields, additional.as_ref(), codecs),
-        TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open),
+        TypeKind::Enum { variants, open } => enum_def(&doc, &name, variants, *open, codecs),
         TypeKind::IntEnum { variants, open } => int_enum_def(&doc, &name, variants, *open),
         TypeKind::Headers { fields } => {
             let defs = fields.iter().map(|f| {
@@ -178,22 +178,25 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
         } else {
             quote!()
         };
-        let with = if f.is_optional() { codecs.with_path(&TypeRef::Option(Box::new(f.ty.clone()))) } else { codecs.with_path(&f.ty) };
+        let with = codecs.with_path(&slot_type(f));
         let mut args = Vec::new();
         // An absent `Option` is `None`: serde knows that by itself, except through `with`.
-        if !f.required || f.nullable || (f.is_optional() && with.is_some()) {
+        if codecs.derive_serde && (!f.required || f.nullable || (f.is_optional() && with.is_some())) {
             args.push(quote!(default));
         }
         if !f.required {
             args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
         }
-        args.extend(with.map(|w| quote!(with = #w)));
+        args.extend(with.map(|w| with_args(&w, codecs.derive_serde)));
         let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
         quote! { #fdoc #rename #serde pub #fname: #ty }
     });
     let ctor = constructor(name, fields, additional.is_some());
     let extra = additional.map(|t| {
-        let with = codecs.with_attr(&TypeRef::Map(Box::new(t.clone())));
+        let with = codecs.with_path(&TypeRef::Map(Box::new(t.clone()))).map(|w| {
+            let args = with_args(&w, codecs.derive_serde);
+            quote!(#[serde(#args)])
+        });
         let t = type_tokens(t);
         // A name no property can take: fields are snake_case from the document, and this one
         // is only reached through serde's flatten.
@@ -204,12 +207,58 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>
         }
     });
+    let (derive_de, de) = if codecs.derive_serde { (quote!(, ::serde::Deserialize), quote!()) } else { (quote!(), struct_deserialize(name, fields, additional, codecs)) };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize #derive_de)]
         #[non_exhaustive]
         pub struct #name { #(#defs,)* #extra }
+        #de
         #ctor
+    }
+}
+
+/// The serde arguments of a field written (and, derived, read) through codec module `with`.
+fn with_args(with: &str, derived: bool) -> TokenStream {
+    if derived {
+        quote!(with = #with)
+    } else {
+        let w = format!("{with}::serialize");
+        quote!(serialize_with = #w)
+    }
+}
+
+/// A field's Rust type as `TypeRef`: `Option` around the schema's type when it is optional.
+fn slot_type(f: &Field) -> TypeRef {
+    if f.is_optional() { TypeRef::Option(Box::new(f.ty.clone())) } else { f.ty.clone() }
+}
+
+/// A struct's `Deserialize`: `runtime::de::object!`, one `visit_map` over string keys with the
+/// shared work in `runtime::de` (where serde's derive would expand a field-identifier enum with
+/// its own visitor, and a `visit_seq` no JSON API needs, into every type). Same behaviour as the
+/// derive: unknown keys skipped (or kept in `additional_properties`), duplicate keys and missing
+/// required fields are errors, optional fields default to `None`.
+fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>, codecs: &Codecs) -> TokenStream {
+    let codec = |t: &TypeRef| {
+        codecs.needs(t).then(|| {
+            let c = codecs.codec(t);
+            quote!(as #c)
+        })
+    };
+    let fields = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let kind = if f.is_optional() { quote!(optional) } else { quote!(required) };
+        let c = codec(&slot_type(f));
+        let t = field_type(f);
+        quote!(#kind(#n: #t = #wire #c))
+    });
+    let extra = additional.map(|t| {
+        let c = codec(t);
+        quote!(.. #c)
+    });
+    quote! {
+        crate::runtime::de::object! { #name { #(#fields),* } #extra }
     }
 }
 
@@ -375,19 +424,29 @@ pub fn setter_name(field: &str) -> String {
     if TRAIT_METHOD_NAMES.contains(&field) || field == "new" { format!("with_{field}") } else { field.to_string() }
 }
 
-fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], open: bool) -> TokenStream {
+/// A string enum. Its serde is written out rather than derived: written as `as_str()`, read by
+/// matching the string (`runtime::de::string_enum`), which is what the derive does for unit
+/// variants, without the variant-identifier enum and visitors it expands to.
+fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], open: bool, codecs: &Codecs) -> TokenStream {
+    let derived = codecs.derive_serde;
     let defs = variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let wire = &v.wire_value;
         let vdoc = format!(" `{wire}`");
-        quote! { #[doc = #vdoc] #[serde(rename = #wire)] #vname }
+        let rename = derived.then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #[doc = #vdoc] #rename #vname }
     });
     let arms = variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let wire = &v.wire_value;
         quote! { Self::#vname => #wire }
     });
-    let (derive_copy, unknown_def, unknown_arm) = if open {
+    let reads = variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { #wire => #vname }
+    });
+    let (derive_copy, unknown_def, unknown_arm, unknown_read) = if open {
         let mut ns = crate::ir::naming::Namespace::default();
         for v in variants {
             ns.claim(&v.rust_name);
@@ -395,19 +454,28 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], 
         let unknown = ident(&ns.claim("Unknown"));
         (
             quote!(),
-            quote! {
-                #[doc = " A value this version of the client does not know."]
-                #[serde(untagged)]
-                #unknown(::std::string::String),
+            {
+                let untagged = derived.then(|| quote!(#[serde(untagged)]));
+                quote! {
+                    #[doc = " A value this version of the client does not know."]
+                    #untagged
+                    #unknown(::std::string::String),
+                }
             },
             quote! { Self::#unknown(value) => value.as_str(), },
+            quote! { .. #unknown },
         )
     } else {
-        (quote!(Copy,), quote!(), quote!())
+        (quote!(Copy,), quote!(), quote!(), quote!())
+    };
+    let (derive_serde, serde) = if derived {
+        (quote!(, ::serde::Serialize, ::serde::Deserialize), quote!())
+    } else {
+        (quote!(), quote!(crate::runtime::de::string_enum! { #name { #(#reads),* } #unknown_read }))
     };
     quote! {
         #doc
-        #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord #derive_serde)]
         #[non_exhaustive]
         pub enum #name {
             #(#defs,)*
@@ -427,6 +495,7 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], 
                 f.write_str(self.as_str())
             }
         }
+        #serde
     }
 }
 
@@ -450,19 +519,64 @@ mod tests {
         }
     }
 
-    #[test]
-    fn optional_fields_are_skipped_when_absent_and_nullable_ones_kept() {
-        let def = TypeDef {
+    fn derived() -> Codecs {
+        let mut codecs = Codecs::default();
+        codecs.derive_serde = true;
+        codecs
+    }
+
+    fn thing() -> TypeDef {
+        TypeDef {
             name: "T".into(),
             pointer: "#/x".into(),
             doc: Some("A thing.".into()),
             kind: TypeKind::Struct { fields: vec![field("type", true, false), field("lastName", true, true), field("note", false, false)], additional: None },
-        };
-        let code = type_def(&def, &Codecs::default()).to_string();
+        }
+    }
+
+    #[test]
+    fn optional_fields_are_skipped_when_absent_and_nullable_ones_kept() {
+        let code = type_def(&thing(), &derived()).to_string();
         assert!(code.contains(&quote!(#[doc = r" `type`."] pub r#type: ::std::string::String).to_string()), "serde strips `r#` itself: {code}");
         assert!(code.contains(&quote!(#[serde(rename = "lastName")] #[serde(default)] pub last_name: ::std::option::Option<::std::string::String>).to_string()), "{code}");
         assert!(code.contains(&quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
         assert!(code.contains(&quote!(pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self).to_string()), "{code}");
+    }
+
+    #[test]
+    fn compact_structs_read_through_the_runtime_macro() {
+        let code = type_def(&thing(), &Codecs::default()).to_string();
+        assert!(code.contains(&quote!(#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]).to_string()), "{code}");
+        // Reading is the macro's: the rename stays for writing, `default` goes.
+        assert!(code.contains(&quote!(#[serde(rename = "lastName")] pub last_name).to_string()), "{code}");
+        assert!(code.contains(&quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
+        let de = quote! {
+            crate::runtime::de::object! {
+                T {
+                    required(r#type: ::std::string::String = "type"),
+                    optional(last_name: ::std::option::Option<::std::string::String> = "lastName"),
+                    optional(note: ::std::option::Option<::std::string::String> = "note")
+                }
+            }
+        };
+        assert!(code.contains(&de.to_string()), "{code}");
+    }
+
+    #[test]
+    fn codecs_write_through_serialize_with_and_read_through_the_macro() {
+        let mut def = thing();
+        let TypeKind::Struct { fields, additional } = &mut def.kind else { unreachable!() };
+        fields[1].ty = TypeRef::DateTime;
+        *additional = Some(TypeRef::Base64);
+        let code = type_def(&def, &Codecs::default()).to_string();
+        let with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize";
+        assert!(code.contains(&quote!(#[serde(serialize_with = #with)]).to_string()), "{code}");
+        assert!(code.contains(&quote!(= "lastName" as crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>).to_string()), "{code}");
+        assert!(code.contains(&quote!(.. as crate::runtime::formats::B64).to_string()), "{code}");
+        let code = type_def(&def, &derived()).to_string();
+        let with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>";
+        assert!(code.contains(&quote!(#[serde(default, with = #with)]).to_string()), "{code}");
+        assert!(!code.contains("object !"), "{code}");
     }
 
     #[test]
@@ -473,8 +587,11 @@ mod tests {
             doc: None,
             kind: TypeKind::Enum { variants: vec![Variant { rust_name: "Unknown".into(), wire_value: "unknown".into() }], open: true },
         };
-        let code = type_def(&def, &Codecs::default()).to_string();
+        let code = type_def(&def, &derived()).to_string();
         assert!(code.contains(&quote!(#[serde(untagged)] Unknown2(::std::string::String)).to_string()), "{code}");
         assert!(!code.contains("Copy"));
+        let code = type_def(&def, &Codecs::default()).to_string();
+        assert!(code.contains(&quote!(crate::runtime::de::string_enum! { E { "unknown" => Unknown } .. Unknown2 }).to_string()), "{code}");
+        assert!(!code.contains("serde (untagged)"), "{code}");
     }
 }

@@ -128,6 +128,7 @@ pub fn lower(doc: &OpenAPI, names: &CrateNames) -> Result<(Api, Diagnostics), Di
         globals,
         session,
         custom_modules: Vec::new(),
+        derive_serde: false,
         format_crates,
         webhooks,
     };

@@ -52,7 +52,7 @@ fn method_names(ir: &serde_json::Value) -> Vec<(String, String)> {
 fn a_byte_order_mark_is_ignored_with_a_warning() {
     let json = format!("\u{feff}{}", r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"operationId": "a", "responses": {"204": {"description": "ok"}}}}}}"#);
     let (err, ir) = generous("a.json", json.as_bytes());
-    assert_eq!(err, "warning: a.json:1:1: the file starts with a byte-order mark (U+FEFF); it is ignored [byte-order-mark]\n  help: save the file as UTF-8 without a byte-order mark\ngenerated 20 files in out\n");
+    assert_eq!(err, "warning: a.json:1:1: the file starts with a byte-order mark (U+FEFF); it is ignored [byte-order-mark]\n  help: save the file as UTF-8 without a byte-order mark\ngenerated 21 files in out\n");
     assert_eq!(operation(&ir, "a")["method_name"], "a");
     // YAML too.
     let yaml = format!("\u{feff}{HEAD}paths: {{}}\n");
@@ -71,7 +71,7 @@ fn an_undefined_security_scheme_is_left_out_of_its_requirement() {
         "warning: a.yaml:3:13: security scheme `nope` is not defined; the requirement is read without it [undefined-security-scheme]\n  at: #/security/0/nope\n  help: define it under `components.securitySchemes`, or remove it from the requirement\n\
          warning: a.yaml:8:28: security scheme `ghost` is not defined; the requirement is read without it [undefined-security-scheme]\n  at: #/paths/~1a/get/security/0/ghost\n  help: define it under `components.securitySchemes`, or remove it from the requirement\n\
          warning: a.yaml:8:41: security scheme `ghost` is not defined; the requirement is read without it [undefined-security-scheme]\n  at: #/paths/~1a/get/security/1/ghost\n  help: define it under `components.securitySchemes`, or remove it from the requirement\n\
-         generated 20 files in out\n",
+         generated 21 files in out\n",
         "the document-wide requirement is reported once, not for each of b and c"
     );
     assert_eq!(operation(&ir, "a")["security"], serde_json::json!([["KEY"]]));
@@ -113,7 +113,7 @@ fn a_duplicated_operation_id_is_kept_by_the_first_and_the_later_name_yields() {
     let (err, ir) = generous("a.yaml", text.as_bytes());
     assert_eq!(
         err,
-        "warning: a.yaml:11:7: operationId `listThings` is already used by #/paths/~1things/get; this operation is known as `get /things/{id}` and its method name yields [duplicate-operation-id]\n  at: #/paths/~1things~1{id}/get/operationId\n  help: operationIds must be unique; change one of them (an overlay can)\ngenerated 20 files in out\n"
+        "warning: a.yaml:11:7: operationId `listThings` is already used by #/paths/~1things/get; this operation is known as `get /things/{id}` and its method name yields [duplicate-operation-id]\n  at: #/paths/~1things~1{id}/get/operationId\n  help: operationIds must be unique; change one of them (an overlay can)\ngenerated 21 files in out\n"
     );
     assert_eq!(
         method_names(&ir),
@@ -221,7 +221,7 @@ fn all_of_members_declaring_one_property_make_one_field() {
     let (err, ir) = generous("a.yaml", text.as_bytes());
     assert_eq!(
         err,
-        "warning: a.yaml:21:5: `allOf` members declare property `odd` as `integer` and `string`, which no value can be at once; it is read as any JSON value [contradictory-all-of]\n  at: #/components/schemas/Car\n  help: make the members agree on the property's type\ngenerated 20 files in out\n"
+        "warning: a.yaml:21:5: `allOf` members declare property `odd` as `integer` and `string`, which no value can be at once; it is read as any JSON value [contradictory-all-of]\n  at: #/components/schemas/Car\n  help: make the members agree on the property's type\ngenerated 21 files in out\n"
     );
     let car = ir["types"].as_array().unwrap().iter().find(|t| t["name"] == "Car").unwrap();
     let fields = car["kind"]["fields"].as_array().unwrap_or_else(|| panic!("{car}"));

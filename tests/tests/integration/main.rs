@@ -15,6 +15,7 @@ mod pos_session;
 mod reading;
 mod references;
 mod runtime_http;
+mod serde_parity;
 mod servers_http;
 mod swagger2;
 mod tracing_logs;

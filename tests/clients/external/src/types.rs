@@ -4,15 +4,21 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// Whoever looks after a pet (who may look after others).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// `name`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `pets`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pets: ::std::option::Option<::std::vec::Vec<crate::types::Pet>>,
+}
+#[cfg(feature = "pets")]
+crate::runtime::de::object! {
+    Owner { optional(name : ::std::option::Option < ::std::string::String > = "name"),
+    optional(pets : ::std::option::Option < ::std::vec::Vec < crate ::types::Pet > > =
+    "pets") }
 }
 #[cfg(feature = "pets")]
 impl Owner {
@@ -42,7 +48,7 @@ impl Owner {
 }
 /// A pet, with its tags and owner.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet {
     /// `id`.
@@ -50,11 +56,17 @@ pub struct Pet {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// `owner`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::types::Owner>,
+}
+#[cfg(feature = "pets")]
+crate::runtime::de::object! {
+    Pet { required(id : i64 = "id"), required(name : ::std::string::String = "name"),
+    optional(tags : ::std::option::Option < ::std::vec::Vec < crate ::types::Tag > > =
+    "tags"), optional(owner : ::std::option::Option < crate ::types::Owner > = "owner") }
 }
 #[cfg(feature = "pets")]
 impl Pet {
@@ -83,12 +95,17 @@ impl Pet {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "pets")]
+crate::runtime::de::object! {
+    Problem { optional(message : ::std::option::Option < ::std::string::String > =
+    "message") }
 }
 #[cfg(feature = "pets")]
 impl Problem {
@@ -111,12 +128,16 @@ impl Problem {
 }
 /// `Tag` (from `#/components/schemas/Tag`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Tag {
     /// `label`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "pets")]
+crate::runtime::de::object! {
+    Tag { optional(label : ::std::option::Option < ::std::string::String > = "label") }
 }
 #[cfg(feature = "pets")]
 impl Tag {

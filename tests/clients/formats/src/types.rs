@@ -3,15 +3,22 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Conflict` (from `#/components/schemas/Conflict`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Conflict {
     /// `at`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub at: ::chrono::DateTime<::chrono::Utc>,
     /// `message`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Conflict { required(at : ::chrono::DateTime < ::chrono::Utc > = "at" as crate
+    ::runtime::formats::Rfc3339), optional(message : ::std::option::Option <
+    ::std::string::String > = "message") }
 }
 impl Conflict {
     /// A value with the required fields set and every optional field unset.
@@ -33,64 +40,88 @@ impl Conflict {
     }
 }
 /// `Event` (from `#/components/schemas/Event`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: ::uuid::Uuid,
     /// `at`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub at: crate::types::Stamp,
     /// `day`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>::serialize"
+    )]
     pub day: ::chrono::NaiveDate,
     /// `payload`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::B64>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::B64>::serialize"
+    )]
     pub payload: ::std::vec::Vec<u8>,
     /// `count`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::IntText>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::IntText>::serialize"
+    )]
     pub count: i64,
     /// `big`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub big: ::std::option::Option<u64>,
     /// `small`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<u32>,
     /// `ended`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
     )]
     pub ended: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `history`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Seq<crate::runtime::formats::Rfc3339>>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Seq<crate::runtime::formats::Rfc3339>>>::serialize"
     )]
     pub history: ::std::option::Option<
         ::std::vec::Vec<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// `checksums`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::B64>>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::B64>>>::serialize"
     )]
     pub checksums: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<u8>>,
     >,
     /// `when`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub when: ::std::option::Option<crate::types::When>,
     /// `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// `Odd`.
     #[serde(rename = "Odd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub odd: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Event { required(id : ::uuid::Uuid = "id"), required(at : crate ::types::Stamp = "at"
+    as crate ::runtime::formats::Rfc3339), required(day : ::chrono::NaiveDate = "day" as
+    crate ::runtime::formats::FullDate), required(payload : ::std::vec::Vec < u8 > =
+    "payload" as crate ::runtime::formats::B64), required(count : i64 = "count" as crate
+    ::runtime::formats::IntText), optional(big : ::std::option::Option < u64 > = "big"),
+    optional(small : ::std::option::Option < u32 > = "small"), optional(ended :
+    ::std::option::Option < ::chrono::DateTime < ::chrono::Utc > > = "ended" as crate
+    ::runtime::formats::Opt < crate ::runtime::formats::Rfc3339 >), optional(history :
+    ::std::option::Option < ::std::vec::Vec < ::chrono::DateTime < ::chrono::Utc > > > =
+    "history" as crate ::runtime::formats::Opt < crate ::runtime::formats::Seq < crate
+    ::runtime::formats::Rfc3339 > >), optional(checksums : ::std::option::Option <
+    ::std::collections::BTreeMap < ::std::string::String, ::std::vec::Vec < u8 > > > =
+    "checksums" as crate ::runtime::formats::Opt < crate ::runtime::formats::Map < crate
+    ::runtime::formats::B64 > >), optional(when : ::std::option::Option < crate
+    ::types::When > = "when"), optional(email : ::std::option::Option <
+    ::std::string::String > = "email"), optional(odd : ::std::option::Option <
+    ::std::string::String > = "Odd") }
 }
 impl Event {
     /// A value with the required fields set and every optional field unset.
@@ -204,28 +235,35 @@ impl GetEventHeaders {
     }
 }
 /// `Ledger` (from `#/components/schemas/Ledger`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Ledger {
     /// `exact`.
     #[serde(
-        with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalText>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalText>::serialize"
     )]
     pub exact: ::rust_decimal::Decimal,
     /// `approx`.
     #[serde(
-        with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalNumber>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalNumber>::serialize"
     )]
     pub approx: ::rust_decimal::Decimal,
     /// `extra`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::DecimalText>>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::DecimalText>>>::serialize"
     )]
     pub extra: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::rust_decimal::Decimal>,
     >,
+}
+crate::runtime::de::object! {
+    Ledger { required(exact : ::rust_decimal::Decimal = "exact" as crate
+    ::runtime::formats::DecimalText), required(approx : ::rust_decimal::Decimal =
+    "approx" as crate ::runtime::formats::DecimalNumber), optional(extra :
+    ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
+    ::rust_decimal::Decimal > > = "extra" as crate ::runtime::formats::Opt < crate
+    ::runtime::formats::Map < crate ::runtime::formats::DecimalText > >) }
 }
 impl Ledger {
     /// A value with the required fields set and every optional field unset.

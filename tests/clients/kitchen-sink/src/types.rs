@@ -3,12 +3,15 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `FlakyBody` (from `#/paths/~1flaky/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FlakyBody {
     /// `n`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub n: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    FlakyBody { optional(n : ::std::option::Option < i64 > = "n") }
 }
 impl FlakyBody {
     /// A value with every optional field unset.
@@ -27,34 +30,18 @@ impl FlakyBody {
 }
 /// The kind of pet.
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Kind {
     /// `dog`
-    #[serde(rename = "dog")]
     Dog,
     /// `cat`
-    #[serde(rename = "cat")]
     Cat,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// `2legs`
-    #[serde(rename = "2legs")]
     V2legs,
     /// `Dog`
-    #[serde(rename = "Dog")]
     Dog2,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
@@ -76,15 +63,23 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::string_enum! {
+    Kind { "dog" => Dog, "cat" => Cat, "" => Empty, "2legs" => V2legs, "Dog" => Dog2 }
+}
 /// `Oops` (from `#/components/schemas/Oops`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Oops {
     /// `detail`.
     pub detail: ::std::string::String,
     /// Not the one to show.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Oops { required(detail : ::std::string::String = "detail"), optional(message :
+    ::std::option::Option < ::std::string::String > = "message") }
 }
 impl Oops {
     /// A value with the required fields set and every optional field unset.
@@ -107,52 +102,67 @@ impl Oops {
 }
 /// A pet.
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet {
     /// `id`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The pet's name.
     pub name: ::std::string::String,
     /// `kind`.
     pub kind: crate::types::Kind,
     /// A property named like a keyword.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// `self`.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// `nickname`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nickname: ::std::option::Option<::std::string::String>,
     /// `status`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::PetStatus>,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `parent`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<crate::types::Pet>>,
     /// `weight`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f32>,
     /// `add`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<::std::string::String>,
     /// `born`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
     )]
     pub born: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    Pet { optional(id : ::std::option::Option < ::std::string::String > = "id"),
+    required(name : ::std::string::String = "name"), required(kind : crate ::types::Kind
+    = "kind"), optional(r#type : ::std::option::Option < ::std::string::String > =
+    "type"), optional(self_ : ::std::option::Option < ::std::string::String > = "self"),
+    optional(nickname : ::std::option::Option < ::std::string::String > = "nickname"),
+    optional(status : ::std::option::Option < crate ::types::PetStatus > = "status"),
+    optional(tags : ::std::option::Option < ::std::collections::BTreeMap <
+    ::std::string::String, ::std::string::String > > = "tags"), optional(parent :
+    ::std::option::Option < ::std::boxed::Box < crate ::types::Pet > > = "parent"),
+    optional(weight : ::std::option::Option < f32 > = "weight"), optional(add :
+    ::std::option::Option < ::std::string::String > = "add"), optional(born :
+    ::std::option::Option < ::chrono::DateTime < ::chrono::Utc > > = "born" as crate
+    ::runtime::formats::Opt < crate ::runtime::formats::Rfc3339 >) }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl Pet {
@@ -258,27 +268,14 @@ impl Pet {
 }
 /// `PetStatus` (from `#/components/schemas/Pet/properties/status`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PetStatus {
     /// `available`
-    #[serde(rename = "available")]
     Available,
     /// `sold`
-    #[serde(rename = "sold")]
     Sold,
     /// A value this version of the client does not know.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "pets", feature = "store"))]
@@ -298,14 +295,22 @@ impl ::std::fmt::Display for PetStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::string_enum! {
+    PetStatus { "available" => Available, "sold" => Sold } ..Unknown
+}
 /// `PetsCreateCreated` (from `#/paths/~1pets/post/responses/201/content/application~1json/schema`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PetsCreateCreated {
     /// `id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    PetsCreateCreated { optional(id : ::std::option::Option < ::uuid::Uuid > = "id") }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl PetsCreateCreated {
@@ -337,14 +342,19 @@ pub enum PetsCreateSuccess {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,
     /// `code`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    Problem { required(message : ::std::string::String = "message"), optional(code :
+    ::std::option::Option < i64 > = "code") }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
 impl Problem {

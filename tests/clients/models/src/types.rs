@@ -3,7 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Account` (from `#/components/schemas/Account`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Account {
     /// `name`.
@@ -12,6 +12,10 @@ pub struct Account {
     ///
     /// Write-only: sent to the server, never returned.
     pub password: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Account { required(name : ::std::string::String = "name"), optional(password :
+    ::std::option::Option < ::std::string::String > = "password") }
 }
 impl Account {
     /// A value with the required fields set and every optional field unset.
@@ -33,15 +37,20 @@ impl Account {
     }
 }
 /// `ApiFailure` (from `#/components/schemas/Error`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiFailure {
     /// `kind`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::types::StringModel>,
     /// `vec`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vec: ::std::option::Option<::std::vec::Vec<crate::types::VecModel>>,
+}
+crate::runtime::de::object! {
+    ApiFailure { optional(kind : ::std::option::Option < crate ::types::StringModel > =
+    "kind"), optional(vec : ::std::option::Option < ::std::vec::Vec < crate
+    ::types::VecModel > > = "vec") }
 }
 impl ApiFailure {
     /// A value with every optional field unset.
@@ -66,15 +75,19 @@ impl ApiFailure {
     }
 }
 /// `Forest` (from `#/components/schemas/Forest`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Forest {
     /// `tree`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tree: ::std::option::Option<crate::types::Tree>,
     /// `nested`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<crate::types::Nested>,
+}
+crate::runtime::de::object! {
+    Forest { optional(tree : ::std::option::Option < crate ::types::Tree > = "tree"),
+    optional(nested : ::std::option::Option < crate ::types::Nested > = "nested") }
 }
 impl Forest {
     /// A value with every optional field unset.
@@ -105,25 +118,12 @@ pub struct Nested(
     pub ::std::collections::BTreeMap<::std::string::String, crate::types::Nested>,
 );
 /// `OptionModel` (from `#/components/schemas/Option`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OptionModel {
     /// `some`
-    #[serde(rename = "some")]
     Some,
     /// `none`
-    #[serde(rename = "none")]
     None,
 }
 impl OptionModel {
@@ -139,6 +139,9 @@ impl ::std::fmt::Display for OptionModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+crate::runtime::de::string_enum! {
+    OptionModel { "some" => Some, "none" => None }
 }
 /// The headers documented on the successful responses of `patchResult`.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -156,7 +159,7 @@ impl PatchResultHeaders {
     }
 }
 /// The arguments of `patchResult` (`x-speakeasy-max-method-params` is 2).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PatchResultParams {
     /// `group`.
@@ -165,6 +168,10 @@ pub struct PatchResultParams {
     pub id: i64,
     /// A result to store.
     pub body: crate::types::ResultModel,
+}
+crate::runtime::de::object! {
+    PatchResultParams { required(group : ::std::string::String = "group"), required(id :
+    i64 = "id"), required(body : crate ::types::ResultModel = "body") }
 }
 impl PatchResultParams {
     /// A value with the required fields set and every optional field unset.
@@ -255,16 +262,15 @@ impl PutResultHeaders {
     }
 }
 /// Inherits Base through allOf and adds its own fields.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ResultModel {
     /// `id`.
     pub id: i64,
     /// `created`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Any JSON value at all.
@@ -272,36 +278,51 @@ pub struct ResultModel {
     /// `score`.
     ///
     /// Default: `0.5`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// `blob`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>::serialize"
     )]
     pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `maybe`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maybe: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// `option`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub option: ::std::option::Option<crate::types::OptionModel>,
     /// `legacyName`.
     #[serde(rename = "legacyName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modern_name: ::std::option::Option<::std::string::String>,
     /// `priority`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::types::Priority>,
     /// `level`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::types::ResultModelLevel>,
     /// `annotated`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotated: ::std::option::Option<crate::types::OptionModel>,
+}
+crate::runtime::de::object! {
+    ResultModel { required(id : i64 = "id"), optional(created : ::std::option::Option <
+    ::chrono::DateTime < ::chrono::Utc > > = "created" as crate ::runtime::formats::Opt <
+    crate ::runtime::formats::Rfc3339 >), required(value : ::serde_json::Value =
+    "value"), optional(score : ::std::option::Option < f64 > = "score"), optional(blob :
+    ::std::option::Option < ::std::vec::Vec < u8 > > = "blob" as crate
+    ::runtime::formats::Opt < crate ::runtime::formats::B64 >), optional(maybe :
+    ::std::option::Option < ::std::vec::Vec < ::std::option::Option <
+    ::std::string::String > > > = "maybe"), optional(option : ::std::option::Option <
+    crate ::types::OptionModel > = "option"), optional(modern_name :
+    ::std::option::Option < ::std::string::String > = "legacyName"), optional(priority :
+    ::std::option::Option < crate ::types::Priority > = "priority"), optional(level :
+    ::std::option::Option < crate ::types::ResultModelLevel > = "level"),
+    optional(annotated : ::std::option::Option < crate ::types::OptionModel > =
+    "annotated") }
 }
 impl ResultModel {
     /// A value with the required fields set and every optional field unset.
@@ -428,12 +449,16 @@ impl<'de> ::serde::Deserialize<'de> for ResultModelLevel {
     }
 }
 /// `StringModel` (from `#/components/schemas/String`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StringModel {
     /// `text`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    StringModel { optional(text : ::std::option::Option < ::std::string::String > =
+    "text") }
 }
 impl StringModel {
     /// A value with every optional field unset.
@@ -458,12 +483,15 @@ impl StringModel {
 #[serde(transparent)]
 pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
 /// `VecModel` (from `#/components/schemas/Vec`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VecModel {
     /// `box`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#box: ::std::option::Option<bool>,
+}
+crate::runtime::de::object! {
+    VecModel { optional(r#box : ::std::option::Option < bool > = "box") }
 }
 impl VecModel {
     /// A value with every optional field unset.

@@ -3,14 +3,18 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Address` (from `#/components/schemas/Order/$defs/Address`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// `line1`.
     pub line1: ::std::string::String,
     /// `country`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Address { required(line1 : ::std::string::String = "line1"), optional(country :
+    ::std::option::Option < ::std::string::String > = "country") }
 }
 impl Address {
     /// A value with the required fields set and every optional field unset.
@@ -32,14 +36,18 @@ impl Address {
     }
 }
 /// `Customer` (from `#/components/schemas/Customer`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Customer {
     /// `id`.
     pub id: ::std::string::String,
     /// `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Customer { required(id : ::std::string::String = "id"), optional(email :
+    ::std::option::Option < ::std::string::String > = "email") }
 }
 impl Customer {
     /// A value with the required fields set and every optional field unset.
@@ -61,13 +69,16 @@ impl Customer {
     }
 }
 /// `Deleted` (from `#/paths/~1orders~1{id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Deleted {
     /// `deleted`.
     ///
     /// The only value allowed (`const`); `new()` sets it.
     pub deleted: bool,
+}
+crate::runtime::de::object! {
+    Deleted { required(deleted : bool = "deleted") }
 }
 impl Deleted {
     /// A value with its one-value (`const`) fields set and every optional field unset.
@@ -82,7 +93,7 @@ impl ::std::default::Default for Deleted {
     }
 }
 /// `FixedAmount` (from `#/components/schemas/FixedAmount`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FixedAmount {
     /// `kind`.
@@ -91,6 +102,10 @@ pub struct FixedAmount {
     pub kind: crate::types::FixedAmountKind,
     /// `amount`.
     pub amount: i64,
+}
+crate::runtime::de::object! {
+    FixedAmount { required(kind : crate ::types::FixedAmountKind = "kind"),
+    required(amount : i64 = "amount") }
 }
 impl FixedAmount {
     /// A value with the required fields set and every optional field unset.
@@ -103,22 +118,10 @@ impl FixedAmount {
     }
 }
 /// `FixedAmountKind` (from `#/components/schemas/FixedAmount/properties/kind`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FixedAmountKind {
     /// `fixed`
-    #[serde(rename = "fixed")]
     Fixed,
 }
 impl FixedAmountKind {
@@ -134,14 +137,21 @@ impl ::std::fmt::Display for FixedAmountKind {
         f.write_str(self.as_str())
     }
 }
+crate::runtime::de::string_enum! {
+    FixedAmountKind { "fixed" => Fixed }
+}
 /// `Line` (from `#/components/schemas/Order/$defs/Line`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Line {
     /// `sku`.
     pub sku: ::std::string::String,
     /// `count`.
     pub count: i64,
+}
+crate::runtime::de::object! {
+    Line { required(sku : ::std::string::String = "sku"), required(count : i64 = "count")
+    }
 }
 impl Line {
     /// A value with the required fields set and every optional field unset.
@@ -154,14 +164,18 @@ impl Line {
     }
 }
 /// `ListOrdersResponse` (from `#/components/pathItems/Orders/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
     pub items: ::std::vec::Vec<crate::types::Order>,
     /// Cursor of the next page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    ListOrdersResponse { required(items : ::std::vec::Vec < crate ::types::Order > =
+    "items"), optional(next : ::std::option::Option < ::std::string::String > = "next") }
 }
 impl ListOrdersResponse {
     /// A value with the required fields set and every optional field unset.
@@ -183,7 +197,7 @@ impl ListOrdersResponse {
     }
 }
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
@@ -193,50 +207,67 @@ pub struct Order {
     /// `amount`.
     pub amount: i64,
     /// Who placed it, when known.
-    #[serde(default)]
     pub customer: ::std::option::Option<crate::types::Customer>,
     /// `note`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
     /// `lines`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lines: ::std::option::Option<::std::vec::Vec<crate::types::Line>>,
     /// `metadata`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// A count, or `unlimited`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<crate::types::OrderQuantity>,
     /// Always null in this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<::serde_json::Value>,
     /// `deleted`.
     ///
     /// The only value allowed (`const`); `new()` sets it.
     pub deleted: bool,
     /// `discount`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<crate::types::OrderDiscount>,
     /// `attachment`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>::serialize"
     )]
     pub attachment: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `labels`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `tax_id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_id: ::std::option::Option<crate::types::TaxId>,
     /// `shipping`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<crate::types::Address>,
+}
+crate::runtime::de::object! {
+    Order { required(id : ::std::string::String = "id"), required(status : crate
+    ::types::Status = "status"), required(amount : i64 = "amount"), optional(customer :
+    ::std::option::Option < crate ::types::Customer > = "customer"), optional(note :
+    ::std::option::Option < ::std::string::String > = "note"), optional(lines :
+    ::std::option::Option < ::std::vec::Vec < crate ::types::Line > > = "lines"),
+    optional(metadata : ::std::option::Option < ::std::collections::BTreeMap <
+    ::std::string::String, ::std::string::String > > = "metadata"), optional(quantity :
+    ::std::option::Option < crate ::types::OrderQuantity > = "quantity"),
+    optional(archived : ::std::option::Option < ::serde_json::Value > = "archived"),
+    required(deleted : bool = "deleted"), optional(discount : ::std::option::Option <
+    crate ::types::OrderDiscount > = "discount"), optional(attachment :
+    ::std::option::Option < ::std::vec::Vec < u8 > > = "attachment" as crate
+    ::runtime::formats::Opt < crate ::runtime::formats::B64 >), optional(labels :
+    ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
+    ::std::string::String > > = "labels"), optional(tax_id : ::std::option::Option <
+    crate ::types::TaxId > = "tax_id"), optional(shipping : ::std::option::Option < crate
+    ::types::Address > = "shipping") }
 }
 impl Order {
     /// A value with the required fields set and every optional field unset.
@@ -341,7 +372,7 @@ impl Order {
     }
 }
 /// `OrderCreate` (from `#/components/schemas/OrderCreate`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCreate {
     /// `amount`.
@@ -355,8 +386,14 @@ pub struct OrderCreate {
     /// The only value allowed (`const`); `new()` sets it.
     pub priority: crate::types::OrderCreatePriority,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+crate::runtime::de::object! {
+    OrderCreate { required(amount : i64 = "amount"), required(source : crate
+    ::types::OrderCreateSource = "source"), required(priority : crate
+    ::types::OrderCreatePriority = "priority"), optional(tags : ::std::option::Option <
+    ::std::vec::Vec < ::serde_json::Value > > = "tags") }
 }
 impl OrderCreate {
     /// A value with the required fields set and every optional field unset.
@@ -421,22 +458,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreatePriority {
     }
 }
 /// `OrderCreateSource` (from `#/components/schemas/OrderCreate/properties/source`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderCreateSource {
     /// `api`
-    #[serde(rename = "api")]
     Api,
 }
 impl OrderCreateSource {
@@ -451,6 +476,9 @@ impl ::std::fmt::Display for OrderCreateSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+crate::runtime::de::string_enum! {
+    OrderCreateSource { "api" => Api }
 }
 /// `OrderDiscount` (from `#/components/schemas/Order/properties/discount`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -499,15 +527,21 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
 }
 /// `OrderEvent` (from `#/components/schemas/OrderEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderEvent {
     /// `type`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::OrderEventType>,
     /// `data`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::Order>,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderEvent { optional(r#type : ::std::option::Option < crate ::types::OrderEventType
+    > = "type"), optional(data : ::std::option::Option < crate ::types::Order > = "data")
+    }
 }
 #[cfg(feature = "webhooks")]
 impl OrderEvent {
@@ -534,22 +568,10 @@ impl OrderEvent {
 }
 /// `OrderEventType` (from `#/components/schemas/OrderEvent/properties/type`).
 #[cfg(feature = "webhooks")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderEventType {
     /// `order.created`
-    #[serde(rename = "order.created")]
     OrderCreated,
 }
 #[cfg(feature = "webhooks")]
@@ -567,6 +589,10 @@ impl ::std::fmt::Display for OrderEventType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
+crate::runtime::de::string_enum! {
+    OrderEventType { "order.created" => OrderCreated }
+}
 /// A count, or `unlimited`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -578,7 +604,7 @@ pub enum OrderQuantity {
     Integer(i64),
 }
 /// `Percent` (from `#/components/schemas/Percent`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Percent {
     /// `kind`.
@@ -587,6 +613,10 @@ pub struct Percent {
     pub kind: crate::types::PercentKind,
     /// `percent`.
     pub percent: f64,
+}
+crate::runtime::de::object! {
+    Percent { required(kind : crate ::types::PercentKind = "kind"), required(percent :
+    f64 = "percent") }
 }
 impl Percent {
     /// A value with the required fields set and every optional field unset.
@@ -599,22 +629,10 @@ impl Percent {
     }
 }
 /// `PercentKind` (from `#/components/schemas/Percent/properties/kind`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PercentKind {
     /// `percent`
-    #[serde(rename = "percent")]
     Percent,
 }
 impl PercentKind {
@@ -630,16 +648,24 @@ impl ::std::fmt::Display for PercentKind {
         f.write_str(self.as_str())
     }
 }
+crate::runtime::de::string_enum! {
+    PercentKind { "percent" => Percent }
+}
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `title`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// `detail`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Problem { optional(title : ::std::option::Option < ::std::string::String > =
+    "title"), optional(detail : ::std::option::Option < ::std::string::String > =
+    "detail") }
 }
 impl Problem {
     /// A value with every optional field unset.
@@ -670,14 +696,18 @@ impl Problem {
     }
 }
 /// `PutAvatarBody` (from `#/paths/~1customers~1{id}~1avatar/put/requestBody/content/multipart~1form-data/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PutAvatarBody {
     /// `image`.
     pub image: ::std::vec::Vec<u8>,
     /// `caption`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    PutAvatarBody { required(image : ::std::vec::Vec < u8 > = "image"), optional(caption
+    : ::std::option::Option < ::std::string::String > = "caption") }
 }
 impl PutAvatarBody {
     /// A value with the required fields set and every optional field unset.
@@ -699,28 +729,14 @@ impl PutAvatarBody {
     }
 }
 /// `Status` (from `#/components/schemas/Status`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `paid`
-    #[serde(rename = "paid")]
     Paid,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
 }
 impl Status {
@@ -738,28 +754,18 @@ impl ::std::fmt::Display for Status {
         f.write_str(self.as_str())
     }
 }
+crate::runtime::de::string_enum! {
+    Status { "open" => Open, "paid" => Paid, "cancelled" => Cancelled }
+}
 /// A tax id and its format.
 pub type TaxId = (::std::string::String, crate::types::TaxIdFormat);
 /// `TaxIdFormat` (from `#/components/schemas/TaxIdFormat`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TaxIdFormat {
     /// `eu_vat`
-    #[serde(rename = "eu_vat")]
     EuVat,
     /// `us_ein`
-    #[serde(rename = "us_ein")]
     UsEin,
 }
 impl TaxIdFormat {
@@ -775,4 +781,7 @@ impl ::std::fmt::Display for TaxIdFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+crate::runtime::de::string_enum! {
+    TaxIdFormat { "eu_vat" => EuVat, "us_ein" => UsEin }
 }

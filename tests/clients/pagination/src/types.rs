@@ -3,14 +3,18 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Event` (from `#/components/schemas/Event`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: ::std::string::String,
     /// `kind`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Event { required(id : ::std::string::String = "id"), optional(kind :
+    ::std::option::Option < ::std::string::String > = "kind") }
 }
 impl Event {
     /// A value with the required fields set and every optional field unset.
@@ -32,12 +36,16 @@ impl Event {
     }
 }
 /// `ListBrokenResponse` (from `#/paths/~1broken/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListBrokenResponse {
     /// `items`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+crate::runtime::de::object! {
+    ListBrokenResponse { optional(items : ::std::option::Option < ::std::vec::Vec <
+    ::std::string::String > > = "items") }
 }
 impl ListBrokenResponse {
     /// A value with every optional field unset.
@@ -55,14 +63,19 @@ impl ListBrokenResponse {
     }
 }
 /// `ListLogsResponse` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLogsResponse {
     /// `lines`.
     pub lines: ::std::vec::Vec<::std::string::String>,
     /// `links`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<crate::types::ListLogsResponseLinks>,
+}
+crate::runtime::de::object! {
+    ListLogsResponse { required(lines : ::std::vec::Vec < ::std::string::String > =
+    "lines"), optional(links : ::std::option::Option < crate
+    ::types::ListLogsResponseLinks > = "links") }
 }
 impl ListLogsResponse {
     /// A value with the required fields set and every optional field unset.
@@ -81,12 +94,16 @@ impl ListLogsResponse {
     }
 }
 /// `ListLogsResponseLinks` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema/properties/links`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLogsResponseLinks {
     /// `next`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    ListLogsResponseLinks { optional(next : ::std::option::Option < ::std::string::String
+    > = "next") }
 }
 impl ListLogsResponseLinks {
     /// A value with every optional field unset.
@@ -107,13 +124,18 @@ impl ListLogsResponseLinks {
     }
 }
 /// `ListOrdersResponse` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
     pub items: ::std::vec::Vec<crate::types::Order>,
     /// `pagination`.
     pub pagination: crate::types::ListOrdersResponsePagination,
+}
+crate::runtime::de::object! {
+    ListOrdersResponse { required(items : ::std::vec::Vec < crate ::types::Order > =
+    "items"), required(pagination : crate ::types::ListOrdersResponsePagination =
+    "pagination") }
 }
 impl ListOrdersResponse {
     /// A value with the required fields set and every optional field unset.
@@ -126,13 +148,17 @@ impl ListOrdersResponse {
     }
 }
 /// `ListOrdersResponsePagination` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema/properties/pagination`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponsePagination {
     /// `total_count`.
     pub total_count: i64,
     /// `max_page`.
     pub max_page: i64,
+}
+crate::runtime::de::object! {
+    ListOrdersResponsePagination { required(total_count : i64 = "total_count"),
+    required(max_page : i64 = "max_page") }
 }
 impl ListOrdersResponsePagination {
     /// A value with the required fields set and every optional field unset.
@@ -142,14 +168,18 @@ impl ListOrdersResponsePagination {
     }
 }
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
     pub id: ::std::string::String,
     /// `amount`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    Order { required(id : ::std::string::String = "id"), optional(amount :
+    ::std::option::Option < i64 > = "amount") }
 }
 impl Order {
     /// A value with the required fields set and every optional field unset.
@@ -168,17 +198,22 @@ impl Order {
     }
 }
 /// `SearchOrdersBody` (from `#/paths/~1orders~1search/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SearchOrdersBody {
     /// `query`.
     pub query: ::std::string::String,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i64>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    SearchOrdersBody { required(query : ::std::string::String = "query"), optional(offset
+    : ::std::option::Option < i64 > = "offset"), optional(limit : ::std::option::Option <
+    i64 > = "limit") }
 }
 impl SearchOrdersBody {
     /// A value with the required fields set and every optional field unset.
@@ -204,11 +239,15 @@ impl SearchOrdersBody {
     }
 }
 /// `SearchOrdersResponse` (from `#/paths/~1orders~1search/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SearchOrdersResponse {
     /// `data`.
     pub data: ::std::vec::Vec<crate::types::Order>,
+}
+crate::runtime::de::object! {
+    SearchOrdersResponse { required(data : ::std::vec::Vec < crate ::types::Order > =
+    "data") }
 }
 impl SearchOrdersResponse {
     /// A value with the required fields set and every optional field unset.

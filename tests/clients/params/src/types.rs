@@ -3,21 +3,26 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Color` (from `#/components/schemas/Color`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Color {
     /// `R`.
     #[serde(rename = "R")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r: ::std::option::Option<i64>,
     /// `G`.
     #[serde(rename = "G")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub g: ::std::option::Option<i64>,
     /// `B`.
     #[serde(rename = "B")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub b: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    Color { optional(r : ::std::option::Option < i64 > = "R"), optional(g :
+    ::std::option::Option < i64 > = "G"), optional(b : ::std::option::Option < i64 > =
+    "B") }
 }
 impl Color {
     /// A value with every optional field unset.
@@ -49,14 +54,18 @@ impl Color {
     }
 }
 /// `PostFormBody` (from `#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostFormBody {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+crate::runtime::de::object! {
+    PostFormBody { required(name : ::std::string::String = "name"), optional(tags :
+    ::std::option::Option < ::std::vec::Vec < ::std::string::String > > = "tags") }
 }
 impl PostFormBody {
     /// A value with the required fields set and every optional field unset.
@@ -75,25 +84,12 @@ impl PostFormBody {
     }
 }
 /// `SearchSort` (from `#/paths/~1search~1{ids}~1{label}~1{matrix}/get/parameters/9/schema`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchSort {
     /// `asc`
-    #[serde(rename = "asc")]
     Asc,
     /// `desc`
-    #[serde(rename = "desc")]
     Desc,
 }
 impl SearchSort {
@@ -110,8 +106,11 @@ impl ::std::fmt::Display for SearchSort {
         f.write_str(self.as_str())
     }
 }
+crate::runtime::de::string_enum! {
+    SearchSort { "asc" => Asc, "desc" => Desc }
+}
 /// `UploadPhotoBody` (from `#/paths/~1photos/post/requestBody/content/multipart~1form-data/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadPhotoBody {
     /// `title`.
@@ -119,14 +118,21 @@ pub struct UploadPhotoBody {
     /// `photo`.
     pub photo: ::std::vec::Vec<u8>,
     /// `thumbnails`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnails: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>>,
     /// `labels`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `meta`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::types::Color>,
+}
+crate::runtime::de::object! {
+    UploadPhotoBody { required(title : ::std::string::String = "title"), required(photo :
+    ::std::vec::Vec < u8 > = "photo"), optional(thumbnails : ::std::option::Option <
+    ::std::vec::Vec < ::std::vec::Vec < u8 > > > = "thumbnails"), optional(labels :
+    ::std::option::Option < ::std::vec::Vec < ::std::string::String > > = "labels"),
+    optional(meta : ::std::option::Option < crate ::types::Color > = "meta") }
 }
 impl UploadPhotoBody {
     /// A value with the required fields set and every optional field unset.

@@ -3,12 +3,16 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Contradiction` (from `#/components/schemas/Contradiction`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Contradiction {
     /// `value`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+}
+crate::runtime::de::object! {
+    Contradiction { optional(value : ::std::option::Option < ::serde_json::Value > =
+    "value") }
 }
 impl Contradiction {
     /// A value with every optional field unset.
@@ -26,7 +30,7 @@ impl Contradiction {
     }
 }
 /// `Limits` (from `#/components/schemas/Limits`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Limits {
     /// `count`.
@@ -34,11 +38,16 @@ pub struct Limits {
     /// Default: `123456789012345678901234`.
     pub count: i64,
     /// `ratio`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// `code`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::serde_json::Value>,
+}
+crate::runtime::de::object! {
+    Limits { required(count : i64 = "count"), optional(ratio : ::std::option::Option <
+    f64 > = "ratio"), optional(code : ::std::option::Option < ::serde_json::Value > =
+    "code") }
 }
 impl Limits {
     /// A value with the required fields set and every optional field unset.
@@ -64,7 +73,7 @@ impl Limits {
     }
 }
 /// `Sub` (from `#/components/schemas/Sub`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Sub {
     /// `id`.
@@ -72,8 +81,13 @@ pub struct Sub {
     /// `class`.
     pub class: crate::types::SubClass,
     /// `size`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    Sub { required(id : ::std::string::String = "id"), required(class : crate
+    ::types::SubClass = "class"), optional(size : ::std::option::Option < i64 > = "size")
+    }
 }
 impl Sub {
     /// A value with the required fields set and every optional field unset.
@@ -96,25 +110,12 @@ impl Sub {
     }
 }
 /// `SubClass` (from `#/components/schemas/Sub/properties/class`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubClass {
     /// `small`
-    #[serde(rename = "small")]
     Small,
     /// `large`
-    #[serde(rename = "large")]
     Large,
 }
 impl SubClass {
@@ -130,4 +131,7 @@ impl ::std::fmt::Display for SubClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+crate::runtime::de::string_enum! {
+    SubClass { "small" => Small, "large" => Large }
 }

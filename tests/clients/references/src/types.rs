@@ -33,12 +33,15 @@ impl CreatePetHeaders {
     }
 }
 /// `Gone` (from `#/x-responses/Gone/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Gone {
     /// `since`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub since: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Gone { optional(since : ::std::option::Option < ::std::string::String > = "since") }
 }
 impl Gone {
     /// A value with every optional field unset.
@@ -59,14 +62,18 @@ impl Gone {
     }
 }
 /// `Legacy` (from `#/definitions/Legacy`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Legacy {
     /// `id`.
     pub id: ::std::string::String,
     /// `tag`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<crate::types::PetTag>,
+}
+crate::runtime::de::object! {
+    Legacy { required(id : ::std::string::String = "id"), optional(tag :
+    ::std::option::Option < crate ::types::PetTag > = "tag") }
 }
 impl Legacy {
     /// A value with the required fields set and every optional field unset.
@@ -85,12 +92,15 @@ impl Legacy {
     }
 }
 /// `Owner` (from `#/components/schemas/Owner`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// `id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
+}
+crate::runtime::de::object! {
+    Owner { optional(id : ::std::option::Option < i64 > = "id") }
 }
 impl Owner {
     /// A value with every optional field unset.
@@ -108,17 +118,22 @@ impl Owner {
     }
 }
 /// `Pet` (from `#/components/schemas/Pet`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet {
     /// `name`.
     pub name: ::std::string::String,
     /// `tag`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<crate::types::PetTag>,
     /// `owner`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::types::Owner>,
+}
+crate::runtime::de::object! {
+    Pet { required(name : ::std::string::String = "name"), optional(tag :
+    ::std::option::Option < crate ::types::PetTag > = "tag"), optional(owner :
+    ::std::option::Option < crate ::types::Owner > = "owner") }
 }
 impl Pet {
     /// A value with the required fields set and every optional field unset.
@@ -144,25 +159,12 @@ impl Pet {
     }
 }
 /// `PetTag` (from `#/components/schemas/Pet Tag`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PetTag {
     /// `cat`
-    #[serde(rename = "cat")]
     Cat,
     /// `dog`
-    #[serde(rename = "dog")]
     Dog,
 }
 impl PetTag {
@@ -179,13 +181,20 @@ impl ::std::fmt::Display for PetTag {
         f.write_str(self.as_str())
     }
 }
+crate::runtime::de::string_enum! {
+    PetTag { "cat" => Cat, "dog" => Dog }
+}
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Problem { optional(message : ::std::option::Option < ::std::string::String > =
+    "message") }
 }
 impl Problem {
     /// A value with every optional field unset.

@@ -3,14 +3,18 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `ChatRequest` (from `#/components/schemas/ChatRequest`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatRequest {
     /// `prompt`.
     pub prompt: ::std::string::String,
     /// Whether the answer comes as events.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<bool>,
+}
+crate::runtime::de::object! {
+    ChatRequest { required(prompt : ::std::string::String = "prompt"), optional(stream :
+    ::std::option::Option < bool > = "stream") }
 }
 impl ChatRequest {
     /// A value with the required fields set and every optional field unset.
@@ -29,11 +33,14 @@ impl ChatRequest {
     }
 }
 /// `Chunk` (from `#/components/schemas/Chunk`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Chunk {
     /// `delta`.
     pub delta: ::std::string::String,
+}
+crate::runtime::de::object! {
+    Chunk { required(delta : ::std::string::String = "delta") }
 }
 impl Chunk {
     /// A value with the required fields set and every optional field unset.
@@ -43,11 +50,14 @@ impl Chunk {
     }
 }
 /// `Completion` (from `#/components/schemas/Completion`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Completion {
     /// `text`.
     pub text: ::std::string::String,
+}
+crate::runtime::de::object! {
+    Completion { required(text : ::std::string::String = "text") }
 }
 impl Completion {
     /// A value with the required fields set and every optional field unset.
@@ -57,11 +67,14 @@ impl Completion {
     }
 }
 /// `LookupNotFound` (from `#/paths/~1lookup~1{key}/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LookupNotFound {
     /// `found`.
     pub found: bool,
+}
+crate::runtime::de::object! {
+    LookupNotFound { required(found : bool = "found") }
 }
 impl LookupNotFound {
     /// A value with the required fields set and every optional field unset.
@@ -71,11 +84,14 @@ impl LookupNotFound {
     }
 }
 /// `LookupOk` (from `#/paths/~1lookup~1{key}/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LookupOk {
     /// `value`.
     pub value: ::std::string::String,
+}
+crate::runtime::de::object! {
+    LookupOk { required(value : ::std::string::String = "value") }
 }
 impl LookupOk {
     /// A value with the required fields set and every optional field unset.
@@ -94,12 +110,15 @@ pub enum LookupSuccess {
     NotFound(crate::types::LookupNotFound),
 }
 /// `OtherResponse` (from `#/paths/~1other/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OtherResponse {
     /// `ok`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<bool>,
+}
+crate::runtime::de::object! {
+    OtherResponse { optional(ok : ::std::option::Option < bool > = "ok") }
 }
 impl OtherResponse {
     /// A value with every optional field unset.
@@ -117,11 +136,14 @@ impl OtherResponse {
     }
 }
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,
+}
+crate::runtime::de::object! {
+    Problem { required(message : ::std::string::String = "message") }
 }
 impl Problem {
     /// A value with the required fields set and every optional field unset.
@@ -131,17 +153,22 @@ impl Problem {
     }
 }
 /// `StreamTicksResponse` (from `#/paths/~1ticks/get/responses/200/content/text~1event-stream/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct StreamTicksResponse {
     /// `event`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
     /// `id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `data`.
     pub data: crate::types::Tick,
+}
+crate::runtime::de::object! {
+    StreamTicksResponse { optional(event : ::std::option::Option < ::std::string::String
+    > = "event"), optional(id : ::std::option::Option < ::std::string::String > = "id"),
+    required(data : crate ::types::Tick = "data") }
 }
 impl StreamTicksResponse {
     /// A value with the required fields set and every optional field unset.
@@ -173,11 +200,14 @@ impl StreamTicksResponse {
     }
 }
 /// `Tick` (from `#/components/schemas/Tick`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Tick {
     /// `n`.
     pub n: i64,
+}
+crate::runtime::de::object! {
+    Tick { required(n : i64 = "n") }
 }
 impl Tick {
     /// A value with the required fields set and every optional field unset.

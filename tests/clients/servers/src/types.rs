@@ -3,7 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Flow` (from `#/components/schemas/Flow`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Flow {
     /// `id`.
@@ -11,8 +11,13 @@ pub struct Flow {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+crate::runtime::de::object! {
+    Flow { required(id : ::std::string::String = "id"), required(name :
+    ::std::string::String = "name"), optional(tags : ::std::option::Option <
+    ::std::vec::Vec < ::std::string::String > > = "tags") }
 }
 impl Flow {
     /// A value with the required fields set and every optional field unset.
@@ -35,14 +40,18 @@ impl Flow {
     }
 }
 /// `FlowCreate` (from `#/components/schemas/FlowCreate`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FlowCreate {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+crate::runtime::de::object! {
+    FlowCreate { required(name : ::std::string::String = "name"), optional(tags :
+    ::std::option::Option < ::std::vec::Vec < ::std::string::String > > = "tags") }
 }
 impl FlowCreate {
     /// A value with the required fields set and every optional field unset.
@@ -61,12 +70,16 @@ impl FlowCreate {
     }
 }
 /// `HttpValidationError` (from `#/components/schemas/HTTPValidationError`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
     /// `detail`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<crate::types::ValidationError>>,
+}
+crate::runtime::de::object! {
+    HttpValidationError { optional(detail : ::std::option::Option < ::std::vec::Vec <
+    crate ::types::ValidationError > > = "detail") }
 }
 impl HttpValidationError {
     /// A value with every optional field unset.
@@ -87,14 +100,18 @@ impl HttpValidationError {
     }
 }
 /// `Job` (from `#/components/schemas/Job`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Job {
     /// `job_id`.
     pub job_id: ::std::string::String,
     /// `state`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Job { required(job_id : ::std::string::String = "job_id"), optional(state :
+    ::std::option::Option < ::std::string::String > = "state") }
 }
 impl Job {
     /// A value with the required fields set and every optional field unset.
@@ -127,7 +144,7 @@ pub enum SubmitJobSuccess {
     NoContent,
 }
 /// `ValidationError` (from `#/components/schemas/ValidationError`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// `loc`.
@@ -136,6 +153,11 @@ pub struct ValidationError {
     pub msg: ::std::string::String,
     /// `type`.
     pub r#type: ::std::string::String,
+}
+crate::runtime::de::object! {
+    ValidationError { required(loc : ::std::vec::Vec < ::std::string::String > = "loc"),
+    required(msg : ::std::string::String = "msg"), required(r#type :
+    ::std::string::String = "type") }
 }
 impl ValidationError {
     /// A value with the required fields set and every optional field unset.

@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// A printed book.
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Book {
     /// `id`.
@@ -16,11 +16,18 @@ pub struct Book {
     /// `kind`.
     pub kind: ::std::string::String,
     /// `isbn`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub isbn: ::std::option::Option<::std::string::String>,
     /// `pages`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<i32>,
+}
+#[cfg(feature = "books")]
+crate::runtime::de::object! {
+    Book { required(id : ::std::string::String = "id"), required(title :
+    ::std::string::String = "title"), required(kind : ::std::string::String = "kind"),
+    optional(isbn : ::std::option::Option < ::std::string::String > = "isbn"),
+    optional(pages : ::std::option::Option < i32 > = "pages") }
 }
 #[cfg(feature = "books")]
 impl Book {
@@ -57,28 +64,14 @@ impl Book {
 }
 /// `BooksListBooksGenresItem` (from `#/paths/~1books/get/parameters/3/items`).
 #[cfg(feature = "books")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BooksListBooksGenresItem {
     /// `fiction`
-    #[serde(rename = "fiction")]
     Fiction,
     /// `poetry`
-    #[serde(rename = "poetry")]
     Poetry,
     /// `history`
-    #[serde(rename = "history")]
     History,
 }
 #[cfg(feature = "books")]
@@ -97,6 +90,11 @@ impl ::std::fmt::Display for BooksListBooksGenresItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[cfg(feature = "books")]
+crate::runtime::de::string_enum! {
+    BooksListBooksGenresItem { "fiction" => Fiction, "poetry" => Poetry, "history" =>
+    History }
 }
 /// The headers documented on the successful responses of `listBooks`.
 #[cfg(feature = "books")]
@@ -117,14 +115,19 @@ impl BooksListBooksHeaders {
 }
 /// `BooksUploadCoverBody` (from `#/paths/~1books~1{bookId}~1cover/put/parameters`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BooksUploadCoverBody {
     /// The cover picture.
     pub image: ::std::vec::Vec<u8>,
     /// `caption`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "books")]
+crate::runtime::de::object! {
+    BooksUploadCoverBody { required(image : ::std::vec::Vec < u8 > = "image"),
+    optional(caption : ::std::option::Option < ::std::string::String > = "caption") }
 }
 #[cfg(feature = "books")]
 impl BooksUploadCoverBody {
@@ -148,7 +151,7 @@ impl BooksUploadCoverBody {
 }
 /// `Item` (from `#/definitions/Item`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Item {
     /// `id`.
@@ -159,6 +162,11 @@ pub struct Item {
     pub title: ::std::string::String,
     /// `kind`.
     pub kind: ::std::string::String,
+}
+#[cfg(feature = "books")]
+crate::runtime::de::object! {
+    Item { required(id : ::std::string::String = "id"), required(title :
+    ::std::string::String = "title"), required(kind : ::std::string::String = "kind") }
 }
 #[cfg(feature = "books")]
 impl Item {
@@ -178,24 +186,33 @@ impl Item {
 }
 /// `Loan` (from `#/definitions/Loan`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Loan {
     /// `id`.
     pub id: i64,
     /// `due`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>::serialize"
+    )]
     pub due: ::chrono::NaiveDate,
     /// `returned`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
     )]
     pub returned: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `member`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<crate::types::Member>,
+}
+#[cfg(feature = "loans")]
+crate::runtime::de::object! {
+    Loan { required(id : i64 = "id"), required(due : ::chrono::NaiveDate = "due" as crate
+    ::runtime::formats::FullDate), optional(returned : ::std::option::Option <
+    ::chrono::DateTime < ::chrono::Utc > > = "returned" as crate ::runtime::formats::Opt
+    < crate ::runtime::formats::Rfc3339 >), optional(member : ::std::option::Option <
+    crate ::types::Member > = "member") }
 }
 #[cfg(feature = "loans")]
 impl Loan {
@@ -224,7 +241,7 @@ impl Loan {
 }
 /// `LoansLendBody` (from `#/paths/~1loans/post/parameters`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LoansLendBody {
     /// `bookId`.
@@ -234,8 +251,14 @@ pub struct LoansLendBody {
     #[serde(rename = "memberId")]
     pub member_id: i64,
     /// Anything the librarian wants to remember.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "loans")]
+crate::runtime::de::object! {
+    LoansLendBody { required(book_id : ::std::string::String = "bookId"),
+    required(member_id : i64 = "memberId"), optional(notes : ::std::option::Option <
+    ::std::string::String > = "notes") }
 }
 #[cfg(feature = "loans")]
 impl LoansLendBody {
@@ -263,15 +286,20 @@ impl LoansLendBody {
 }
 /// `Member` (from `#/definitions/Member`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Member {
     /// `id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// `name`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "loans")]
+crate::runtime::de::object! {
+    Member { optional(id : ::std::option::Option < i64 > = "id"), optional(name :
+    ::std::option::Option < ::std::string::String > = "name") }
 }
 #[cfg(feature = "loans")]
 impl Member {
@@ -301,19 +329,26 @@ impl Member {
 }
 /// `NewBook` (from `#/definitions/NewBook`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NewBook {
     /// `title`.
     pub title: ::std::string::String,
     /// `isbn`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub isbn: ::std::option::Option<::std::string::String>,
     /// `labels`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+#[cfg(feature = "books")]
+crate::runtime::de::object! {
+    NewBook { required(title : ::std::string::String = "title"), optional(isbn :
+    ::std::option::Option < ::std::string::String > = "isbn"), optional(labels :
+    ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
+    ::std::string::String > > = "labels") }
 }
 #[cfg(feature = "books")]
 impl NewBook {
@@ -347,12 +382,17 @@ impl NewBook {
 }
 /// `Problem` (from `#/definitions/Problem`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "books")]
+crate::runtime::de::object! {
+    Problem { optional(message : ::std::option::Option < ::std::string::String > =
+    "message") }
 }
 #[cfg(feature = "books")]
 impl Problem {

@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `CustomerDeletedEvent` (from `#/components/schemas/CustomerDeletedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerDeletedEvent {
     /// `type`.
@@ -12,10 +12,19 @@ pub struct CustomerDeletedEvent {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::CustomerDeletedEventType,
     /// `timestamp`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::CustomerDeletedEventData,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    CustomerDeletedEvent { required(r#type : crate ::types::CustomerDeletedEventType =
+    "type"), required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as
+    crate ::runtime::formats::Rfc3339), required(data : crate
+    ::types::CustomerDeletedEventData = "data") }
 }
 #[cfg(feature = "webhooks")]
 impl CustomerDeletedEvent {
@@ -34,11 +43,16 @@ impl CustomerDeletedEvent {
 }
 /// `CustomerDeletedEventData` (from `#/components/schemas/CustomerDeletedEvent/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerDeletedEventData {
     /// `customer_id`.
     pub customer_id: ::std::string::String,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    CustomerDeletedEventData { required(customer_id : ::std::string::String =
+    "customer_id") }
 }
 #[cfg(feature = "webhooks")]
 impl CustomerDeletedEventData {
@@ -52,22 +66,10 @@ impl CustomerDeletedEventData {
 }
 /// `CustomerDeletedEventType` (from `#/components/schemas/CustomerDeletedEvent/properties/type`).
 #[cfg(feature = "webhooks")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerDeletedEventType {
     /// `customer.deleted`
-    #[serde(rename = "customer.deleted")]
     CustomerDeleted,
 }
 #[cfg(feature = "webhooks")]
@@ -85,8 +87,12 @@ impl ::std::fmt::Display for CustomerDeletedEventType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
+crate::runtime::de::string_enum! {
+    CustomerDeletedEventType { "customer.deleted" => CustomerDeleted }
+}
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
@@ -94,11 +100,19 @@ pub struct Order {
     /// In cents.
     pub total: i64,
     /// `placed_at`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub placed_at: ::chrono::DateTime<::chrono::Utc>,
     /// `note`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::de::object! {
+    Order { required(id : ::std::string::String = "id"), required(total : i64 = "total"),
+    required(placed_at : ::chrono::DateTime < ::chrono::Utc > = "placed_at" as crate
+    ::runtime::formats::Rfc3339), optional(note : ::std::option::Option <
+    ::std::string::String > = "note") }
 }
 impl Order {
     /// A value with the required fields set and every optional field unset.
@@ -127,7 +141,7 @@ impl Order {
 }
 /// `OrderCreatedEvent` (from `#/components/schemas/OrderCreatedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCreatedEvent {
     /// `type`.
@@ -135,10 +149,18 @@ pub struct OrderCreatedEvent {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::OrderCreatedEventType,
     /// When the event happened.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::Order,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderCreatedEvent { required(r#type : crate ::types::OrderCreatedEventType = "type"),
+    required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as crate
+    ::runtime::formats::Rfc3339), required(data : crate ::types::Order = "data") }
 }
 #[cfg(feature = "webhooks")]
 impl OrderCreatedEvent {
@@ -157,22 +179,10 @@ impl OrderCreatedEvent {
 }
 /// `OrderCreatedEventType` (from `#/components/schemas/OrderCreatedEvent/properties/type`).
 #[cfg(feature = "webhooks")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderCreatedEventType {
     /// `order.created`
-    #[serde(rename = "order.created")]
     OrderCreated,
 }
 #[cfg(feature = "webhooks")]
@@ -190,9 +200,13 @@ impl ::std::fmt::Display for OrderCreatedEventType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
+crate::runtime::de::string_enum! {
+    OrderCreatedEventType { "order.created" => OrderCreated }
+}
 /// `OrderPaidPayload` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderPaidPayload {
     /// `type`.
@@ -200,10 +214,19 @@ pub struct OrderPaidPayload {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::OrderPaidPayloadType,
     /// `timestamp`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::OrderPaidPayloadData,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderPaidPayload { required(r#type : crate ::types::OrderPaidPayloadType = "type"),
+    required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as crate
+    ::runtime::formats::Rfc3339), required(data : crate ::types::OrderPaidPayloadData =
+    "data") }
 }
 #[cfg(feature = "webhooks")]
 impl OrderPaidPayload {
@@ -222,7 +245,7 @@ impl OrderPaidPayload {
 }
 /// `OrderPaidPayloadData` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderPaidPayloadData {
     /// `order_id`.
@@ -230,8 +253,14 @@ pub struct OrderPaidPayloadData {
     /// In cents.
     pub amount: i64,
     /// `receipt_url`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_url: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderPaidPayloadData { required(order_id : ::std::string::String = "order_id"),
+    required(amount : i64 = "amount"), optional(receipt_url : ::std::option::Option <
+    ::std::string::String > = "receipt_url") }
 }
 #[cfg(feature = "webhooks")]
 impl OrderPaidPayloadData {
@@ -259,22 +288,10 @@ impl OrderPaidPayloadData {
 }
 /// `OrderPaidPayloadType` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema/properties/type`).
 #[cfg(feature = "webhooks")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderPaidPayloadType {
     /// `order.paid`
-    #[serde(rename = "order.paid")]
     OrderPaid,
 }
 #[cfg(feature = "webhooks")]
@@ -292,18 +309,31 @@ impl ::std::fmt::Display for OrderPaidPayloadType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
+crate::runtime::de::string_enum! {
+    OrderPaidPayloadType { "order.paid" => OrderPaid }
+}
 /// `OrderRefundedEvent` (from `#/components/schemas/OrderRefundedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderRefundedEvent {
     /// `type`.
     pub r#type: crate::types::OrderRefundedEventType,
     /// `timestamp`.
-    #[serde(with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>")]
+    #[serde(
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
+    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::OrderRefundedEventData,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderRefundedEvent { required(r#type : crate ::types::OrderRefundedEventType =
+    "type"), required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as
+    crate ::runtime::formats::Rfc3339), required(data : crate
+    ::types::OrderRefundedEventData = "data") }
 }
 #[cfg(feature = "webhooks")]
 impl OrderRefundedEvent {
@@ -319,14 +349,19 @@ impl OrderRefundedEvent {
 }
 /// `OrderRefundedEventData` (from `#/components/schemas/OrderRefundedEvent/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderRefundedEventData {
     /// `order_id`.
     pub order_id: ::std::string::String,
     /// `reason`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    OrderRefundedEventData { required(order_id : ::std::string::String = "order_id"),
+    optional(reason : ::std::option::Option < ::std::string::String > = "reason") }
 }
 #[cfg(feature = "webhooks")]
 impl OrderRefundedEventData {
@@ -350,22 +385,10 @@ impl OrderRefundedEventData {
 }
 /// `OrderRefundedEventType` (from `#/components/schemas/OrderRefundedEvent/properties/type`).
 #[cfg(feature = "webhooks")]
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderRefundedEventType {
     /// `order.refunded`
-    #[serde(rename = "order.refunded")]
     OrderRefunded,
 }
 #[cfg(feature = "webhooks")]
@@ -382,4 +405,8 @@ impl ::std::fmt::Display for OrderRefundedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::string_enum! {
+    OrderRefundedEventType { "order.refunded" => OrderRefunded }
 }

@@ -4,13 +4,18 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `PingPayload` (from `#/x-webhooks/ping/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PingPayload {
     /// `zen`.
     pub zen: ::std::string::String,
     /// `hook_id`.
     pub hook_id: i64,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    PingPayload { required(zen : ::std::string::String = "zen"), required(hook_id : i64 =
+    "hook_id") }
 }
 #[cfg(feature = "webhooks")]
 impl PingPayload {
@@ -25,7 +30,7 @@ impl PingPayload {
 }
 /// `PushPayload` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PushPayload {
     /// `ref`.
@@ -34,6 +39,12 @@ pub struct PushPayload {
     pub commits: ::std::vec::Vec<crate::types::PushPayloadCommitsItem>,
     /// `repository`.
     pub repository: crate::types::Repository,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    PushPayload { required(r#ref : ::std::string::String = "ref"), required(commits :
+    ::std::vec::Vec < crate ::types::PushPayloadCommitsItem > = "commits"),
+    required(repository : crate ::types::Repository = "repository") }
 }
 #[cfg(feature = "webhooks")]
 impl PushPayload {
@@ -53,7 +64,7 @@ impl PushPayload {
 }
 /// `PushPayloadCommitsItem` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema/properties/commits/items`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PushPayloadCommitsItem {
     /// `id`.
@@ -62,11 +73,17 @@ pub struct PushPayloadCommitsItem {
     pub message: ::std::string::String,
     /// `timestamp`.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>"
+        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "webhooks")]
+crate::runtime::de::object! {
+    PushPayloadCommitsItem { required(id : ::std::string::String = "id"),
+    required(message : ::std::string::String = "message"), optional(timestamp :
+    ::std::option::Option < ::chrono::DateTime < ::chrono::Utc > > = "timestamp" as crate
+    ::runtime::formats::Opt < crate ::runtime::formats::Rfc3339 >) }
 }
 #[cfg(feature = "webhooks")]
 impl PushPayloadCommitsItem {
@@ -90,13 +107,17 @@ impl PushPayloadCommitsItem {
     }
 }
 /// `Repository` (from `#/components/schemas/Repository`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Repository {
     /// `id`.
     pub id: i64,
     /// `full_name`.
     pub full_name: ::std::string::String,
+}
+crate::runtime::de::object! {
+    Repository { required(id : i64 = "id"), required(full_name : ::std::string::String =
+    "full_name") }
 }
 impl Repository {
     /// A value with the required fields set and every optional field unset.
