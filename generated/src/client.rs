@@ -122,7 +122,7 @@ impl Client {
     /// A builder to configure the server, credentials and HTTP settings.
     pub fn builder() -> ClientBuilder {
         let mut core = CoreBuilder::default();
-        core.user_agent("commerce-engine-pos/0.1.0".to_string());
+        core.user_agent("commerce-engine-pos/0.2.0".to_string());
         core.session(&SESSION);
         ClientBuilder {
             core,

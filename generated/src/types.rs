@@ -347,32 +347,10 @@ impl PosLoginWithEmailResponseContent {
     }
 }
 /// The action the OTP confirms; pass it to verify-otp.
+///
+/// The same type as [`PosVerifyOtpBodyOtpAction`]: their schemas are identical.
 #[cfg(feature = "pos")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PosLoginWithEmailResponseContentOtpAction {
-    /// `login`
-    Login,
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithEmailResponseContentOtpAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Login => "login",
-        }
-    }
-}
-#[cfg(feature = "pos")]
-impl ::std::fmt::Display for PosLoginWithEmailResponseContentOtpAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
-    PosLoginWithEmailResponseContentOtpAction { "login" => Login }
-}
+pub type PosLoginWithEmailResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -419,97 +397,17 @@ impl PosLoginWithPhoneBody {
         self
     }
 }
-/// `PosLoginWithPhoneResponse` (from `#/paths/~1pos~1auth~1login~1phone/post/responses/200/content/application~1json/schema`).
+/// `PosLoginWithPhoneResponse` (from `#/paths/~1pos~1auth~1login~1phone/post/responses/200/content/application~1json/schema`). The same type as [`PosLoginWithEmailResponse`]: their schemas are identical.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PosLoginWithPhoneResponse {
-    /// Human-readable result message.
-    pub message: ::std::string::String,
-    /// Whether the request succeeded.
-    pub success: bool,
-    /// The OTP token to verify the login with.
-    pub content: crate::types::PosLoginWithPhoneResponseContent,
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::object! {
-    PosLoginWithPhoneResponse { required(message : ::std::string::String = "message"),
-    required(success : bool = "success"), required(content : crate
-    ::types::PosLoginWithPhoneResponseContent = "content") }
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithPhoneResponse {
-    /// A value with the required fields set and every optional field unset.
-    #[must_use]
-    pub fn new(
-        message: impl ::std::convert::Into<::std::string::String>,
-        success: bool,
-        content: crate::types::PosLoginWithPhoneResponseContent,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            success,
-            content,
-        }
-    }
-}
+pub type PosLoginWithPhoneResponse = crate::types::PosLoginWithEmailResponse;
 /// The OTP token to verify the login with.
-#[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PosLoginWithPhoneResponseContent {
-    /// Token identifying this OTP; pass it to verify-otp.
-    pub otp_token: ::std::string::String,
-    /// The action the OTP confirms; pass it to verify-otp.
-    pub otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::object! {
-    PosLoginWithPhoneResponseContent { required(otp_token : ::std::string::String =
-    "otp_token"), required(otp_action : crate
-    ::types::PosLoginWithPhoneResponseContentOtpAction = "otp_action") }
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithPhoneResponseContent {
-    /// A value with the required fields set and every optional field unset.
-    #[must_use]
-    pub fn new(
-        otp_token: impl ::std::convert::Into<::std::string::String>,
-        otp_action: crate::types::PosLoginWithPhoneResponseContentOtpAction,
-    ) -> Self {
-        Self {
-            otp_token: otp_token.into(),
-            otp_action,
-        }
-    }
-}
+///
+/// The same type as [`PosLoginWithEmailResponseContent`]: their schemas are identical.
+pub type PosLoginWithPhoneResponseContent = crate::types::PosLoginWithEmailResponseContent;
 /// The action the OTP confirms; pass it to verify-otp.
-#[cfg(feature = "pos")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PosLoginWithPhoneResponseContentOtpAction {
-    /// `login`
-    Login,
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithPhoneResponseContentOtpAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Login => "login",
-        }
-    }
-}
-#[cfg(feature = "pos")]
-impl ::std::fmt::Display for PosLoginWithPhoneResponseContentOtpAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
-    PosLoginWithPhoneResponseContentOtpAction { "login" => Login }
-}
+///
+/// The same type as [`PosVerifyOtpBodyOtpAction`]: their schemas are identical.
+pub type PosLoginWithPhoneResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -556,97 +454,17 @@ impl PosLoginWithWhatsappBody {
         self
     }
 }
-/// `PosLoginWithWhatsappResponse` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/responses/200/content/application~1json/schema`).
+/// `PosLoginWithWhatsappResponse` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/responses/200/content/application~1json/schema`). The same type as [`PosLoginWithEmailResponse`]: their schemas are identical.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PosLoginWithWhatsappResponse {
-    /// Human-readable result message.
-    pub message: ::std::string::String,
-    /// Whether the request succeeded.
-    pub success: bool,
-    /// The OTP token to verify the login with.
-    pub content: crate::types::PosLoginWithWhatsappResponseContent,
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::object! {
-    PosLoginWithWhatsappResponse { required(message : ::std::string::String = "message"),
-    required(success : bool = "success"), required(content : crate
-    ::types::PosLoginWithWhatsappResponseContent = "content") }
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithWhatsappResponse {
-    /// A value with the required fields set and every optional field unset.
-    #[must_use]
-    pub fn new(
-        message: impl ::std::convert::Into<::std::string::String>,
-        success: bool,
-        content: crate::types::PosLoginWithWhatsappResponseContent,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            success,
-            content,
-        }
-    }
-}
+pub type PosLoginWithWhatsappResponse = crate::types::PosLoginWithEmailResponse;
 /// The OTP token to verify the login with.
-#[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[non_exhaustive]
-pub struct PosLoginWithWhatsappResponseContent {
-    /// Token identifying this OTP; pass it to verify-otp.
-    pub otp_token: ::std::string::String,
-    /// The action the OTP confirms; pass it to verify-otp.
-    pub otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::object! {
-    PosLoginWithWhatsappResponseContent { required(otp_token : ::std::string::String =
-    "otp_token"), required(otp_action : crate
-    ::types::PosLoginWithWhatsappResponseContentOtpAction = "otp_action") }
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithWhatsappResponseContent {
-    /// A value with the required fields set and every optional field unset.
-    #[must_use]
-    pub fn new(
-        otp_token: impl ::std::convert::Into<::std::string::String>,
-        otp_action: crate::types::PosLoginWithWhatsappResponseContentOtpAction,
-    ) -> Self {
-        Self {
-            otp_token: otp_token.into(),
-            otp_action,
-        }
-    }
-}
+///
+/// The same type as [`PosLoginWithEmailResponseContent`]: their schemas are identical.
+pub type PosLoginWithWhatsappResponseContent = crate::types::PosLoginWithEmailResponseContent;
 /// The action the OTP confirms; pass it to verify-otp.
-#[cfg(feature = "pos")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PosLoginWithWhatsappResponseContentOtpAction {
-    /// `login`
-    Login,
-}
-#[cfg(feature = "pos")]
-impl PosLoginWithWhatsappResponseContentOtpAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Login => "login",
-        }
-    }
-}
-#[cfg(feature = "pos")]
-impl ::std::fmt::Display for PosLoginWithWhatsappResponseContentOtpAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
-    PosLoginWithWhatsappResponseContentOtpAction { "login" => Login }
-}
+///
+/// The same type as [`PosVerifyOtpBodyOtpAction`]: their schemas are identical.
+pub type PosLoginWithWhatsappResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]

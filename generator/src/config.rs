@@ -12,6 +12,8 @@
 //! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
 //! # serde = "derive"          # the types derive serde's Deserialize instead of the compact
 //! #                           # impls of `runtime::de` ("compact", the default; docs/performance.md)
+//! # dedupe-types = false      # keep identical schemas as distinct types (default: one type, the
+//! #                           # others aliases of it: `pub type User104 = User;`)
 //!
 //! [types]                      # the Rust type of each format (these are the defaults)
 //! date-time = "chrono"         # chrono::DateTime<Utc>; "string" keeps String
@@ -66,6 +68,9 @@ pub struct Config {
     /// compact impls of `runtime::de`, which read the same JSON and compile faster. The derive
     /// also reads a struct from a sequence of its fields (formats without field names).
     pub derive_serde: bool,
+    /// Whether identical type definitions become one type and aliases of it (`ir::dedupe`; on
+    /// unless `dedupe-types = false`).
+    pub dedupe_types: bool,
 }
 
 /// `serde`: how the types implement `Deserialize`.
@@ -160,6 +165,7 @@ struct File {
     #[serde(default)]
     types: Types,
     serde: Option<SerdeImpls>,
+    dedupe_types: Option<bool>,
 }
 
 /// A crate name for the document at `spec`, from its `info.title` (see [`crate_name_from_title`]).
@@ -223,6 +229,7 @@ impl Config {
             modules: Vec::new(),
             types: crate::ir::FormatPolicy::default(),
             derive_serde: false,
+            dedupe_types: true,
         }
     }
 
@@ -262,6 +269,7 @@ impl Config {
             modules: file.modules,
             types: file.types.policy(),
             derive_serde: matches!(file.serde, Some(SerdeImpls::Derive)),
+            dedupe_types: file.dedupe_types.unwrap_or(true),
         };
         config.check().map_err(|d| d.in_file(path))?;
         Ok(config)

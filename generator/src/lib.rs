@@ -121,7 +121,10 @@ impl Generator {
     /// pointed back in turn: through [`normalise31`]'s moves, into the file an imported node came
     /// from, else through the conversion's moves, then at the overlay that wrote the node.
     fn ir_and_document(&self) -> Result<(Api, Option<Value>, Diagnostics), Diagnostics> {
-        let (api, doc, mut warnings) = self.read()?;
+        let (mut api, doc, mut warnings) = self.read()?;
+        if self.config.dedupe_types {
+            ir::dedupe::dedupe(&mut api.types);
+        }
         // `--strict`: what the reading policy resolved is refused instead.
         if self.config.strict && warnings.iter().any(|d| d.rule.is_some()) {
             warnings.deny_reading_rules();

@@ -240,7 +240,20 @@ pub fn surface(api: &Api) -> Surface {
         }
     }
     for t in &api.types {
-        type_items(t, &mut add);
+        match (&t.kind, api.type_def(&t.name)) {
+            // An alias of another named type (`pub type User104 = User;`, `ir::dedupe`) offers
+            // what its target offers, under its own name: its fields, variants and `new()`.
+            (TypeKind::Alias { target: TypeRef::Named(to) }, Some(def)) if def.name != t.name => {
+                let (base, from) = (format!("types::{}", t.name), format!("types::{}", def.name));
+                let mut as_alias = |path: String, sig: String, doc: Option<&str>| match path.strip_prefix(&from) {
+                    Some("") => add(base.clone(), format!("{sig} (= types::{to})"), t.doc.as_deref()),
+                    Some(rest) => add(format!("{base}{rest}"), sig, doc),
+                    None => add(path, sig, doc),
+                };
+                type_items(def, &mut as_alias);
+            }
+            _ => type_items(t, &mut add),
+        }
     }
     // What code spells is the signature; where requests go (a server's URL, a key's header) is
     // behaviour, reported with the docs.

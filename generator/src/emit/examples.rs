@@ -159,7 +159,18 @@ impl<'a> Examples<'a> {
 
     /// A value of a type in `types`.
     fn named(&self, name: &str, example: Option<&Value>, hint: &str, depth: usize) -> String {
-        let Some(def) = self.types.get(name) else { return from_json(example) };
+        let Some(mut def) = self.types.get(name) else { return from_json(example) };
+        // An alias of another named type (`pub type User104 = User;`, see `ir::dedupe`) is
+        // spelled by its own name and built as its target.
+        for _ in 0..self.types.len() {
+            match &def.kind {
+                TypeKind::Alias { target: TypeRef::Named(n) } => match self.types.get(n.as_str()) {
+                    Some(next) => def = next,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
         let path = format!("types::{}", name);
         match &def.kind {
             TypeKind::Struct { fields, .. } => {

@@ -67,9 +67,7 @@ fn format_of(api: &Api, info: &EventStreamInfo, ty: &TypeRef) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let envelope = match ty {
-        TypeRef::Named(n) => api.types.iter().any(|d| {
-            &d.name == n && matches!(&d.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.wire_name == "data"))
-        }),
+        TypeRef::Named(n) => api.type_def(n).is_some_and(|d| matches!(&d.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.wire_name == "data"))),
         _ => false,
     };
     quote!(crate::runtime::EventFormat { sentinel: #sentinel, envelope: #envelope })
@@ -614,7 +612,7 @@ pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
 /// every property of the serialised value as a text field.
 fn multipart(api: &Api, ty: &TypeRef, value: TokenStream, codecs: &Codecs) -> TokenStream {
     let def = match ty {
-        TypeRef::Named(n) => api.types.iter().find(|d| &d.name == n),
+        TypeRef::Named(n) => api.type_def(n),
         _ => None,
     };
     let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = def else {

@@ -6,6 +6,7 @@
 //! order, types sorted by name, every map a `BTreeMap`. Every Rust name in it is already a valid,
 //! collision-free identifier, and every wire name is kept beside it.
 
+pub mod dedupe;
 pub mod globals;
 pub mod jsonpath;
 pub mod naming;
@@ -118,6 +119,20 @@ impl Default for FormatPolicy {
 }
 
 impl Api {
+    /// The definition of a named type, through aliases of other named types (an alias is its
+    /// target exactly: see [`dedupe`]).
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let mut def = self.types.iter().find(|d| d.name == name)?;
+        // At most once per type: a chain of aliases cannot be longer.
+        for _ in 0..self.types.len() {
+            match &def.kind {
+                TypeKind::Alias { target: TypeRef::Named(next) } => def = self.types.iter().find(|d| &d.name == next)?,
+                _ => return Some(def),
+            }
+        }
+        Some(def)
+    }
+
     /// Rewrites every JSON pointer in the IR (types' and operations' places), e.g. back to the
     /// original document after [`crate::normalise31`] moved nodes.
     pub fn map_pointers(&mut self, map: impl Fn(&str) -> String) {

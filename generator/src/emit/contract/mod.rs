@@ -172,7 +172,7 @@ fn call(api: &Api, inputs: &Inputs<'_>, op: &Operation) -> Result<TokenStream, U
     }
     if let Some(name) = &op.params_struct {
         // One struct argument: its fields are the required parameters and `body`, by wire name.
-        let known = api.types.iter().any(|t| &t.name == name && matches!(t.kind, TypeKind::Struct { .. }));
+        let known = api.type_def(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct { .. }));
         if !known {
             return Err(format!("the parameters struct `{name}` is not in the types"));
         }

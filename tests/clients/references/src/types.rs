@@ -18,20 +18,9 @@ impl CopyPetHeaders {
     }
 }
 /// The headers documented on the successful responses of `createPet`.
-#[derive(Clone, Debug, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreatePetHeaders {
-    /// The request's id.
-    pub x_request_id: ::std::option::Option<::std::string::String>,
-}
-impl CreatePetHeaders {
-    /// Reads the documented headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
-        Self {
-            x_request_id: crate::runtime::header_value(headers, "x-request-id"),
-        }
-    }
-}
+///
+/// The same type as [`CopyPetHeaders`]: their schemas are identical.
+pub type CreatePetHeaders = crate::types::CopyPetHeaders;
 /// `Gone` (from `#/x-responses/Gone/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
