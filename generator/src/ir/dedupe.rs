@@ -20,26 +20,38 @@ use std::collections::{BTreeMap, HashMap};
 /// Makes every definition that repeats another one an alias of the group's chosen original
 /// (see [`original`]); returns how many became aliases.
 pub fn dedupe(types: &mut [TypeDef]) -> usize {
-    let mut group: HashMap<String, String> = types.iter().map(|t| (t.name.clone(), t.name.clone())).collect();
+    // Each kind once as text with the names it refers to blanked out (its shape), and those
+    // names in order: a round's key is the shape and the names' current groups.
+    let mut shapes: HashMap<String, usize> = HashMap::new();
+    let mut keyed: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        // An alias is its target already; a newtype contains itself (never the same as
+        // another), and a tuple struct's constructor cannot be spelled through an alias.
+        if matches!(t.kind, TypeKind::Alias { .. } | TypeKind::Newtype { .. }) {
+            continue;
+        }
+        let mut kind = t.kind.clone();
+        let mut refs = Vec::new();
+        rename_refs(&mut kind, &mut |n: &mut String| refs.push(std::mem::take(n)));
+        // The kinds are plain data: their JSON is a faithful key.
+        let text = serde_json::to_string(&kind).unwrap_or_else(|_| format!("\u{0}{}", t.name));
+        let next = shapes.len();
+        keyed.push((i, *shapes.entry(text).or_insert(next), refs));
+    }
+    let mut group: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut members: BTreeMap<(usize, Vec<usize>), Vec<usize>> = BTreeMap::new();
     loop {
-        let mut by_shape: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, t) in types.iter().enumerate() {
-            // An alias is its target already; a newtype contains itself (never the same as
-            // another), and a tuple struct's constructor cannot be spelled through an alias.
-            if matches!(t.kind, TypeKind::Alias { .. } | TypeKind::Newtype { .. }) {
-                continue;
-            }
-            let mut kind = t.kind.clone();
-            rename_refs(&mut kind, &|n| group.get(n).cloned());
-            // The kinds are plain data: their JSON is a faithful key.
-            let key = serde_json::to_string(&kind).unwrap_or_else(|_| format!("\u{0}{}", t.name));
-            by_shape.entry(key).or_default().push(i);
+        members.clear();
+        for (i, shape, refs) in &keyed {
+            // A name no definition has (it would not compile anyway) keeps its own group.
+            let groups = refs.iter().map(|r| group.get(r.as_str()).copied().unwrap_or(usize::MAX)).collect();
+            members.entry((*shape, groups)).or_default().push(*i);
         }
         let mut next = group.clone();
-        for members in by_shape.values() {
-            let chosen = original(types, members);
-            for &i in members {
-                next.insert(types[i].name.clone(), chosen.clone());
+        for same in members.values() {
+            let chosen = original(types, same);
+            for &i in same {
+                next.insert(types[i].name.as_str(), chosen);
             }
         }
         if next == group {
@@ -47,9 +59,16 @@ pub fn dedupe(types: &mut [TypeDef]) -> usize {
         }
         group = next;
     }
+    let mut original_of: HashMap<String, String> = HashMap::new();
+    for same in members.values() {
+        let chosen = &types[original(types, same)].name;
+        for &i in same {
+            original_of.insert(types[i].name.clone(), chosen.clone());
+        }
+    }
     let mut aliased = 0;
     for t in types.iter_mut() {
-        let Some(target) = group.get(&t.name).filter(|g| **g != t.name).cloned() else { continue };
+        let Some(target) = original_of.get(&t.name).filter(|g| **g != t.name).cloned() else { continue };
         if matches!(t.kind, TypeKind::Alias { .. } | TypeKind::Newtype { .. }) {
             continue;
         }
@@ -67,17 +86,17 @@ pub fn dedupe(types: &mut [TypeDef]) -> usize {
 /// The member of a group of identical definitions the others alias: a named component schema
 /// (`#/components/schemas/User`) before an inline one, then the shortest name, then the first
 /// in alphabetical order. It depends on the group alone, so it is the same on every run.
-fn original(types: &[TypeDef], members: &[usize]) -> String {
+fn original(types: &[TypeDef], members: &[usize]) -> usize {
     let rank = |i: &usize| {
         let t = &types[*i];
         let component = t.pointer.strip_prefix("#/components/schemas/").is_some_and(|rest| !rest.contains('/'));
         (!component, t.name.len(), t.name.as_str())
     };
-    members.iter().min_by_key(|i| rank(i)).map(|&i| types[i].name.clone()).unwrap_or_default()
+    members.iter().copied().min_by_key(|i| rank(i)).unwrap_or_default()
 }
 
-/// Replaces every name a kind refers to by `rename`'s answer, where it has one.
-fn rename_refs(kind: &mut TypeKind, rename: &impl Fn(&str) -> Option<String>) {
+/// Calls `visit` on every name a kind refers to, in a fixed order.
+fn rename_refs(kind: &mut TypeKind, rename: &mut impl FnMut(&mut String)) {
     match kind {
         TypeKind::Struct { fields, additional } => {
             fields.iter_mut().for_each(|f| rename_ref(&mut f.ty, rename));
@@ -93,13 +112,9 @@ fn rename_refs(kind: &mut TypeKind, rename: &impl Fn(&str) -> Option<String>) {
     }
 }
 
-fn rename_ref(t: &mut TypeRef, rename: &impl Fn(&str) -> Option<String>) {
+fn rename_ref(t: &mut TypeRef, rename: &mut impl FnMut(&mut String)) {
     match t {
-        TypeRef::Named(n) => {
-            if let Some(to) = rename(n) {
-                *n = to;
-            }
-        }
+        TypeRef::Named(n) => rename(n),
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => rename_ref(inner, rename),
         TypeRef::Tuple(ts) => ts.iter_mut().for_each(|t| rename_ref(t, rename)),
         _ => {}
