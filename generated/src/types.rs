@@ -403,10 +403,12 @@ pub type PosLoginWithPhoneResponse = crate::types::PosLoginWithEmailResponse;
 /// The OTP token to verify the login with.
 ///
 /// The same type as [`PosLoginWithEmailResponseContent`]: their schemas are identical.
+#[cfg(feature = "pos")]
 pub type PosLoginWithPhoneResponseContent = crate::types::PosLoginWithEmailResponseContent;
 /// The action the OTP confirms; pass it to verify-otp.
 ///
 /// The same type as [`PosVerifyOtpBodyOtpAction`]: their schemas are identical.
+#[cfg(feature = "pos")]
 pub type PosLoginWithPhoneResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
@@ -460,10 +462,12 @@ pub type PosLoginWithWhatsappResponse = crate::types::PosLoginWithEmailResponse;
 /// The OTP token to verify the login with.
 ///
 /// The same type as [`PosLoginWithEmailResponseContent`]: their schemas are identical.
+#[cfg(feature = "pos")]
 pub type PosLoginWithWhatsappResponseContent = crate::types::PosLoginWithEmailResponseContent;
 /// The action the OTP confirms; pass it to verify-otp.
 ///
 /// The same type as [`PosVerifyOtpBodyOtpAction`]: their schemas are identical.
+#[cfg(feature = "pos")]
 pub type PosLoginWithWhatsappResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]

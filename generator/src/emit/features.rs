@@ -164,6 +164,20 @@ impl Features {
             }
             self.operations.insert(op.id.clone(), gate);
         }
+        // An alias nothing refers to (a copy `ir::dedupe` merged, whose users became aliases
+        // too) is compiled with its target: it names that type, and is no use without it.
+        for t in 0..api.types.len() {
+            let mut at = t;
+            for _ in 0..api.types.len() {
+                match (&gates[at], &api.types[at].kind, refs[at].as_slice()) {
+                    (None, TypeKind::Alias { target: TypeRef::Named(_) }, [to]) => at = *to,
+                    _ => break,
+                }
+            }
+            if gates[t].is_none() && at != t {
+                gates[t] = gates[at].clone();
+            }
+        }
         self.types = api.types.iter().zip(gates).filter_map(|(d, g)| g.map(|g| (d.name.clone(), g))).collect();
     }
 

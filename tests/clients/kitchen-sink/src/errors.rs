@@ -120,3 +120,25 @@ impl crate::runtime::ErrorBody for HealthCheckError {
         match *self {}
     }
 }
+/// The documented error responses of `getKeeper` (`GET /pets/{petId}/keeper`).
+#[cfg(any(feature = "pets", feature = "store"))]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum PetsGetKeeperError {}
+#[cfg(any(feature = "pets", feature = "store"))]
+impl crate::runtime::ErrorBody for PetsGetKeeperError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}
+/// The documented error responses of `getManager` (`GET /store/manager`).
+#[cfg(feature = "store")]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StoreGetManagerError {}
+#[cfg(feature = "store")]
+impl crate::runtime::ErrorBody for StoreGetManagerError {
+    fn message(&self) -> ::std::option::Option<&str> {
+        match *self {}
+    }
+}

@@ -35,4 +35,106 @@ impl Store {
             options: ::std::default::Default::default(),
         }
     }
+    /// `GET /store/manager` (operation `getManager`).
+    ///
+    /// Returns:
+    /// - 200: The store's manager.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.store().get_manager().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_manager(&self) -> crate::store::GetManagerRequest {
+        crate::store::GetManagerRequest {
+            client: self.client(),
+            options: ::std::default::Default::default(),
+        }
+    }
+}
+/// A `GET /store/manager` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct GetManagerRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
+}
+impl GetManagerRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::StoreGetManagerResponse,
+            crate::Error<crate::errors::StoreGetManagerError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub fn send_with_response(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::StoreGetManagerResponse>,
+            crate::Error<crate::errors::StoreGetManagerError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(::reqwest::Method::GET, "/store/manager")
+            .operation("getManager")
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::StoreGetManagerResponse>,
+        crate::Error<crate::errors::StoreGetManagerError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
+        let body: ::std::result::Result<
+            crate::types::StoreGetManagerResponse,
+            crate::Error<crate::errors::StoreGetManagerError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            201..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+            unread_body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for GetManagerRequest {
+    type Output = ::std::result::Result<
+        crate::types::StoreGetManagerResponse,
+        crate::Error<crate::errors::StoreGetManagerError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
 }

@@ -340,6 +340,116 @@ pub enum PetsCreateSuccess {
     /// Nothing to say.
     NoContent,
 }
+/// `PetsGetKeeperResponse` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema`).
+#[cfg(any(feature = "pets", feature = "store"))]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PetsGetKeeperResponse {
+    /// `person`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub person: ::std::option::Option<crate::types::PetsGetKeeperResponsePerson>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    PetsGetKeeperResponse { optional(person : ::std::option::Option < crate
+    ::types::PetsGetKeeperResponsePerson > = "person") }
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+impl PetsGetKeeperResponse {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            person: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `person`.
+    pub fn person(mut self, value: crate::types::PetsGetKeeperResponsePerson) -> Self {
+        self.person = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// `PetsGetKeeperResponsePerson` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema/properties/person`).
+#[cfg(any(feature = "pets", feature = "store"))]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PetsGetKeeperResponsePerson {
+    /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `address`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<crate::types::PetsGetKeeperResponsePersonAddress>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    PetsGetKeeperResponsePerson { optional(name : ::std::option::Option <
+    ::std::string::String > = "name"), optional(address : ::std::option::Option < crate
+    ::types::PetsGetKeeperResponsePersonAddress > = "address") }
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+impl PetsGetKeeperResponsePerson {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            address: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[must_use]
+    /// Sets `address`.
+    pub fn address(
+        mut self,
+        value: crate::types::PetsGetKeeperResponsePersonAddress,
+    ) -> Self {
+        self.address = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// `PetsGetKeeperResponsePersonAddress` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema/properties/person/properties/address`).
+#[cfg(any(feature = "pets", feature = "store"))]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PetsGetKeeperResponsePersonAddress {
+    /// `city`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+crate::runtime::de::object! {
+    PetsGetKeeperResponsePersonAddress { optional(city : ::std::option::Option <
+    ::std::string::String > = "city") }
+}
+#[cfg(any(feature = "pets", feature = "store"))]
+impl PetsGetKeeperResponsePersonAddress {
+    /// A value with every optional field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            city: ::std::option::Option::None,
+        }
+    }
+    #[must_use]
+    /// Sets `city`.
+    pub fn city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(any(feature = "pets", feature = "store"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -373,3 +483,12 @@ impl Problem {
         self
     }
 }
+/// `StoreGetManagerResponse` (from `#/paths/~1store~1manager/get/responses/200/content/application~1json/schema`). The same type as [`PetsGetKeeperResponse`]: their schemas are identical.
+#[cfg(feature = "store")]
+pub type StoreGetManagerResponse = crate::types::PetsGetKeeperResponse;
+/// `StoreGetManagerResponsePerson` (from `#/paths/~1store~1manager/get/responses/200/content/application~1json/schema/properties/person`). The same type as [`PetsGetKeeperResponsePerson`]: their schemas are identical.
+#[cfg(any(feature = "pets", feature = "store"))]
+pub type StoreGetManagerResponsePerson = crate::types::PetsGetKeeperResponsePerson;
+/// `StoreGetManagerResponsePersonAddress` (from `#/paths/~1store~1manager/get/responses/200/content/application~1json/schema/properties/person/properties/address`). The same type as [`PetsGetKeeperResponsePersonAddress`]: their schemas are identical.
+#[cfg(any(feature = "pets", feature = "store"))]
+pub type StoreGetManagerResponsePersonAddress = crate::types::PetsGetKeeperResponsePersonAddress;

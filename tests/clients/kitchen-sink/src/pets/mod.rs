@@ -89,6 +89,33 @@ impl Pets {
             options: ::std::default::Default::default(),
         }
     }
+    /// The same response shape as `getManager` (Store), written again inline.
+    ///
+    /// `GET /pets/{petId}/keeper` (operation `getKeeper`).
+    ///
+    /// Returns:
+    /// - 200: The pet's keeper.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use fixture_kitchen_sink::types;
+    /// # async fn example(client: fixture_kitchen_sink::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().get_keeper("petId").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_keeper(
+        &self,
+        pet_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::pets::GetKeeperRequest {
+        crate::pets::GetKeeperRequest {
+            client: self.client(),
+            pet_id: pet_id.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
 }
 /// A `GET /pets` call; send it with `.await` or [`send`](Self::send).
 #[derive(Debug)]
@@ -382,6 +409,92 @@ impl ::std::future::IntoFuture for MultiTaggedRequest {
     type Output = ::std::result::Result<
         (),
         crate::Error<crate::errors::PetsMultiTaggedError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `GET /pets/{petId}/keeper` call; send it with `.await` or [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.await` or `.send()`"]
+pub struct GetKeeperRequest {
+    pub(crate) client: crate::Client,
+    pub(crate) pet_id: ::std::string::String,
+    pub(crate) options: crate::RequestOptions,
+}
+impl GetKeeperRequest {
+    /// Overrides the client's timeout, retries, credentials or headers for this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and decodes the documented response.
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::PetsGetKeeperResponse,
+            crate::Error<crate::errors::PetsGetKeeperError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
+    }
+    /// Like [`send`](Self::send), and keeps the status and headers of the response.
+    pub fn send_with_response(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::Response<crate::types::PetsGetKeeperResponse>,
+            crate::Error<crate::errors::PetsGetKeeperError>,
+        >,
+    > + Send + 'static {
+        let (core, call) = (self.client.core_arc(), self.into_call());
+        crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
+    }
+    /// The call as the runtime sends it.
+    fn into_call(self) -> crate::runtime::Call {
+        let call = crate::runtime::Call::new(
+                ::reqwest::Method::GET,
+                "/pets/{petId}/keeper",
+            )
+            .operation("getKeeper")
+            .path("petId", &self.pet_id, crate::runtime::Style::Simple, false)
+            .security(&[&[crate::client::BASIC_AUTH]]);
+        call.options(self.options)
+    }
+    /// The documented meaning of a response.
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> ::std::result::Result<
+        crate::Response<crate::types::PetsGetKeeperResponse>,
+        crate::Error<crate::errors::PetsGetKeeperError>,
+    > {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let unread_body = ::std::option::Option::None;
+        let body: ::std::result::Result<
+            crate::types::PetsGetKeeperResponse,
+            crate::Error<crate::errors::PetsGetKeeperError>,
+        > = match response.status().as_u16() {
+            200 => response.json(),
+            201..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.unexpected()),
+        };
+        body.map(|body| crate::Response {
+            status,
+            headers,
+            body,
+            unread_body,
+        })
+    }
+}
+impl ::std::future::IntoFuture for GetKeeperRequest {
+    type Output = ::std::result::Result<
+        crate::types::PetsGetKeeperResponse,
+        crate::Error<crate::errors::PetsGetKeeperError>,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
