@@ -164,6 +164,17 @@ impl Features {
             }
             self.operations.insert(op.id.clone(), gate);
         }
+        // A type no operation, webhook or global reaches is always compiled, and so must be
+        // every type it refers to (since `ir::dedupe`, one of those can be an alias of a type
+        // that a group uses). An alias reached by nothing is the exception, below.
+        let named_alias = |t: usize| matches!(api.types[t].kind, TypeKind::Alias { target: TypeRef::Named(_) });
+        stack.extend((0..api.types.len()).filter(|&t| gates[t].is_none() && !named_alias(t)));
+        while let Some(t) = stack.pop() {
+            if !matches!(gates[t], Some(Gate::Always)) {
+                gates[t] = Some(Gate::Always);
+                stack.extend(refs[t].iter().copied());
+            }
+        }
         // An alias nothing refers to (a copy `ir::dedupe` merged, whose users became aliases
         // too) is compiled with its target: it names that type, and is no use without it.
         for t in 0..api.types.len() {
@@ -379,5 +390,27 @@ components:
         let global = api.globals.first().expect("the global");
         let TypeRef::Named(name) = &global.ty else { panic!("an enum type, not {:?}", global.ty) };
         assert_eq!(Features::new(&api).type_cfg(name).to_string(), "");
+    }
+
+    #[test]
+    fn what_an_unreached_type_refers_to_is_always_compiled_and_an_unreached_alias_follows_its_target() {
+        // `Unused` is no operation's, yet one of its fields names `Inner` (alpha's) through
+        // `Copy`, an alias `ir::dedupe` made: both must then be compiled whatever the features.
+        // `Orphan` is an alias nothing refers to: it goes with its target.
+        let mut api = api(DOC);
+        let def = |name: &str, kind: TypeKind| TypeDef { name: name.into(), pointer: "#/x".into(), doc: None, kind };
+        let alias = |to: &str| TypeKind::Alias { target: TypeRef::Named(to.into()) };
+        let TypeKind::Struct { fields, .. } = &api.types.iter().find(|t| t.name == "A").expect("A").kind else { panic!("a struct") };
+        let mut field = fields[0].clone();
+        field.ty = TypeRef::Named("Copy".into());
+        api.types.push(def("Unused", TypeKind::Struct { fields: vec![field], additional: None }));
+        api.types.push(def("Copy", alias("Inner")));
+        api.types.push(def("Orphan", alias("Shared")));
+        let f = Features::new(&api);
+        let cfg = |name: &str| f.type_cfg(name).to_string().replace(' ', "");
+        assert_eq!(cfg("Unused"), "");
+        assert_eq!(cfg("Copy"), "", "an always-compiled type refers to it");
+        assert_eq!(cfg("Inner"), "", "and through it, to what it aliases");
+        assert_eq!(cfg("Orphan"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##, "compiled with its target, `Shared`");
     }
 }
