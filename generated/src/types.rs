@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// Error body returned when the request is invalid.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BadRequest {
     /// Human-readable error message.
@@ -14,13 +14,12 @@ pub struct BadRequest {
     /// Machine-readable error code.
     pub code: ::std::string::String,
     /// Details of the validation errors, keyed by field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     BadRequest { required(message : ::std::string::String = "message"), required(success
     : bool = "success"), required(code : ::std::string::String = "code"), optional(errors
     : ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
@@ -54,7 +53,7 @@ impl BadRequest {
 }
 /// Error body returned when the requested resource does not exist.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NotFound {
     /// Human-readable error message.
@@ -65,7 +64,7 @@ pub struct NotFound {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     NotFound { required(message : ::std::string::String = "message"), required(success :
     bool = "success"), required(code : ::std::string::String = "code") }
 }
@@ -87,7 +86,7 @@ impl NotFound {
 }
 /// A point-of-sale device registered with the store.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosDevice {
     /// The device's id.
@@ -126,22 +125,22 @@ pub struct PosDevice {
     pub is_busy: bool,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosDevice { required(id : ::std::string::String = "id"), required(name :
     ::std::string::String = "name"), required(device_type : crate
     ::types::PosDeviceDeviceType = "device_type"), required(external_device_id :
     ::std::string::String = "external_device_id"), required(vendor :
     ::std::string::String = "vendor"), required(model_number : ::std::string::String =
-    "model_number"), optional(mac_address : ::std::option::Option < ::std::string::String
+    "model_number"), nullable(mac_address : ::std::option::Option < ::std::string::String
     > = "mac_address"), required(location_id : ::std::string::String = "location_id"),
     required(location_name : ::std::string::String = "location_name"),
-    optional(claimed_by : ::std::option::Option < crate ::types::PosDeviceClaimedUser > =
+    nullable(claimed_by : ::std::option::Option < crate ::types::PosDeviceClaimedUser > =
     "claimed_by"), required(status : crate ::types::PosDeviceStatus = "status"),
     required(is_busy : bool = "is_busy") }
 }
 /// The user who has claimed a POS device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosDeviceClaimedUser {
     /// The user's id.
@@ -158,9 +157,9 @@ pub struct PosDeviceClaimedUser {
     pub email: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosDeviceClaimedUser { required(id : ::std::string::String = "id"),
-    required(first_name : ::std::string::String = "first_name"), optional(last_name :
+    required(first_name : ::std::string::String = "first_name"), nullable(last_name :
     ::std::option::Option < ::std::string::String > = "last_name"), required(phone :
     ::std::string::String = "phone"), required(email : ::std::string::String = "email") }
 }
@@ -216,7 +215,7 @@ impl ::std::fmt::Display for PosDeviceDeviceType {
     }
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PosDeviceDeviceType { "pos-terminal" => PosTerminal }
 }
 /// The device's availability status.
@@ -249,13 +248,13 @@ impl ::std::fmt::Display for PosDeviceStatus {
     }
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PosDeviceStatus { "available" => Available, "claimed" => Claimed, "offline" =>
     Offline }
 }
 /// `PosLoginWithEmailBody` (from `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailBody {
     /// ID of the store location the POS device operates at.
@@ -264,7 +263,7 @@ pub struct PosLoginWithEmailBody {
     pub email: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLoginWithEmailBody { required(location_id : ::std::string::String =
     "location_id"), required(email : ::std::string::String = "email") }
 }
@@ -284,7 +283,7 @@ impl PosLoginWithEmailBody {
 }
 /// `PosLoginWithEmailResponse` (from `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailResponse {
     /// Human-readable result message.
@@ -295,7 +294,7 @@ pub struct PosLoginWithEmailResponse {
     pub content: crate::types::PosLoginWithEmailResponseContent,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLoginWithEmailResponse { required(message : ::std::string::String = "message"),
     required(success : bool = "success"), required(content : crate
     ::types::PosLoginWithEmailResponseContent = "content") }
@@ -318,7 +317,7 @@ impl PosLoginWithEmailResponse {
 }
 /// The OTP token to verify the login with.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLoginWithEmailResponseContent {
     /// Token identifying this OTP; pass it to verify-otp.
@@ -327,7 +326,7 @@ pub struct PosLoginWithEmailResponseContent {
     pub otp_action: crate::types::PosLoginWithEmailResponseContentOtpAction,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLoginWithEmailResponseContent { required(otp_token : ::std::string::String =
     "otp_token"), required(otp_action : crate
     ::types::PosLoginWithEmailResponseContentOtpAction = "otp_action") }
@@ -353,7 +352,7 @@ impl PosLoginWithEmailResponseContent {
 pub type PosLoginWithEmailResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLoginWithPhoneBody` (from `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLoginWithPhoneBody {
     /// ID of the store location the POS device operates at.
@@ -363,11 +362,10 @@ pub struct PosLoginWithPhoneBody {
     /// Country calling code of the phone number.
     ///
     /// Default: `"+91"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLoginWithPhoneBody { required(location_id : ::std::string::String =
     "location_id"), required(phone : ::std::string::String = "phone"),
     optional(country_code : ::std::option::Option < ::std::string::String > =
@@ -412,7 +410,7 @@ pub type PosLoginWithPhoneResponseContent = crate::types::PosLoginWithEmailRespo
 pub type PosLoginWithPhoneResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLoginWithWhatsappBody` (from `#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLoginWithWhatsappBody {
     /// ID of the store location the POS device operates at.
@@ -422,11 +420,10 @@ pub struct PosLoginWithWhatsappBody {
     /// Country calling code of the phone number.
     ///
     /// Default: `"+91"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLoginWithWhatsappBody { required(location_id : ::std::string::String =
     "location_id"), required(phone : ::std::string::String = "phone"),
     optional(country_code : ::std::option::Option < ::std::string::String > =
@@ -471,7 +468,7 @@ pub type PosLoginWithWhatsappResponseContent = crate::types::PosLoginWithEmailRe
 pub type PosLoginWithWhatsappResponseContentOtpAction = crate::types::PosVerifyOtpBodyOtpAction;
 /// `PosLogoutResponse` (from `#/paths/~1pos~1auth~1logout/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosLogoutResponse {
     /// `message`.
@@ -480,7 +477,7 @@ pub struct PosLogoutResponse {
     pub success: bool,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosLogoutResponse { required(message : ::std::string::String = "message"),
     required(success : bool = "success") }
 }
@@ -500,14 +497,14 @@ impl PosLogoutResponse {
 }
 /// `PosPairDeviceBody` (from `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosPairDeviceBody {
     /// The pairing code of the device to pair.
     pub pairing_code: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosPairDeviceBody { required(pairing_code : ::std::string::String = "pairing_code") }
 }
 #[cfg(feature = "pos")]
@@ -522,7 +519,7 @@ impl PosPairDeviceBody {
 }
 /// `PosPairDeviceResponse` (from `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosPairDeviceResponse {
     /// Human-readable result message.
@@ -533,7 +530,7 @@ pub struct PosPairDeviceResponse {
     pub content: crate::types::PosPairDeviceResponseContent,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosPairDeviceResponse { required(message : ::std::string::String = "message"),
     required(success : bool = "success"), required(content : crate
     ::types::PosPairDeviceResponseContent = "content") }
@@ -556,14 +553,14 @@ impl PosPairDeviceResponse {
 }
 /// The paired device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosPairDeviceResponseContent {
     /// `device`.
     pub device: crate::types::PosDevice,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosPairDeviceResponseContent { required(device : crate ::types::PosDevice = "device")
     }
 }
@@ -577,14 +574,14 @@ impl PosPairDeviceResponseContent {
 }
 /// `PosRefreshAccessTokenBody` (from `#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenBody {
     /// The refresh token issued by verify-otp or a previous refresh.
     pub refresh_token: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosRefreshAccessTokenBody { required(refresh_token : ::std::string::String =
     "refresh_token") }
 }
@@ -600,7 +597,7 @@ impl PosRefreshAccessTokenBody {
 }
 /// `PosRefreshAccessTokenResponse` (from `#/paths/~1pos~1auth~1refresh-token/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenResponse {
     /// Human-readable result message.
@@ -611,7 +608,7 @@ pub struct PosRefreshAccessTokenResponse {
     pub content: crate::types::PosRefreshAccessTokenResponseContent,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosRefreshAccessTokenResponse { required(message : ::std::string::String =
     "message"), required(success : bool = "success"), required(content : crate
     ::types::PosRefreshAccessTokenResponseContent = "content") }
@@ -634,7 +631,7 @@ impl PosRefreshAccessTokenResponse {
 }
 /// The newly issued tokens.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosRefreshAccessTokenResponseContent {
     /// New JWT access token for bearer authentication.
@@ -643,7 +640,7 @@ pub struct PosRefreshAccessTokenResponseContent {
     pub refresh_token: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosRefreshAccessTokenResponseContent { required(access_token : ::std::string::String
     = "access_token"), required(refresh_token : ::std::string::String = "refresh_token")
     }
@@ -664,7 +661,7 @@ impl PosRefreshAccessTokenResponseContent {
 }
 /// A staff member logged in on a POS device.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosUser {
     /// The user's id.
@@ -687,12 +684,12 @@ pub struct PosUser {
     pub roles: ::std::vec::Vec<crate::types::PosUserRolesItem>,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosUser { required(id : ::std::string::String = "id"), required(first_name :
-    ::std::string::String = "first_name"), optional(last_name : ::std::option::Option <
+    ::std::string::String = "first_name"), nullable(last_name : ::std::option::Option <
     ::std::string::String > = "last_name"), required(phone : ::std::string::String =
     "phone"), required(email : ::std::string::String = "email"), required(channel : crate
-    ::types::PosUserChannel = "channel"), optional(device : ::std::option::Option < crate
+    ::types::PosUserChannel = "channel"), nullable(device : ::std::option::Option < crate
     ::types::PosUserDevice > = "device"), required(location : crate
     ::types::PosUserLocation = "location"), required(roles : ::std::vec::Vec < crate
     ::types::PosUserRolesItem > = "roles") }
@@ -740,7 +737,7 @@ impl PosUser {
 }
 /// The sales channel the user is logged in to.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosUserChannel {
     /// The channel's id.
@@ -749,7 +746,7 @@ pub struct PosUserChannel {
     pub name: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosUserChannel { required(id : ::std::string::String = "id"), required(name :
     ::std::string::String = "name") }
 }
@@ -769,7 +766,7 @@ impl PosUserChannel {
 }
 /// The POS device the user is logged in on, if any.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosUserDevice {
     /// The device's id.
@@ -778,7 +775,7 @@ pub struct PosUserDevice {
     pub name: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosUserDevice { required(id : ::std::string::String = "id"), required(name :
     ::std::string::String = "name") }
 }
@@ -798,7 +795,7 @@ impl PosUserDevice {
 }
 /// The store location the user is logged in at.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosUserLocation {
     /// The location's id.
@@ -807,7 +804,7 @@ pub struct PosUserLocation {
     pub name: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosUserLocation { required(id : ::std::string::String = "id"), required(name :
     ::std::string::String = "name") }
 }
@@ -827,7 +824,7 @@ impl PosUserLocation {
 }
 /// A role the user holds at a location.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosUserRolesItem {
     /// The location's id.
@@ -835,14 +832,12 @@ pub struct PosUserRolesItem {
     /// The location's name.
     pub location_name: ::std::string::String,
     /// The role's id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// The role's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosUserRolesItem { required(location_id : ::std::string::String = "location_id"),
     required(location_name : ::std::string::String = "location_name"), optional(role_id :
     ::std::option::Option < ::std::string::String > = "role_id"), optional(role_name :
@@ -884,7 +879,7 @@ impl PosUserRolesItem {
 }
 /// `PosVerifyOtpBody` (from `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosVerifyOtpBody {
     /// The one-time password received by the user.
@@ -895,7 +890,7 @@ pub struct PosVerifyOtpBody {
     pub otp_action: crate::types::PosVerifyOtpBodyOtpAction,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosVerifyOtpBody { required(otp : ::std::string::String = "otp"), required(otp_token
     : ::std::string::String = "otp_token"), required(otp_action : crate
     ::types::PosVerifyOtpBodyOtpAction = "otp_action") }
@@ -940,12 +935,12 @@ impl ::std::fmt::Display for PosVerifyOtpBodyOtpAction {
     }
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PosVerifyOtpBodyOtpAction { "login" => Login }
 }
 /// `PosVerifyOtpResponse` (from `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`).
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosVerifyOtpResponse {
     /// Human-readable result message.
@@ -956,7 +951,7 @@ pub struct PosVerifyOtpResponse {
     pub content: crate::types::PosVerifyOtpResponseContent,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosVerifyOtpResponse { required(message : ::std::string::String = "message"),
     required(success : bool = "success"), required(content : crate
     ::types::PosVerifyOtpResponseContent = "content") }
@@ -979,7 +974,7 @@ impl PosVerifyOtpResponse {
 }
 /// The logged-in user and the issued tokens.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PosVerifyOtpResponseContent {
     /// `user`.
@@ -990,7 +985,7 @@ pub struct PosVerifyOtpResponseContent {
     pub refresh_token: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PosVerifyOtpResponseContent { required(user : crate ::types::PosUser = "user"),
     required(access_token : ::std::string::String = "access_token"),
     required(refresh_token : ::std::string::String = "refresh_token") }
@@ -1013,7 +1008,7 @@ impl PosVerifyOtpResponseContent {
 }
 /// Error body returned when the caller is not authorized.
 #[cfg(feature = "pos")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Unauthorized {
     /// Human-readable error message.
@@ -1026,7 +1021,7 @@ pub struct Unauthorized {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "pos")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Unauthorized { required(message : ::std::string::String = "message"),
     required(success : bool = "success"), required(code : ::std::string::String = "code")
     }

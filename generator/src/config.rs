@@ -11,7 +11,7 @@
 //! # keep = ["examples"]       # hand-written files inside `out` that sdkforge keeps
 //! # with-tests = true         # also emit the contract tests (`tests/contract.rs`, run against Prism)
 //! # serde = "derive"          # the types derive serde's Deserialize instead of the compact
-//! #                           # impls of `runtime::de` ("compact", the default; docs/performance.md)
+//! #                           # impls of `runtime::wire` ("compact", the default; docs/performance.md)
 //! # dedupe-types = false      # keep identical schemas as distinct types (default: one type, the
 //! #                           # others aliases of it: `pub type User104 = User;`)
 //!
@@ -64,9 +64,10 @@ pub struct Config {
     pub modules: Vec<String>,
     /// Which formats get their own Rust type (`[types]`).
     pub types: crate::ir::FormatPolicy,
-    /// `serde = "derive"`: the types derive serde's `Deserialize`, as they did before the
-    /// compact impls of `runtime::de`, which read the same JSON and compile faster. The derive
-    /// also reads a struct from a sequence of its fields (formats without field names).
+    /// `serde = "derive"`: the types derive serde's `Serialize` and `Deserialize`, as they did
+    /// before the compact impls of `runtime::wire`, which write and read the same JSON and
+    /// compile faster. The derive also reads a struct from a sequence of its fields (formats
+    /// without field names).
     pub derive_serde: bool,
     /// Whether identical type definitions become one type and aliases of it (`ir::dedupe`; on
     /// unless `dedupe-types = false`).

@@ -216,6 +216,13 @@ fn bench_document(doc: &Path, work: &Path, sdkforge: &Path, baseline: &Path, arg
         programs.push(Program { label: format!("{name} generate"), command: generate(other, &out, "generate"), samples: Vec::new() });
         programs.push(Program { label: format!("{name} check"), command: generate(other, &out, "check"), samples: Vec::new() });
     }
+    // The trees start empty: one left by an older build would carry that build's API manifest,
+    // and `check` would then report a semver change instead of timing an up-to-date tree.
+    for dir in [out.clone(), work.join(format!("{stem}-compare"))] {
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove `{}`: {e}", dir.display()))?;
+        }
+    }
     // One unmeasured round: the output trees exist (so `check` compares against an up-to-date
     // tree) and the file is in the page cache.
     for p in &programs {

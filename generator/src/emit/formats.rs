@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 pub struct Codecs {
     aliases: BTreeMap<String, TypeRef>,
     /// Whether the types derive serde's `Deserialize` (`serde = "derive"`), reading their
-    /// fields through `with` modules, rather than the compact impls of `runtime::de`.
+    /// fields through `with` modules, rather than the compact impls of `runtime::wire`.
     pub derive_serde: bool,
 }
 

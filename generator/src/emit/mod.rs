@@ -25,7 +25,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/auth.rs", include_str!("../runtime/auth.rs")),
     ("src/runtime/call.rs", include_str!("../runtime/call.rs")),
     ("src/runtime/core.rs", include_str!("../runtime/core.rs")),
-    ("src/runtime/de.rs", include_str!("../runtime/de.rs")),
+    ("src/runtime/wire.rs", include_str!("../runtime/wire.rs")),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
     ("src/runtime/oauth.rs", include_str!("../runtime/oauth.rs")),
@@ -290,7 +290,7 @@ pub fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     const ITEM_START: &[&str] = &[
         "pub", "fn", "struct", "enum", "union", "impl", "trait", "mod", "use", "type", "const", "static", "extern", "unsafe", "async",
         "macro_rules",
-        // An item macro of the runtime (`crate::runtime::de::object! { .. }`).
+        // An item macro of the runtime (`crate::runtime::wire::object! { .. }`).
         "crate",
     ];
     let mut items = Vec::new();
@@ -583,13 +583,13 @@ mod tests {
         let tokens = quote! {
             #[doc = " A."]
             pub struct A { pub x: u8 }
-            crate::runtime::de::object! { A { required(x: u8 = "x") } }
+            crate::runtime::wire::object! { A { required(x: u8 = "x") } }
             impl A { fn f() -> u8 { B { y: 1 }.y } }
             const C: u8 = 1;
         };
         let items: Vec<String> = split_items(tokens).iter().map(ToString::to_string).collect();
         assert_eq!(items.len(), 4, "{items:#?}");
-        assert!(items[1].starts_with("crate :: runtime :: de :: object !"), "{items:#?}");
+        assert!(items[1].starts_with("crate :: runtime :: wire :: object !"), "{items:#?}");
         // A `cfg` goes on each item, the macro's included.
         let gated = gated(quote!(#[cfg(feature = "f")]), quote! { pub struct A {} crate::m! { A } }).to_string();
         assert_eq!(gated.matches("cfg").count(), 2, "{gated}");

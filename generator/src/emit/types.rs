@@ -167,11 +167,15 @@ fn field_doc(f: &Field) -> TokenStream {
 
 fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>, codecs: &Codecs) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_optional);
-    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let default = all_optional.then(|| quote!(, Default));
     let defs = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let ty = field_type(f);
         let fdoc = field_doc(f);
+        if !codecs.derive_serde {
+            // `runtime::wire::object!` writes and reads the field.
+            return quote! { #fdoc pub #fname: #ty };
+        }
         let rename = if crate::ir::naming::unraw(&f.rust_name) != f.wire_name {
             let wire = &f.wire_name;
             quote!(#[serde(rename = #wire)])
@@ -181,50 +185,40 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], ad
         let with = codecs.with_path(&slot_type(f));
         let mut args = Vec::new();
         // An absent `Option` is `None`: serde knows that by itself, except through `with`.
-        if codecs.derive_serde && (!f.required || f.nullable || (f.is_optional() && with.is_some())) {
+        if !f.required || f.nullable || (f.is_optional() && with.is_some()) {
             args.push(quote!(default));
         }
         if !f.required {
             args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
         }
-        args.extend(with.map(|w| with_args(&w, codecs.derive_serde)));
+        args.extend(with.map(|w| quote!(with = #w)));
         let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
         quote! { #fdoc #rename #serde pub #fname: #ty }
     });
     let ctor = constructor(name, fields, additional.is_some());
     let extra = additional.map(|t| {
-        let with = codecs.with_path(&TypeRef::Map(Box::new(t.clone()))).map(|w| {
-            let args = with_args(&w, codecs.derive_serde);
-            quote!(#[serde(#args)])
+        let serde = codecs.derive_serde.then(|| {
+            let with = codecs.with_path(&TypeRef::Map(Box::new(t.clone()))).map(|w| quote!(#[serde(with = #w)]));
+            quote!(#[serde(flatten)] #with)
         });
         let t = type_tokens(t);
         // A name no property can take: fields are snake_case from the document, and this one
-        // is only reached through serde's flatten.
+        // is only reached through serde's flatten (or `object!`'s `..`).
         quote! {
             #[doc = " Properties not listed in the schema (`additionalProperties`)."]
-            #[serde(flatten)]
-            #with
+            #serde
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>
         }
     });
-    let (derive_de, de) = if codecs.derive_serde { (quote!(, ::serde::Deserialize), quote!()) } else { (quote!(), struct_deserialize(name, fields, additional, codecs)) };
+    let (derive_serde, serde_impls) =
+        if codecs.derive_serde { (quote!(, ::serde::Serialize, ::serde::Deserialize), quote!()) } else { (quote!(), struct_serde(name, fields, additional, codecs)) };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize #derive_de)]
+        #[derive(Clone, Debug, PartialEq #default #derive_serde)]
         #[non_exhaustive]
         pub struct #name { #(#defs,)* #extra }
-        #de
+        #serde_impls
         #ctor
-    }
-}
-
-/// The serde arguments of a field written (and, derived, read) through codec module `with`.
-fn with_args(with: &str, derived: bool) -> TokenStream {
-    if derived {
-        quote!(with = #with)
-    } else {
-        let w = format!("{with}::serialize");
-        quote!(serialize_with = #w)
     }
 }
 
@@ -233,12 +227,14 @@ fn slot_type(f: &Field) -> TypeRef {
     if f.is_optional() { TypeRef::Option(Box::new(f.ty.clone())) } else { f.ty.clone() }
 }
 
-/// A struct's `Deserialize`: `runtime::de::object!`, one `visit_map` over string keys with the
-/// shared work in `runtime::de` (where serde's derive would expand a field-identifier enum with
-/// its own visitor, and a `visit_seq` no JSON API needs, into every type). Same behaviour as the
-/// derive: unknown keys skipped (or kept in `additional_properties`), duplicate keys and missing
-/// required fields are errors, optional fields default to `None`.
-fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>, codecs: &Codecs) -> TokenStream {
+/// A struct's `Serialize` and `Deserialize`: `runtime::wire::object!`, a `serialize` writing one
+/// field after another and one `visit_map` over string keys, with the shared work in
+/// `runtime::wire` (where serde's derive would expand a field-identifier enum with its own
+/// visitor, a `visit_seq` no JSON API needs, and a `?` per field into every type). Same
+/// behaviour as the derive: optional fields written only when set, unknown keys skipped (or kept
+/// in `additional_properties`), duplicate keys and missing required fields are errors, optional
+/// fields default to `None`.
+fn struct_serde(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>, codecs: &Codecs) -> TokenStream {
     let codec = |t: &TypeRef| {
         codecs.needs(t).then(|| {
             let c = codecs.codec(t);
@@ -248,7 +244,11 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], additional: O
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let kind = if f.is_optional() { quote!(optional) } else { quote!(required) };
+        let kind = match (f.is_optional(), f.required) {
+            (false, _) => quote!(required),
+            (true, true) => quote!(nullable),
+            (true, false) => quote!(optional),
+        };
         let c = codec(&slot_type(f));
         let t = field_type(f);
         quote!(#kind(#n: #t = #wire #c))
@@ -258,7 +258,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], additional: O
         quote!(.. #c)
     });
     quote! {
-        crate::runtime::de::object! { #name { #(#fields),* } #extra }
+        crate::runtime::wire::object! { #name { #(#fields),* } #extra }
     }
 }
 
@@ -425,7 +425,7 @@ pub fn setter_name(field: &str) -> String {
 }
 
 /// A string enum. Its serde is written out rather than derived: written as `as_str()`, read by
-/// matching the string (`runtime::de::string_enum`), which is what the derive does for unit
+/// matching the string (`runtime::wire::string_enum`), which is what the derive does for unit
 /// variants, without the variant-identifier enum and visitors it expands to.
 fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], open: bool, codecs: &Codecs) -> TokenStream {
     let derived = codecs.derive_serde;
@@ -471,7 +471,7 @@ fn enum_def(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], 
     let (derive_serde, serde) = if derived {
         (quote!(, ::serde::Serialize, ::serde::Deserialize), quote!())
     } else {
-        (quote!(), quote!(crate::runtime::de::string_enum! { #name { #(#reads),* } #unknown_read }))
+        (quote!(), quote!(crate::runtime::wire::string_enum! { #name { #(#reads),* } #unknown_read }))
     };
     quote! {
         #doc
@@ -544,17 +544,17 @@ mod tests {
     }
 
     #[test]
-    fn compact_structs_read_through_the_runtime_macro() {
+    fn compact_structs_write_and_read_through_the_runtime_macro() {
         let code = type_def(&thing(), &Codecs::default()).to_string();
-        assert!(code.contains(&quote!(#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]).to_string()), "{code}");
-        // Reading is the macro's: the rename stays for writing, `default` goes.
-        assert!(code.contains(&quote!(#[serde(rename = "lastName")] pub last_name).to_string()), "{code}");
-        assert!(code.contains(&quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")] pub note).to_string()), "{code}");
+        assert!(code.contains(&quote!(#[derive(Clone, Debug, PartialEq)]).to_string()), "{code}");
+        // Writing and reading are the macro's: no serde attribute is left on the fields.
+        assert!(code.contains(&quote!(#[doc = r" `lastName`."] pub last_name).to_string()), "{code}");
+        assert!(!code.contains("serde"), "{code}");
         let de = quote! {
-            crate::runtime::de::object! {
+            crate::runtime::wire::object! {
                 T {
                     required(r#type: ::std::string::String = "type"),
-                    optional(last_name: ::std::option::Option<::std::string::String> = "lastName"),
+                    nullable(last_name: ::std::option::Option<::std::string::String> = "lastName"),
                     optional(note: ::std::option::Option<::std::string::String> = "note")
                 }
             }
@@ -563,14 +563,13 @@ mod tests {
     }
 
     #[test]
-    fn codecs_write_through_serialize_with_and_read_through_the_macro() {
+    fn codecs_write_and_read_through_the_macro() {
         let mut def = thing();
         let TypeKind::Struct { fields, additional } = &mut def.kind else { unreachable!() };
         fields[1].ty = TypeRef::DateTime;
         *additional = Some(TypeRef::Base64);
         let code = type_def(&def, &Codecs::default()).to_string();
-        let with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize";
-        assert!(code.contains(&quote!(#[serde(serialize_with = #with)]).to_string()), "{code}");
+        assert!(!code.contains("serialize_with"), "{code}");
         assert!(code.contains(&quote!(= "lastName" as crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>).to_string()), "{code}");
         assert!(code.contains(&quote!(.. as crate::runtime::formats::B64).to_string()), "{code}");
         let code = type_def(&def, &derived()).to_string();
@@ -591,7 +590,7 @@ mod tests {
         assert!(code.contains(&quote!(#[serde(untagged)] Unknown2(::std::string::String)).to_string()), "{code}");
         assert!(!code.contains("Copy"));
         let code = type_def(&def, &Codecs::default()).to_string();
-        assert!(code.contains(&quote!(crate::runtime::de::string_enum! { E { "unknown" => Unknown } .. Unknown2 }).to_string()), "{code}");
+        assert!(code.contains(&quote!(crate::runtime::wire::string_enum! { E { "unknown" => Unknown } .. Unknown2 }).to_string()), "{code}");
         assert!(!code.contains("serde (untagged)"), "{code}");
     }
 }

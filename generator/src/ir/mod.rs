@@ -74,8 +74,8 @@ pub struct Api {
     /// document order: the generated `webhooks` module's events.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<Webhook>,
-    /// Whether the types derive serde's `Deserialize` (`serde = "derive"` in sdkforge.toml)
-    /// rather than the compact impls of `runtime::de` (the default, quicker to compile).
+    /// Whether the types derive serde's `Serialize` and `Deserialize` (`serde = "derive"` in sdkforge.toml)
+    /// rather than the compact impls of `runtime::wire` (the default, quicker to compile).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub derive_serde: bool,
 }

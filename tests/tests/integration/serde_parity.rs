@@ -1,9 +1,11 @@
-//! The types' compact serde impls (`runtime::de`, the default) read and write JSON as serde's
-//! derive does. `tests/clients/serde` and `tests/clients/serde-derive` are generated from the same
+//! The types' compact serde impls (`runtime::wire`, the default) read and write as serde's derive
+//! does. `tests/clients/serde` and `tests/clients/serde-derive` are generated from the same
 //! document (`tests/fixtures/specs/serde.yaml`), the second with `serde = "derive"`; each input
 //! below is read by both, three ways (from text, from a `serde_json::Value`, and through serde's
-//! buffered `Content`, as an untagged union reads its variants), and must give the same value
-//! (compared as the JSON each writes back) or the same error.
+//! buffered `Content`, as an untagged union reads its variants), and must give the same value or
+//! the same error. Values are compared as they are written: the JSON text, and the calls a
+//! serializer receives ([`trace`]: struct or map, its name and length hint, the fields in
+//! order), which formats other than JSON depend on.
 
 use fixture_serde::types as compact;
 use fixture_serde_derive::types as derived;
@@ -26,7 +28,175 @@ fn read<T: DeserializeOwned + Serialize>(how: &str, input: &str) -> Result<Value
         "buffered" => serde_json::from_str::<Buffered<T>>(input).map(|Buffered::One(t)| t).map_err(|e| e.to_string()),
         _ => unreachable!("{how}"),
     };
-    value.map(|v| serde_json::to_value(v).expect("a decoded value writes back"))
+    value.map(|v| {
+        let text = serde_json::to_string(&v).expect("a decoded value writes back");
+        Value::String(format!("{text}\n{}", trace(&v).expect("a decoded value traces")))
+    })
+}
+
+/// The calls a serializer receives for `value`, as text: `struct Name(3) { a: "x", b: 1 }`,
+/// `map(None) { "k": 1 }`, `Some(..)`, sequences, scalars by their `Debug`.
+fn trace<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
+    value.serialize(Tracer)
+}
+
+#[derive(Debug)]
+struct TraceError(String);
+
+impl std::fmt::Display for TraceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+impl serde::ser::Error for TraceError {
+    fn custom<M: std::fmt::Display>(msg: M) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+struct Tracer;
+
+/// A struct, map or sequence being traced: its opening and its parts so far.
+struct Compound(String, Vec<String>);
+
+impl Compound {
+    fn close(self) -> Result<String, TraceError> {
+        Ok(format!("{} {{ {} }}", self.0, self.1.join(", ")))
+    }
+}
+
+macro_rules! scalars {
+    ($($method:ident($ty:ty)),*) => {
+        $(fn $method(self, v: $ty) -> Result<String, TraceError> { Ok(format!("{v:?}")) })*
+    };
+}
+
+impl serde::Serializer for Tracer {
+    type Ok = String;
+    type Error = TraceError;
+    type SerializeSeq = Compound;
+    type SerializeTuple = Compound;
+    type SerializeTupleStruct = Compound;
+    type SerializeTupleVariant = Compound;
+    type SerializeMap = Compound;
+    type SerializeStruct = Compound;
+    type SerializeStructVariant = Compound;
+
+    scalars!(serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64), serialize_i128(i128),
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64), serialize_u128(u128), serialize_f32(f32),
+        serialize_f64(f64), serialize_char(char), serialize_str(&str), serialize_bytes(&[u8]));
+
+    fn serialize_none(self) -> Result<String, TraceError> {
+        Ok("None".into())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, TraceError> {
+        Ok(format!("Some({})", trace(value)?))
+    }
+    fn serialize_unit(self) -> Result<String, TraceError> {
+        Ok("()".into())
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> Result<String, TraceError> {
+        Ok(name.into())
+    }
+    fn serialize_unit_variant(self, name: &'static str, _: u32, variant: &'static str) -> Result<String, TraceError> {
+        Ok(format!("{name}::{variant}"))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<String, TraceError> {
+        Ok(format!("{name}({})", trace(value)?))
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, name: &'static str, _: u32, variant: &'static str, value: &T) -> Result<String, TraceError> {
+        Ok(format!("{name}::{variant}({})", trace(value)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("seq({len:?})"), Vec::new()))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("tuple({len})"), Vec::new()))
+    }
+    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("tuple struct {name}({len})"), Vec::new()))
+    }
+    fn serialize_tuple_variant(self, name: &'static str, _: u32, variant: &'static str, len: usize) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("tuple variant {name}::{variant}({len})"), Vec::new()))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("map({len:?})"), Vec::new()))
+    }
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("struct {name}({len})"), Vec::new()))
+    }
+    fn serialize_struct_variant(self, name: &'static str, _: u32, variant: &'static str, len: usize) -> Result<Compound, TraceError> {
+        Ok(Compound(format!("struct variant {name}::{variant}({len})"), Vec::new()))
+    }
+}
+
+/// One part of a sequence, tuple or tuple struct.
+macro_rules! elements {
+    ($($trait:ident :: $method:ident),*) => {
+        $(impl serde::ser::$trait for Compound {
+            type Ok = String;
+            type Error = TraceError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TraceError> {
+                self.1.push(trace(value)?);
+                Ok(())
+            }
+            fn end(self) -> Result<String, TraceError> {
+                self.close()
+            }
+        })*
+    };
+}
+
+elements!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+
+/// One named field of a struct or struct variant. The derive also reports the fields it skips
+/// (`skip_field`); the default does nothing, as JSON and the other formats do, so skips are not
+/// compared.
+macro_rules! fields {
+    ($($trait:ident),*) => {
+        $(impl serde::ser::$trait for Compound {
+            type Ok = String;
+            type Error = TraceError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), TraceError> {
+                self.1.push(format!("{key}: {}", trace(value)?));
+                Ok(())
+            }
+            fn end(self) -> Result<String, TraceError> {
+                self.close()
+            }
+        })*
+    };
+}
+
+fields!(SerializeStruct, SerializeStructVariant);
+
+impl serde::ser::SerializeMap for Compound {
+    type Ok = String;
+    type Error = TraceError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TraceError> {
+        self.1.push(format!("{}: ", trace(key)?));
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TraceError> {
+        let last = self.1.last_mut().ok_or_else(|| TraceError("a value before its key".into()))?;
+        last.push_str(&trace(value)?);
+        Ok(())
+    }
+    fn end(self) -> Result<String, TraceError> {
+        self.close()
+    }
+}
+
+#[test]
+fn the_tracer_sees_what_json_hides() {
+    // A struct's length hint and its fields' order, which `serde_json` ignores or normalises.
+    let child = compact::Child::new("c");
+    assert_eq!(trace(&child).unwrap(), r#"struct Child(1) { name: "c" }"#);
+    let child = compact::Child::new("c").children(vec![compact::Child::new("g")]);
+    assert_eq!(trace(&child).unwrap(), r#"struct Child(2) { name: "c", children: Some(seq(Some(1)) { struct Child(1) { name: "g" } }) }"#);
 }
 
 /// Asserts that `C` (compact) and `D` (derived) agree on every input, read every way: the same

@@ -4,18 +4,16 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// Whoever looks after a pet (who may look after others).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
     /// `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `pets`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pets: ::std::option::Option<::std::vec::Vec<crate::types::Pet>>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Owner { optional(name : ::std::option::Option < ::std::string::String > = "name"),
     optional(pets : ::std::option::Option < ::std::vec::Vec < crate ::types::Pet > > =
     "pets") }
@@ -48,7 +46,7 @@ impl Owner {
 }
 /// A pet, with its tags and owner.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// `id`.
@@ -56,14 +54,12 @@ pub struct Pet {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// `owner`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::types::Owner>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Pet { required(id : i64 = "id"), required(name : ::std::string::String = "name"),
     optional(tags : ::std::option::Option < ::std::vec::Vec < crate ::types::Tag > > =
     "tags"), optional(owner : ::std::option::Option < crate ::types::Owner > = "owner") }
@@ -95,15 +91,14 @@ impl Pet {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { optional(message : ::std::option::Option < ::std::string::String > =
     "message") }
 }
@@ -128,15 +123,14 @@ impl Problem {
 }
 /// `Tag` (from `#/components/schemas/Tag`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Tag { optional(label : ::std::option::Option < ::std::string::String > = "label") }
 }
 #[cfg(feature = "pets")]

@@ -3,19 +3,15 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Conflict` (from `#/components/schemas/Conflict`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Conflict {
     /// `at`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub at: ::chrono::DateTime<::chrono::Utc>,
     /// `message`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Conflict { required(at : ::chrono::DateTime < ::chrono::Utc > = "at" as crate
     ::runtime::formats::Rfc3339), optional(message : ::std::option::Option <
     ::std::string::String > = "message") }
@@ -40,71 +36,41 @@ impl Conflict {
     }
 }
 /// `Event` (from `#/components/schemas/Event`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: ::uuid::Uuid,
     /// `at`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub at: crate::types::Stamp,
     /// `day`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>::serialize"
-    )]
     pub day: ::chrono::NaiveDate,
     /// `payload`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::B64>::serialize"
-    )]
     pub payload: ::std::vec::Vec<u8>,
     /// `count`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::IntText>::serialize"
-    )]
     pub count: i64,
     /// `big`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub big: ::std::option::Option<u64>,
     /// `small`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<u32>,
     /// `ended`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub ended: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `history`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Seq<crate::runtime::formats::Rfc3339>>>::serialize"
-    )]
     pub history: ::std::option::Option<
         ::std::vec::Vec<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// `checksums`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::B64>>>::serialize"
-    )]
     pub checksums: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<u8>>,
     >,
     /// `when`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub when: ::std::option::Option<crate::types::When>,
     /// `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// `Odd`.
-    #[serde(rename = "Odd")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub odd: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Event { required(id : ::uuid::Uuid = "id"), required(at : crate ::types::Stamp = "at"
     as crate ::runtime::formats::Rfc3339), required(day : ::chrono::NaiveDate = "day" as
     crate ::runtime::formats::FullDate), required(payload : ::std::vec::Vec < u8 > =
@@ -235,29 +201,19 @@ impl GetEventHeaders {
     }
 }
 /// `Ledger` (from `#/components/schemas/Ledger`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Ledger {
     /// `exact`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalText>::serialize"
-    )]
     pub exact: ::rust_decimal::Decimal,
     /// `approx`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::DecimalNumber>::serialize"
-    )]
     pub approx: ::rust_decimal::Decimal,
     /// `extra`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Map<crate::runtime::formats::DecimalText>>>::serialize"
-    )]
     pub extra: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::rust_decimal::Decimal>,
     >,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Ledger { required(exact : ::rust_decimal::Decimal = "exact" as crate
     ::runtime::formats::DecimalText), required(approx : ::rust_decimal::Decimal =
     "approx" as crate ::runtime::formats::DecimalNumber), optional(extra :

@@ -3,14 +3,13 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `FlakyBody` (from `#/paths/~1flaky/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlakyBody {
     /// `n`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub n: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     FlakyBody { optional(n : ::std::option::Option < i64 > = "n") }
 }
 impl FlakyBody {
@@ -64,20 +63,19 @@ impl ::std::fmt::Display for Kind {
     }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     Kind { "dog" => Dog, "cat" => Cat, "" => Empty, "2legs" => V2legs, "Dog" => Dog2 }
 }
 /// `Oops` (from `#/components/schemas/Oops`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Oops {
     /// `detail`.
     pub detail: ::std::string::String,
     /// Not the one to show.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Oops { required(detail : ::std::string::String = "detail"), optional(message :
     ::std::option::Option < ::std::string::String > = "message") }
 }
@@ -102,54 +100,40 @@ impl Oops {
 }
 /// A pet.
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// `id`.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The pet's name.
     pub name: ::std::string::String,
     /// `kind`.
     pub kind: crate::types::Kind,
     /// A property named like a keyword.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// `self`.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// `nickname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nickname: ::std::option::Option<::std::string::String>,
     /// `status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::PetStatus>,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<crate::types::Pet>>,
     /// `weight`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f32>,
     /// `add`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<::std::string::String>,
     /// `born`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub born: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Pet { optional(id : ::std::option::Option < ::std::string::String > = "id"),
     required(name : ::std::string::String = "name"), required(kind : crate ::types::Kind
     = "kind"), optional(r#type : ::std::option::Option < ::std::string::String > =
@@ -296,20 +280,19 @@ impl ::std::fmt::Display for PetStatus {
     }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PetStatus { "available" => Available, "sold" => Sold } ..Unknown
 }
 /// `PetsCreateCreated` (from `#/paths/~1pets/post/responses/201/content/application~1json/schema`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetsCreateCreated {
     /// `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PetsCreateCreated { optional(id : ::std::option::Option < ::uuid::Uuid > = "id") }
 }
 #[cfg(any(feature = "pets", feature = "store"))]
@@ -342,15 +325,14 @@ pub enum PetsCreateSuccess {
 }
 /// `PetsGetKeeperResponse` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetsGetKeeperResponse {
     /// `person`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub person: ::std::option::Option<crate::types::PetsGetKeeperResponsePerson>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PetsGetKeeperResponse { optional(person : ::std::option::Option < crate
     ::types::PetsGetKeeperResponsePerson > = "person") }
 }
@@ -372,18 +354,16 @@ impl PetsGetKeeperResponse {
 }
 /// `PetsGetKeeperResponsePerson` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema/properties/person`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetsGetKeeperResponsePerson {
     /// `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `address`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<crate::types::PetsGetKeeperResponsePersonAddress>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PetsGetKeeperResponsePerson { optional(name : ::std::option::Option <
     ::std::string::String > = "name"), optional(address : ::std::option::Option < crate
     ::types::PetsGetKeeperResponsePersonAddress > = "address") }
@@ -419,15 +399,14 @@ impl PetsGetKeeperResponsePerson {
 }
 /// `PetsGetKeeperResponsePersonAddress` (from `#/paths/~1pets~1{petId}~1keeper/get/responses/200/content/application~1json/schema/properties/person/properties/address`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetsGetKeeperResponsePersonAddress {
     /// `city`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PetsGetKeeperResponsePersonAddress { optional(city : ::std::option::Option <
     ::std::string::String > = "city") }
 }
@@ -452,17 +431,16 @@ impl PetsGetKeeperResponsePersonAddress {
 }
 /// `Problem` (from `#/components/schemas/Problem`).
 #[cfg(any(feature = "pets", feature = "store"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,
     /// `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "pets", feature = "store"))]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { required(message : ::std::string::String = "message"), optional(code :
     ::std::option::Option < i64 > = "code") }
 }

@@ -3,7 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Account` (from `#/components/schemas/Account`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// `name`.
@@ -13,8 +13,8 @@ pub struct Account {
     /// Write-only: sent to the server, never returned.
     pub password: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
-    Account { required(name : ::std::string::String = "name"), optional(password :
+crate::runtime::wire::object! {
+    Account { required(name : ::std::string::String = "name"), nullable(password :
     ::std::option::Option < ::std::string::String > = "password") }
 }
 impl Account {
@@ -37,17 +37,15 @@ impl Account {
     }
 }
 /// `ApiFailure` (from `#/components/schemas/Error`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiFailure {
     /// `kind`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::types::StringModel>,
     /// `vec`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vec: ::std::option::Option<::std::vec::Vec<crate::types::VecModel>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ApiFailure { optional(kind : ::std::option::Option < crate ::types::StringModel > =
     "kind"), optional(vec : ::std::option::Option < ::std::vec::Vec < crate
     ::types::VecModel > > = "vec") }
@@ -75,17 +73,15 @@ impl ApiFailure {
     }
 }
 /// `Forest` (from `#/components/schemas/Forest`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Forest {
     /// `tree`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tree: ::std::option::Option<crate::types::Tree>,
     /// `nested`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<crate::types::Nested>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Forest { optional(tree : ::std::option::Option < crate ::types::Tree > = "tree"),
     optional(nested : ::std::option::Option < crate ::types::Nested > = "nested") }
 }
@@ -140,7 +136,7 @@ impl ::std::fmt::Display for OptionModel {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OptionModel { "some" => Some, "none" => None }
 }
 /// The headers documented on the successful responses of `patchResult`.
@@ -159,7 +155,7 @@ impl PatchResultHeaders {
     }
 }
 /// The arguments of `patchResult` (`x-speakeasy-max-method-params` is 2).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PatchResultParams {
     /// `group`.
@@ -169,7 +165,7 @@ pub struct PatchResultParams {
     /// A result to store.
     pub body: crate::types::ResultModel,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PatchResultParams { required(group : ::std::string::String = "group"), required(id :
     i64 = "id"), required(body : crate ::types::ResultModel = "body") }
 }
@@ -262,53 +258,37 @@ impl PutResultHeaders {
     }
 }
 /// Inherits Base through allOf and adds its own fields.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ResultModel {
     /// `id`.
     pub id: i64,
     /// `created`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Any JSON value at all.
     pub value: ::serde_json::Value,
     /// `score`.
     ///
     /// Default: `0.5`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// `blob`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>::serialize"
-    )]
     pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `maybe`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maybe: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// `option`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub option: ::std::option::Option<crate::types::OptionModel>,
     /// `legacyName`.
-    #[serde(rename = "legacyName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modern_name: ::std::option::Option<::std::string::String>,
     /// `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::types::Priority>,
     /// `level`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::types::ResultModelLevel>,
     /// `annotated`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotated: ::std::option::Option<crate::types::OptionModel>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ResultModel { required(id : i64 = "id"), optional(created : ::std::option::Option <
     ::chrono::DateTime < ::chrono::Utc > > = "created" as crate ::runtime::formats::Opt <
     crate ::runtime::formats::Rfc3339 >), required(value : ::serde_json::Value =
@@ -449,14 +429,13 @@ impl<'de> ::serde::Deserialize<'de> for ResultModelLevel {
     }
 }
 /// `StringModel` (from `#/components/schemas/String`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StringModel {
     /// `text`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     StringModel { optional(text : ::std::option::Option < ::std::string::String > =
     "text") }
 }
@@ -483,14 +462,13 @@ impl StringModel {
 #[serde(transparent)]
 pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
 /// `VecModel` (from `#/components/schemas/Vec`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VecModel {
     /// `box`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#box: ::std::option::Option<bool>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     VecModel { optional(r#box : ::std::option::Option < bool > = "box") }
 }
 impl VecModel {

@@ -3,16 +3,15 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Address` (from `#/components/schemas/Order/$defs/Address`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// `line1`.
     pub line1: ::std::string::String,
     /// `country`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Address { required(line1 : ::std::string::String = "line1"), optional(country :
     ::std::option::Option < ::std::string::String > = "country") }
 }
@@ -36,16 +35,15 @@ impl Address {
     }
 }
 /// `Customer` (from `#/components/schemas/Customer`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     /// `id`.
     pub id: ::std::string::String,
     /// `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Customer { required(id : ::std::string::String = "id"), optional(email :
     ::std::option::Option < ::std::string::String > = "email") }
 }
@@ -69,7 +67,7 @@ impl Customer {
     }
 }
 /// `Deleted` (from `#/paths/~1orders~1{id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Deleted {
     /// `deleted`.
@@ -77,7 +75,7 @@ pub struct Deleted {
     /// The only value allowed (`const`); `new()` sets it.
     pub deleted: bool,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Deleted { required(deleted : bool = "deleted") }
 }
 impl Deleted {
@@ -93,7 +91,7 @@ impl ::std::default::Default for Deleted {
     }
 }
 /// `FixedAmount` (from `#/components/schemas/FixedAmount`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FixedAmount {
     /// `kind`.
@@ -103,7 +101,7 @@ pub struct FixedAmount {
     /// `amount`.
     pub amount: i64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     FixedAmount { required(kind : crate ::types::FixedAmountKind = "kind"),
     required(amount : i64 = "amount") }
 }
@@ -137,11 +135,11 @@ impl ::std::fmt::Display for FixedAmountKind {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     FixedAmountKind { "fixed" => Fixed }
 }
 /// `Line` (from `#/components/schemas/Order/$defs/Line`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
     /// `sku`.
@@ -149,7 +147,7 @@ pub struct Line {
     /// `count`.
     pub count: i64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Line { required(sku : ::std::string::String = "sku"), required(count : i64 = "count")
     }
 }
@@ -164,16 +162,15 @@ impl Line {
     }
 }
 /// `ListOrdersResponse` (from `#/components/pathItems/Orders/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
     pub items: ::std::vec::Vec<crate::types::Order>,
     /// Cursor of the next page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListOrdersResponse { required(items : ::std::vec::Vec < crate ::types::Order > =
     "items"), optional(next : ::std::option::Option < ::std::string::String > = "next") }
 }
@@ -197,7 +194,7 @@ impl ListOrdersResponse {
     }
 }
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
@@ -209,50 +206,37 @@ pub struct Order {
     /// Who placed it, when known.
     pub customer: ::std::option::Option<crate::types::Customer>,
     /// `note`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
     /// `lines`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lines: ::std::option::Option<::std::vec::Vec<crate::types::Line>>,
     /// `metadata`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// A count, or `unlimited`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<crate::types::OrderQuantity>,
     /// Always null in this version.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<::serde_json::Value>,
     /// `deleted`.
     ///
     /// The only value allowed (`const`); `new()` sets it.
     pub deleted: bool,
     /// `discount`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<crate::types::OrderDiscount>,
     /// `attachment`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>::serialize"
-    )]
     pub attachment: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `labels`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `tax_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_id: ::std::option::Option<crate::types::TaxId>,
     /// `shipping`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<crate::types::Address>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Order { required(id : ::std::string::String = "id"), required(status : crate
-    ::types::Status = "status"), required(amount : i64 = "amount"), optional(customer :
+    ::types::Status = "status"), required(amount : i64 = "amount"), nullable(customer :
     ::std::option::Option < crate ::types::Customer > = "customer"), optional(note :
     ::std::option::Option < ::std::string::String > = "note"), optional(lines :
     ::std::option::Option < ::std::vec::Vec < crate ::types::Line > > = "lines"),
@@ -372,7 +356,7 @@ impl Order {
     }
 }
 /// `OrderCreate` (from `#/components/schemas/OrderCreate`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderCreate {
     /// `amount`.
@@ -386,10 +370,9 @@ pub struct OrderCreate {
     /// The only value allowed (`const`); `new()` sets it.
     pub priority: crate::types::OrderCreatePriority,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderCreate { required(amount : i64 = "amount"), required(source : crate
     ::types::OrderCreateSource = "source"), required(priority : crate
     ::types::OrderCreatePriority = "priority"), optional(tags : ::std::option::Option <
@@ -477,7 +460,7 @@ impl ::std::fmt::Display for OrderCreateSource {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OrderCreateSource { "api" => Api }
 }
 /// `OrderDiscount` (from `#/components/schemas/Order/properties/discount`).
@@ -527,18 +510,16 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
 }
 /// `OrderEvent` (from `#/components/schemas/OrderEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderEvent {
     /// `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::OrderEventType>,
     /// `data`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::Order>,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderEvent { optional(r#type : ::std::option::Option < crate ::types::OrderEventType
     > = "type"), optional(data : ::std::option::Option < crate ::types::Order > = "data")
     }
@@ -590,7 +571,7 @@ impl ::std::fmt::Display for OrderEventType {
     }
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OrderEventType { "order.created" => OrderCreated }
 }
 /// A count, or `unlimited`.
@@ -604,7 +585,7 @@ pub enum OrderQuantity {
     Integer(i64),
 }
 /// `Percent` (from `#/components/schemas/Percent`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Percent {
     /// `kind`.
@@ -614,7 +595,7 @@ pub struct Percent {
     /// `percent`.
     pub percent: f64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Percent { required(kind : crate ::types::PercentKind = "kind"), required(percent :
     f64 = "percent") }
 }
@@ -648,21 +629,19 @@ impl ::std::fmt::Display for PercentKind {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PercentKind { "percent" => Percent }
 }
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     /// `title`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// `detail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { optional(title : ::std::option::Option < ::std::string::String > =
     "title"), optional(detail : ::std::option::Option < ::std::string::String > =
     "detail") }
@@ -696,16 +675,15 @@ impl Problem {
     }
 }
 /// `PutAvatarBody` (from `#/paths/~1customers~1{id}~1avatar/put/requestBody/content/multipart~1form-data/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PutAvatarBody {
     /// `image`.
     pub image: ::std::vec::Vec<u8>,
     /// `caption`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PutAvatarBody { required(image : ::std::vec::Vec < u8 > = "image"), optional(caption
     : ::std::option::Option < ::std::string::String > = "caption") }
 }
@@ -754,7 +732,7 @@ impl ::std::fmt::Display for Status {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     Status { "open" => Open, "paid" => Paid, "cancelled" => Cancelled }
 }
 /// A tax id and its format.
@@ -782,6 +760,6 @@ impl ::std::fmt::Display for TaxIdFormat {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     TaxIdFormat { "eu_vat" => EuVat, "us_ein" => UsEin }
 }

@@ -3,16 +3,15 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Event` (from `#/components/schemas/Event`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: ::std::string::String,
     /// `kind`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Event { required(id : ::std::string::String = "id"), optional(kind :
     ::std::option::Option < ::std::string::String > = "kind") }
 }
@@ -36,14 +35,13 @@ impl Event {
     }
 }
 /// `ListBrokenResponse` (from `#/paths/~1broken/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListBrokenResponse {
     /// `items`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListBrokenResponse { optional(items : ::std::option::Option < ::std::vec::Vec <
     ::std::string::String > > = "items") }
 }
@@ -63,16 +61,15 @@ impl ListBrokenResponse {
     }
 }
 /// `ListLogsResponse` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogsResponse {
     /// `lines`.
     pub lines: ::std::vec::Vec<::std::string::String>,
     /// `links`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<crate::types::ListLogsResponseLinks>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListLogsResponse { required(lines : ::std::vec::Vec < ::std::string::String > =
     "lines"), optional(links : ::std::option::Option < crate
     ::types::ListLogsResponseLinks > = "links") }
@@ -94,14 +91,13 @@ impl ListLogsResponse {
     }
 }
 /// `ListLogsResponseLinks` (from `#/paths/~1logs/get/responses/200/content/application~1json/schema/properties/links`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListLogsResponseLinks {
     /// `next`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListLogsResponseLinks { optional(next : ::std::option::Option < ::std::string::String
     > = "next") }
 }
@@ -124,7 +120,7 @@ impl ListLogsResponseLinks {
     }
 }
 /// `ListOrdersResponse` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// `items`.
@@ -132,7 +128,7 @@ pub struct ListOrdersResponse {
     /// `pagination`.
     pub pagination: crate::types::ListOrdersResponsePagination,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListOrdersResponse { required(items : ::std::vec::Vec < crate ::types::Order > =
     "items"), required(pagination : crate ::types::ListOrdersResponsePagination =
     "pagination") }
@@ -148,7 +144,7 @@ impl ListOrdersResponse {
     }
 }
 /// `ListOrdersResponsePagination` (from `#/paths/~1orders/get/responses/200/content/application~1json/schema/properties/pagination`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrdersResponsePagination {
     /// `total_count`.
@@ -156,7 +152,7 @@ pub struct ListOrdersResponsePagination {
     /// `max_page`.
     pub max_page: i64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ListOrdersResponsePagination { required(total_count : i64 = "total_count"),
     required(max_page : i64 = "max_page") }
 }
@@ -168,16 +164,15 @@ impl ListOrdersResponsePagination {
     }
 }
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
     pub id: ::std::string::String,
     /// `amount`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Order { required(id : ::std::string::String = "id"), optional(amount :
     ::std::option::Option < i64 > = "amount") }
 }
@@ -198,19 +193,17 @@ impl Order {
     }
 }
 /// `SearchOrdersBody` (from `#/paths/~1orders~1search/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SearchOrdersBody {
     /// `query`.
     pub query: ::std::string::String,
     /// `offset`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i64>,
     /// `limit`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     SearchOrdersBody { required(query : ::std::string::String = "query"), optional(offset
     : ::std::option::Option < i64 > = "offset"), optional(limit : ::std::option::Option <
     i64 > = "limit") }
@@ -239,13 +232,13 @@ impl SearchOrdersBody {
     }
 }
 /// `SearchOrdersResponse` (from `#/paths/~1orders~1search/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SearchOrdersResponse {
     /// `data`.
     pub data: ::std::vec::Vec<crate::types::Order>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     SearchOrdersResponse { required(data : ::std::vec::Vec < crate ::types::Order > =
     "data") }
 }

@@ -3,23 +3,17 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Color` (from `#/components/schemas/Color`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Color {
     /// `R`.
-    #[serde(rename = "R")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r: ::std::option::Option<i64>,
     /// `G`.
-    #[serde(rename = "G")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub g: ::std::option::Option<i64>,
     /// `B`.
-    #[serde(rename = "B")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub b: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Color { optional(r : ::std::option::Option < i64 > = "R"), optional(g :
     ::std::option::Option < i64 > = "G"), optional(b : ::std::option::Option < i64 > =
     "B") }
@@ -54,16 +48,15 @@ impl Color {
     }
 }
 /// `PostFormBody` (from `#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PostFormBody {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PostFormBody { required(name : ::std::string::String = "name"), optional(tags :
     ::std::option::Option < ::std::vec::Vec < ::std::string::String > > = "tags") }
 }
@@ -106,11 +99,11 @@ impl ::std::fmt::Display for SearchSort {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     SearchSort { "asc" => Asc, "desc" => Desc }
 }
 /// `UploadPhotoBody` (from `#/paths/~1photos/post/requestBody/content/multipart~1form-data/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UploadPhotoBody {
     /// `title`.
@@ -118,16 +111,13 @@ pub struct UploadPhotoBody {
     /// `photo`.
     pub photo: ::std::vec::Vec<u8>,
     /// `thumbnails`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnails: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>>,
     /// `labels`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `meta`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::types::Color>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     UploadPhotoBody { required(title : ::std::string::String = "title"), required(photo :
     ::std::vec::Vec < u8 > = "photo"), optional(thumbnails : ::std::option::Option <
     ::std::vec::Vec < ::std::vec::Vec < u8 > > > = "thumbnails"), optional(labels :

@@ -3,14 +3,13 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Contradiction` (from `#/components/schemas/Contradiction`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Contradiction {
     /// `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Contradiction { optional(value : ::std::option::Option < ::serde_json::Value > =
     "value") }
 }
@@ -30,7 +29,7 @@ impl Contradiction {
     }
 }
 /// `Limits` (from `#/components/schemas/Limits`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Limits {
     /// `count`.
@@ -38,13 +37,11 @@ pub struct Limits {
     /// Default: `123456789012345678901234`.
     pub count: i64,
     /// `ratio`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::serde_json::Value>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Limits { required(count : i64 = "count"), optional(ratio : ::std::option::Option <
     f64 > = "ratio"), optional(code : ::std::option::Option < ::serde_json::Value > =
     "code") }
@@ -73,7 +70,7 @@ impl Limits {
     }
 }
 /// `Sub` (from `#/components/schemas/Sub`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Sub {
     /// `id`.
@@ -81,10 +78,9 @@ pub struct Sub {
     /// `class`.
     pub class: crate::types::SubClass,
     /// `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Sub { required(id : ::std::string::String = "id"), required(class : crate
     ::types::SubClass = "class"), optional(size : ::std::option::Option < i64 > = "size")
     }
@@ -132,6 +128,6 @@ impl ::std::fmt::Display for SubClass {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     SubClass { "small" => Small, "large" => Large }
 }

@@ -22,14 +22,13 @@ impl CopyPetHeaders {
 /// The same type as [`CopyPetHeaders`]: their schemas are identical.
 pub type CreatePetHeaders = crate::types::CopyPetHeaders;
 /// `Gone` (from `#/x-responses/Gone/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Gone {
     /// `since`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub since: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Gone { optional(since : ::std::option::Option < ::std::string::String > = "since") }
 }
 impl Gone {
@@ -51,16 +50,15 @@ impl Gone {
     }
 }
 /// `Legacy` (from `#/definitions/Legacy`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Legacy {
     /// `id`.
     pub id: ::std::string::String,
     /// `tag`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<crate::types::PetTag>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Legacy { required(id : ::std::string::String = "id"), optional(tag :
     ::std::option::Option < crate ::types::PetTag > = "tag") }
 }
@@ -81,14 +79,13 @@ impl Legacy {
     }
 }
 /// `Owner` (from `#/components/schemas/Owner`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
     /// `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Owner { optional(id : ::std::option::Option < i64 > = "id") }
 }
 impl Owner {
@@ -107,19 +104,17 @@ impl Owner {
     }
 }
 /// `Pet` (from `#/components/schemas/Pet`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// `name`.
     pub name: ::std::string::String,
     /// `tag`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<crate::types::PetTag>,
     /// `owner`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::types::Owner>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Pet { required(name : ::std::string::String = "name"), optional(tag :
     ::std::option::Option < crate ::types::PetTag > = "tag"), optional(owner :
     ::std::option::Option < crate ::types::Owner > = "owner") }
@@ -170,18 +165,17 @@ impl ::std::fmt::Display for PetTag {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     PetTag { "cat" => Cat, "dog" => Dog }
 }
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { optional(message : ::std::option::Option < ::std::string::String > =
     "message") }
 }

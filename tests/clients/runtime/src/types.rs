@@ -3,16 +3,15 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `ChatRequest` (from `#/components/schemas/ChatRequest`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChatRequest {
     /// `prompt`.
     pub prompt: ::std::string::String,
     /// Whether the answer comes as events.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<bool>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ChatRequest { required(prompt : ::std::string::String = "prompt"), optional(stream :
     ::std::option::Option < bool > = "stream") }
 }
@@ -33,13 +32,13 @@ impl ChatRequest {
     }
 }
 /// `Chunk` (from `#/components/schemas/Chunk`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Chunk {
     /// `delta`.
     pub delta: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Chunk { required(delta : ::std::string::String = "delta") }
 }
 impl Chunk {
@@ -50,13 +49,13 @@ impl Chunk {
     }
 }
 /// `Completion` (from `#/components/schemas/Completion`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Completion {
     /// `text`.
     pub text: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Completion { required(text : ::std::string::String = "text") }
 }
 impl Completion {
@@ -67,13 +66,13 @@ impl Completion {
     }
 }
 /// `LookupNotFound` (from `#/paths/~1lookup~1{key}/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct LookupNotFound {
     /// `found`.
     pub found: bool,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     LookupNotFound { required(found : bool = "found") }
 }
 impl LookupNotFound {
@@ -84,13 +83,13 @@ impl LookupNotFound {
     }
 }
 /// `LookupOk` (from `#/paths/~1lookup~1{key}/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct LookupOk {
     /// `value`.
     pub value: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     LookupOk { required(value : ::std::string::String = "value") }
 }
 impl LookupOk {
@@ -110,14 +109,13 @@ pub enum LookupSuccess {
     NotFound(crate::types::LookupNotFound),
 }
 /// `OtherResponse` (from `#/paths/~1other/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OtherResponse {
     /// `ok`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<bool>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OtherResponse { optional(ok : ::std::option::Option < bool > = "ok") }
 }
 impl OtherResponse {
@@ -136,13 +134,13 @@ impl OtherResponse {
     }
 }
 /// `Problem` (from `#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
     pub message: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { required(message : ::std::string::String = "message") }
 }
 impl Problem {
@@ -153,19 +151,17 @@ impl Problem {
     }
 }
 /// `StreamTicksResponse` (from `#/paths/~1ticks/get/responses/200/content/text~1event-stream/schema`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StreamTicksResponse {
     /// `event`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
     /// `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `data`.
     pub data: crate::types::Tick,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     StreamTicksResponse { optional(event : ::std::option::Option < ::std::string::String
     > = "event"), optional(id : ::std::option::Option < ::std::string::String > = "id"),
     required(data : crate ::types::Tick = "data") }
@@ -200,13 +196,13 @@ impl StreamTicksResponse {
     }
 }
 /// `Tick` (from `#/components/schemas/Tick`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Tick {
     /// `n`.
     pub n: i64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Tick { required(n : i64 = "n") }
 }
 impl Tick {

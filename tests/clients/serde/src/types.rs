@@ -25,7 +25,7 @@ impl ::std::fmt::Display for A {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     A { "x" => X, "y" => Y }
 }
 /// A union with a discriminator.
@@ -76,7 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for Animal {
 /// Only other properties, any JSON.
 pub type Bag = ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>;
 /// `Cat` (from `#/components/schemas/Cat`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     /// `pet`.
@@ -84,7 +84,7 @@ pub struct Cat {
     /// `lives`.
     pub lives: i64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Cat { required(pet : ::std::string::String = "pet"), required(lives : i64 = "lives")
     }
 }
@@ -99,16 +99,15 @@ impl Cat {
     }
 }
 /// `Child` (from `#/components/schemas/Child`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Child {
     /// `name`.
     pub name: ::std::string::String,
     /// `children`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<crate::types::Child>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Child { required(name : ::std::string::String = "name"), optional(children :
     ::std::option::Option < ::std::vec::Vec < crate ::types::Child > > = "children") }
 }
@@ -129,16 +128,15 @@ impl Child {
     }
 }
 /// `Circle` (from `#/components/schemas/Circle`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     /// `radius`.
     pub radius: f64,
     /// `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Circle { required(radius : f64 = "radius"), optional(label : ::std::option::Option <
     ::std::string::String > = "label") }
 }
@@ -162,20 +160,17 @@ impl Circle {
     }
 }
 /// Known fields, and any other property kept as an integer.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Counters {
     /// `total`.
     pub total: i64,
     /// `additional_properties`.
-    #[serde(rename = "additional_properties")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_properties_2: ::std::option::Option<::std::string::String>,
     /// Properties not listed in the schema (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Counters { required(total : i64 = "total"), optional(additional_properties_2 :
     ::std::option::Option < ::std::string::String > = "additional_properties") } ..
 }
@@ -200,22 +195,19 @@ impl Counters {
     }
 }
 /// `D` (from `#/components/schemas/D`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct D {
     /// `a`.
     pub a: crate::types::A,
     /// `s`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub s: ::std::option::Option<crate::types::S>,
     /// `fields`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::types::Fields>,
     /// `visitor`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub visitor: ::std::option::Option<crate::types::Visitor>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     D { required(a : crate ::types::A = "a"), optional(s : ::std::option::Option < crate
     ::types::S > = "s"), optional(fields : ::std::option::Option < crate ::types::Fields
     > = "fields"), optional(visitor : ::std::option::Option < crate ::types::Visitor > =
@@ -252,16 +244,15 @@ impl D {
     }
 }
 /// `Dog` (from `#/components/schemas/Dog`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     /// `pet`.
     pub pet: ::std::string::String,
     /// `good`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub good: ::std::option::Option<bool>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Dog { required(pet : ::std::string::String = "pet"), optional(good :
     ::std::option::Option < bool > = "good") }
 }
@@ -287,14 +278,13 @@ pub type Empty = ::std::collections::BTreeMap<
     ::serde_json::Value,
 >;
 /// `Fields` (from `#/components/schemas/Fields`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Fields {
     /// `key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<crate::types::Key>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Fields { optional(key : ::std::option::Option < crate ::types::Key > = "key") }
 }
 impl Fields {
@@ -313,14 +303,13 @@ impl Fields {
     }
 }
 /// `Key` (from `#/components/schemas/Key`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Key {
     /// `map`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub map: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Key { optional(map : ::std::option::Option < ::std::string::String > = "map") }
 }
 impl Key {
@@ -370,63 +359,36 @@ impl ::std::fmt::Display for Level {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     Level { "low" => Low, "high" => High, "unknown" => Unknown } ..Unknown2
 }
 /// Required, optional and nullable fields, renamed ones, keywords, and names a macro might hold itself.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// `id`.
     pub id: ::std::string::String,
     /// `createdAt`.
-    #[serde(rename = "createdAt")]
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// `updated_at`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `day`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::FullDate>>::serialize"
-    )]
     pub day: ::std::option::Option<::chrono::NaiveDate>,
     /// `type`.
     pub r#type: ::std::string::String,
     /// `tags`.
     pub tags: ::std::vec::Vec<::std::string::String>,
     /// `nullableNote`.
-    #[serde(rename = "nullableNote")]
     pub nullable_note: ::std::option::Option<::std::string::String>,
     /// `count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     /// `ratio`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// `payload`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::B64>>::serialize"
-    )]
     pub payload: ::std::option::Option<::std::vec::Vec<u8>>,
     /// `big`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::IntText>>::serialize"
-    )]
     pub big: ::std::option::Option<i64>,
     /// `stamps`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Seq<crate::runtime::formats::Rfc3339>>>::serialize"
-    )]
     pub stamps: ::std::option::Option<
         ::std::vec::Vec<::chrono::DateTime<::chrono::Utc>>,
     >,
@@ -435,32 +397,25 @@ pub struct Record {
     /// `key`.
     pub key: bool,
     /// `deserializer`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deserializer: ::std::option::Option<::std::string::String>,
     /// `f0`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub f0: ::std::option::Option<::std::string::String>,
     /// `secret`.
     ///
     /// Write-only: sent to the server, never returned.
     pub secret: ::std::option::Option<::std::string::String>,
     /// `status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::Status>,
     /// `level`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::types::Level>,
     /// `child`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub child: ::std::option::Option<crate::types::Child>,
     /// `kind`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::types::RecordKind>,
     /// `anything`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anything: ::std::option::Option<::serde_json::Value>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Record { required(id : ::std::string::String = "id"), required(created_at :
     ::chrono::DateTime < ::chrono::Utc > = "createdAt" as crate
     ::runtime::formats::Rfc3339), optional(updated_at : ::std::option::Option <
@@ -469,7 +424,7 @@ crate::runtime::de::object! {
     ::std::option::Option < ::chrono::NaiveDate > = "day" as crate
     ::runtime::formats::Opt < crate ::runtime::formats::FullDate >), required(r#type :
     ::std::string::String = "type"), required(tags : ::std::vec::Vec <
-    ::std::string::String > = "tags"), optional(nullable_note : ::std::option::Option <
+    ::std::string::String > = "tags"), nullable(nullable_note : ::std::option::Option <
     ::std::string::String > = "nullableNote"), optional(count : ::std::option::Option <
     i64 > = "count"), optional(ratio : ::std::option::Option < f64 > = "ratio"),
     optional(payload : ::std::option::Option < ::std::vec::Vec < u8 > > = "payload" as
@@ -481,7 +436,7 @@ crate::runtime::de::object! {
     ::runtime::formats::Rfc3339 > >), required(map : i64 = "map"), required(key : bool =
     "key"), optional(deserializer : ::std::option::Option < ::std::string::String > =
     "deserializer"), optional(f0 : ::std::option::Option < ::std::string::String > =
-    "f0"), optional(secret : ::std::option::Option < ::std::string::String > = "secret"),
+    "f0"), nullable(secret : ::std::option::Option < ::std::string::String > = "secret"),
     optional(status : ::std::option::Option < crate ::types::Status > = "status"),
     optional(level : ::std::option::Option < crate ::types::Level > = "level"),
     optional(child : ::std::option::Option < crate ::types::Child > = "child"),
@@ -656,7 +611,7 @@ impl ::std::fmt::Display for RecordKind {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     RecordKind { "record" => Record }
 }
 /// `S` (from `#/components/schemas/S`).
@@ -682,27 +637,22 @@ impl ::std::fmt::Display for S {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     S { "x" => X } ..Unknown
 }
 /// Other properties kept, each a date-time.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Schedule {
     /// `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Properties not listed in the schema (`additionalProperties`).
-    #[serde(flatten)]
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Map<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::chrono::DateTime<::chrono::Utc>,
     >,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Schedule { optional(name : ::std::option::Option < ::std::string::String > = "name")
     } .. as crate ::runtime::formats::Rfc3339
 }
@@ -736,13 +686,13 @@ pub enum Shape {
     Square(crate::types::Square),
 }
 /// `Square` (from `#/components/schemas/Square`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     /// `side`.
     pub side: f64,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Square { required(side : f64 = "side") }
 }
 impl Square {
@@ -781,18 +731,18 @@ impl ::std::fmt::Display for Status {
         f.write_str(self.as_str())
     }
 }
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     Status { "active" => Active, "paused" => Paused, "in-review" => InReview, "" => Empty
     }
 }
 /// `Visitor` (from `#/components/schemas/Visitor`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Visitor {
     /// `value`.
     pub value: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Visitor { required(value : ::std::string::String = "value") }
 }
 impl Visitor {

@@ -3,7 +3,7 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Flow` (from `#/components/schemas/Flow`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Flow {
     /// `id`.
@@ -11,10 +11,9 @@ pub struct Flow {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Flow { required(id : ::std::string::String = "id"), required(name :
     ::std::string::String = "name"), optional(tags : ::std::option::Option <
     ::std::vec::Vec < ::std::string::String > > = "tags") }
@@ -40,16 +39,15 @@ impl Flow {
     }
 }
 /// `FlowCreate` (from `#/components/schemas/FlowCreate`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FlowCreate {
     /// `name`.
     pub name: ::std::string::String,
     /// `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     FlowCreate { required(name : ::std::string::String = "name"), optional(tags :
     ::std::option::Option < ::std::vec::Vec < ::std::string::String > > = "tags") }
 }
@@ -70,14 +68,13 @@ impl FlowCreate {
     }
 }
 /// `HttpValidationError` (from `#/components/schemas/HTTPValidationError`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HttpValidationError {
     /// `detail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<crate::types::ValidationError>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     HttpValidationError { optional(detail : ::std::option::Option < ::std::vec::Vec <
     crate ::types::ValidationError > > = "detail") }
 }
@@ -100,16 +97,15 @@ impl HttpValidationError {
     }
 }
 /// `Job` (from `#/components/schemas/Job`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Job {
     /// `job_id`.
     pub job_id: ::std::string::String,
     /// `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Job { required(job_id : ::std::string::String = "job_id"), optional(state :
     ::std::option::Option < ::std::string::String > = "state") }
 }
@@ -144,7 +140,7 @@ pub enum SubmitJobSuccess {
     NoContent,
 }
 /// `ValidationError` (from `#/components/schemas/ValidationError`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// `loc`.
@@ -154,7 +150,7 @@ pub struct ValidationError {
     /// `type`.
     pub r#type: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     ValidationError { required(loc : ::std::vec::Vec < ::std::string::String > = "loc"),
     required(msg : ::std::string::String = "msg"), required(r#type :
     ::std::string::String = "type") }

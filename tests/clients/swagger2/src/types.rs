@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// A printed book.
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Book {
     /// `id`.
@@ -16,14 +16,12 @@ pub struct Book {
     /// `kind`.
     pub kind: ::std::string::String,
     /// `isbn`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub isbn: ::std::option::Option<::std::string::String>,
     /// `pages`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<i32>,
 }
 #[cfg(feature = "books")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Book { required(id : ::std::string::String = "id"), required(title :
     ::std::string::String = "title"), required(kind : ::std::string::String = "kind"),
     optional(isbn : ::std::option::Option < ::std::string::String > = "isbn"),
@@ -92,7 +90,7 @@ impl ::std::fmt::Display for BooksListBooksGenresItem {
     }
 }
 #[cfg(feature = "books")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     BooksListBooksGenresItem { "fiction" => Fiction, "poetry" => Poetry, "history" =>
     History }
 }
@@ -115,17 +113,16 @@ impl BooksListBooksHeaders {
 }
 /// `BooksUploadCoverBody` (from `#/paths/~1books~1{bookId}~1cover/put/parameters`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BooksUploadCoverBody {
     /// The cover picture.
     pub image: ::std::vec::Vec<u8>,
     /// `caption`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "books")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     BooksUploadCoverBody { required(image : ::std::vec::Vec < u8 > = "image"),
     optional(caption : ::std::option::Option < ::std::string::String > = "caption") }
 }
@@ -151,7 +148,7 @@ impl BooksUploadCoverBody {
 }
 /// `Item` (from `#/definitions/Item`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// `id`.
@@ -164,7 +161,7 @@ pub struct Item {
     pub kind: ::std::string::String,
 }
 #[cfg(feature = "books")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Item { required(id : ::std::string::String = "id"), required(title :
     ::std::string::String = "title"), required(kind : ::std::string::String = "kind") }
 }
@@ -186,28 +183,20 @@ impl Item {
 }
 /// `Loan` (from `#/definitions/Loan`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Loan {
     /// `id`.
     pub id: i64,
     /// `due`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::FullDate>::serialize"
-    )]
     pub due: ::chrono::NaiveDate,
     /// `returned`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub returned: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// `member`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<crate::types::Member>,
 }
 #[cfg(feature = "loans")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Loan { required(id : i64 = "id"), required(due : ::chrono::NaiveDate = "due" as crate
     ::runtime::formats::FullDate), optional(returned : ::std::option::Option <
     ::chrono::DateTime < ::chrono::Utc > > = "returned" as crate ::runtime::formats::Opt
@@ -241,21 +230,18 @@ impl Loan {
 }
 /// `LoansLendBody` (from `#/paths/~1loans/post/parameters`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct LoansLendBody {
     /// `bookId`.
-    #[serde(rename = "bookId")]
     pub book_id: ::std::string::String,
     /// `memberId`.
-    #[serde(rename = "memberId")]
     pub member_id: i64,
     /// Anything the librarian wants to remember.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "loans")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     LoansLendBody { required(book_id : ::std::string::String = "bookId"),
     required(member_id : i64 = "memberId"), optional(notes : ::std::option::Option <
     ::std::string::String > = "notes") }
@@ -286,18 +272,16 @@ impl LoansLendBody {
 }
 /// `Member` (from `#/definitions/Member`).
 #[cfg(feature = "loans")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Member {
     /// `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "loans")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Member { optional(id : ::std::option::Option < i64 > = "id"), optional(name :
     ::std::option::Option < ::std::string::String > = "name") }
 }
@@ -329,22 +313,20 @@ impl Member {
 }
 /// `NewBook` (from `#/definitions/NewBook`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NewBook {
     /// `title`.
     pub title: ::std::string::String,
     /// `isbn`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub isbn: ::std::option::Option<::std::string::String>,
     /// `labels`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 #[cfg(feature = "books")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     NewBook { required(title : ::std::string::String = "title"), optional(isbn :
     ::std::option::Option < ::std::string::String > = "isbn"), optional(labels :
     ::std::option::Option < ::std::collections::BTreeMap < ::std::string::String,
@@ -382,15 +364,14 @@ impl NewBook {
 }
 /// `Problem` (from `#/definitions/Problem`).
 #[cfg(feature = "books")]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "books")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Problem { optional(message : ::std::option::Option < ::std::string::String > =
     "message") }
 }

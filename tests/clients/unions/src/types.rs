@@ -3,24 +3,19 @@
 
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `Cat` (from `#/components/schemas/Cat`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     /// `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: ::std::string::String,
     /// `lives`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lives: ::std::option::Option<i32>,
     /// A property named like the flattened map.
-    #[serde(rename = "additional_properties")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_properties_2: ::std::option::Option<::std::string::String>,
     /// Properties not listed in the schema (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Cat { required(pet_type : ::std::string::String = "petType"), optional(lives :
     ::std::option::Option < i32 > = "lives"), optional(additional_properties_2 :
     ::std::option::Option < ::std::string::String > = "additional_properties") } ..
@@ -53,19 +48,17 @@ impl Cat {
     }
 }
 /// `Dog` (from `#/components/schemas/Dog`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     /// `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: ::std::string::String,
     /// `bark`.
     pub bark: bool,
     /// `friend`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub friend: ::std::option::Option<::std::boxed::Box<crate::types::Pet>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Dog { required(pet_type : ::std::string::String = "petType"), required(bark : bool =
     "bark"), optional(friend : ::std::option::Option < ::std::boxed::Box < crate
     ::types::Pet > > = "friend") }
@@ -105,14 +98,13 @@ pub enum GetValueResponse {
     Variant4(crate::types::GetValueResponseVariant4),
 }
 /// `GetValueResponseVariant4` (from `#/paths/~1values/get/responses/200/content/application~1json/schema/anyOf/3`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetValueResponseVariant4 {
     /// `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     GetValueResponseVariant4 { optional(code : ::std::option::Option < i64 > = "code") }
 }
 impl GetValueResponseVariant4 {
@@ -131,17 +123,15 @@ impl GetValueResponseVariant4 {
     }
 }
 /// `Group` (from `#/components/schemas/Group`).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// `children`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<crate::types::Shape>>,
     /// `inner`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<::std::boxed::Box<crate::types::Shape>>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Group { optional(children : ::std::option::Option < ::std::vec::Vec < crate
     ::types::Shape > > = "children"), optional(inner : ::std::option::Option <
     ::std::boxed::Box < crate ::types::Shape > > = "inner") }
@@ -169,14 +159,13 @@ impl Group {
     }
 }
 /// `Lizard` (from `#/components/schemas/Lizard`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Lizard {
     /// `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Lizard { required(pet_type : ::std::string::String = "petType") }
 }
 impl Lizard {

@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `CustomerDeletedEvent` (from `#/components/schemas/CustomerDeletedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerDeletedEvent {
     /// `type`.
@@ -12,15 +12,12 @@ pub struct CustomerDeletedEvent {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::CustomerDeletedEventType,
     /// `timestamp`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::CustomerDeletedEventData,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     CustomerDeletedEvent { required(r#type : crate ::types::CustomerDeletedEventType =
     "type"), required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as
     crate ::runtime::formats::Rfc3339), required(data : crate
@@ -43,14 +40,14 @@ impl CustomerDeletedEvent {
 }
 /// `CustomerDeletedEventData` (from `#/components/schemas/CustomerDeletedEvent/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerDeletedEventData {
     /// `customer_id`.
     pub customer_id: ::std::string::String,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     CustomerDeletedEventData { required(customer_id : ::std::string::String =
     "customer_id") }
 }
@@ -88,11 +85,11 @@ impl ::std::fmt::Display for CustomerDeletedEventType {
     }
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     CustomerDeletedEventType { "customer.deleted" => CustomerDeleted }
 }
 /// `Order` (from `#/components/schemas/Order`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// `id`.
@@ -100,15 +97,11 @@ pub struct Order {
     /// In cents.
     pub total: i64,
     /// `placed_at`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub placed_at: ::chrono::DateTime<::chrono::Utc>,
     /// `note`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Order { required(id : ::std::string::String = "id"), required(total : i64 = "total"),
     required(placed_at : ::chrono::DateTime < ::chrono::Utc > = "placed_at" as crate
     ::runtime::formats::Rfc3339), optional(note : ::std::option::Option <
@@ -141,7 +134,7 @@ impl Order {
 }
 /// `OrderCreatedEvent` (from `#/components/schemas/OrderCreatedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderCreatedEvent {
     /// `type`.
@@ -149,15 +142,12 @@ pub struct OrderCreatedEvent {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::OrderCreatedEventType,
     /// When the event happened.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::Order,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderCreatedEvent { required(r#type : crate ::types::OrderCreatedEventType = "type"),
     required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as crate
     ::runtime::formats::Rfc3339), required(data : crate ::types::Order = "data") }
@@ -201,12 +191,12 @@ impl ::std::fmt::Display for OrderCreatedEventType {
     }
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OrderCreatedEventType { "order.created" => OrderCreated }
 }
 /// `OrderPaidPayload` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderPaidPayload {
     /// `type`.
@@ -214,15 +204,12 @@ pub struct OrderPaidPayload {
     /// The only value allowed (`const`); `new()` sets it.
     pub r#type: crate::types::OrderPaidPayloadType,
     /// `timestamp`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::OrderPaidPayloadData,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderPaidPayload { required(r#type : crate ::types::OrderPaidPayloadType = "type"),
     required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as crate
     ::runtime::formats::Rfc3339), required(data : crate ::types::OrderPaidPayloadData =
@@ -245,7 +232,7 @@ impl OrderPaidPayload {
 }
 /// `OrderPaidPayloadData` (from `#/webhooks/order.paid/post/requestBody/content/application~1json/schema/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderPaidPayloadData {
     /// `order_id`.
@@ -253,11 +240,10 @@ pub struct OrderPaidPayloadData {
     /// In cents.
     pub amount: i64,
     /// `receipt_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderPaidPayloadData { required(order_id : ::std::string::String = "order_id"),
     required(amount : i64 = "amount"), optional(receipt_url : ::std::option::Option <
     ::std::string::String > = "receipt_url") }
@@ -310,26 +296,23 @@ impl ::std::fmt::Display for OrderPaidPayloadType {
     }
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OrderPaidPayloadType { "order.paid" => OrderPaid }
 }
 /// `OrderRefundedEvent` (from `#/components/schemas/OrderRefundedEvent`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderRefundedEvent {
     /// `type`.
     pub r#type: crate::types::OrderRefundedEventType,
     /// `timestamp`.
-    #[serde(
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Rfc3339>::serialize"
-    )]
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// `data`.
     pub data: crate::types::OrderRefundedEventData,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderRefundedEvent { required(r#type : crate ::types::OrderRefundedEventType =
     "type"), required(timestamp : ::chrono::DateTime < ::chrono::Utc > = "timestamp" as
     crate ::runtime::formats::Rfc3339), required(data : crate
@@ -349,17 +332,16 @@ impl OrderRefundedEvent {
 }
 /// `OrderRefundedEventData` (from `#/components/schemas/OrderRefundedEvent/properties/data`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrderRefundedEventData {
     /// `order_id`.
     pub order_id: ::std::string::String,
     /// `reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     OrderRefundedEventData { required(order_id : ::std::string::String = "order_id"),
     optional(reason : ::std::option::Option < ::std::string::String > = "reason") }
 }
@@ -407,6 +389,6 @@ impl ::std::fmt::Display for OrderRefundedEventType {
     }
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::string_enum! {
+crate::runtime::wire::string_enum! {
     OrderRefundedEventType { "order.refunded" => OrderRefunded }
 }

@@ -4,7 +4,7 @@
 //! Types for the schemas of the API: request and response bodies and their parts.
 /// `PingPayload` (from `#/x-webhooks/ping/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PingPayload {
     /// `zen`.
@@ -13,7 +13,7 @@ pub struct PingPayload {
     pub hook_id: i64,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PingPayload { required(zen : ::std::string::String = "zen"), required(hook_id : i64 =
     "hook_id") }
 }
@@ -30,7 +30,7 @@ impl PingPayload {
 }
 /// `PushPayload` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PushPayload {
     /// `ref`.
@@ -41,7 +41,7 @@ pub struct PushPayload {
     pub repository: crate::types::Repository,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PushPayload { required(r#ref : ::std::string::String = "ref"), required(commits :
     ::std::vec::Vec < crate ::types::PushPayloadCommitsItem > = "commits"),
     required(repository : crate ::types::Repository = "repository") }
@@ -64,7 +64,7 @@ impl PushPayload {
 }
 /// `PushPayloadCommitsItem` (from `#/x-webhooks/push/post/requestBody/content/application~1json/schema/properties/commits/items`).
 #[cfg(feature = "webhooks")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PushPayloadCommitsItem {
     /// `id`.
@@ -72,14 +72,10 @@ pub struct PushPayloadCommitsItem {
     /// `message`.
     pub message: ::std::string::String,
     /// `timestamp`.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "crate::runtime::formats::As::<crate::runtime::formats::Opt<crate::runtime::formats::Rfc3339>>::serialize"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "webhooks")]
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     PushPayloadCommitsItem { required(id : ::std::string::String = "id"),
     required(message : ::std::string::String = "message"), optional(timestamp :
     ::std::option::Option < ::chrono::DateTime < ::chrono::Utc > > = "timestamp" as crate
@@ -107,7 +103,7 @@ impl PushPayloadCommitsItem {
     }
 }
 /// `Repository` (from `#/components/schemas/Repository`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Repository {
     /// `id`.
@@ -115,7 +111,7 @@ pub struct Repository {
     /// `full_name`.
     pub full_name: ::std::string::String,
 }
-crate::runtime::de::object! {
+crate::runtime::wire::object! {
     Repository { required(id : i64 = "id"), required(full_name : ::std::string::String =
     "full_name") }
 }

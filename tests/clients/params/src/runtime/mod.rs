@@ -12,7 +12,7 @@
 mod auth;
 mod call;
 mod core;
-pub(crate) mod de;
+pub(crate) mod wire;
 mod error;
 pub(crate) mod formats;
 mod hooks;
