@@ -90,7 +90,8 @@ pub(crate) fn parse(doc: &OpenAPI, diags: &mut Diagnostics) -> Vec<Parsed> {
             );
             continue;
         }
-        match serde_path_to_error::deserialize::<_, PathItem>(item) {
+        // Read plainly first, then again tracking the path when that fails.
+        match <PathItem as serde::Deserialize>::deserialize(item).or_else(|_| serde_path_to_error::deserialize::<_, PathItem>(item)) {
             Ok(item) => out.push(Parsed { name: name.clone(), pointer, item }),
             Err(e) => {
                 let inner = crate::diagnostics::pointer_from(e.path().iter().map(|s| s.to_string()));
