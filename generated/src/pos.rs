@@ -257,24 +257,20 @@ impl LoginWithEmailRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosLoginWithEmailResponse,
-            crate::Error<crate::errors::PosLoginWithEmailError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosLoginWithEmailResponse,
+        crate::errors::PosLoginWithEmailError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosLoginWithEmailResponse>,
-            crate::Error<crate::errors::PosLoginWithEmailError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosLoginWithEmailResponse>,
+        crate::errors::PosLoginWithEmailError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -338,11 +334,12 @@ impl ::std::future::IntoFuture for LoginWithEmailRequest {
         crate::types::PosLoginWithEmailResponse,
         crate::Error<crate::errors::PosLoginWithEmailError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosLoginWithEmailResponse,
+        crate::errors::PosLoginWithEmailError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/login/phone` call; send it with `.await` or [`send`](Self::send).
@@ -368,24 +365,20 @@ impl LoginWithPhoneRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosLoginWithPhoneResponse,
-            crate::Error<crate::errors::PosLoginWithPhoneError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosLoginWithPhoneResponse,
+        crate::errors::PosLoginWithPhoneError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosLoginWithPhoneResponse>,
-            crate::Error<crate::errors::PosLoginWithPhoneError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosLoginWithPhoneResponse>,
+        crate::errors::PosLoginWithPhoneError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -449,11 +442,12 @@ impl ::std::future::IntoFuture for LoginWithPhoneRequest {
         crate::types::PosLoginWithPhoneResponse,
         crate::Error<crate::errors::PosLoginWithPhoneError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosLoginWithPhoneResponse,
+        crate::errors::PosLoginWithPhoneError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/login/whatsapp` call; send it with `.await` or [`send`](Self::send).
@@ -479,24 +473,20 @@ impl LoginWithWhatsappRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosLoginWithWhatsappResponse,
-            crate::Error<crate::errors::PosLoginWithWhatsappError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosLoginWithWhatsappResponse,
+        crate::errors::PosLoginWithWhatsappError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosLoginWithWhatsappResponse>,
-            crate::Error<crate::errors::PosLoginWithWhatsappError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosLoginWithWhatsappResponse>,
+        crate::errors::PosLoginWithWhatsappError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -560,11 +550,12 @@ impl ::std::future::IntoFuture for LoginWithWhatsappRequest {
         crate::types::PosLoginWithWhatsappResponse,
         crate::Error<crate::errors::PosLoginWithWhatsappError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosLoginWithWhatsappResponse,
+        crate::errors::PosLoginWithWhatsappError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/verify-otp` call; send it with `.await` or [`send`](Self::send).
@@ -584,24 +575,20 @@ impl VerifyOtpRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosVerifyOtpResponse,
-            crate::Error<crate::errors::PosVerifyOtpError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosVerifyOtpResponse,
+        crate::errors::PosVerifyOtpError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosVerifyOtpResponse>,
-            crate::Error<crate::errors::PosVerifyOtpError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosVerifyOtpResponse>,
+        crate::errors::PosVerifyOtpError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -665,11 +652,12 @@ impl ::std::future::IntoFuture for VerifyOtpRequest {
         crate::types::PosVerifyOtpResponse,
         crate::Error<crate::errors::PosVerifyOtpError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosVerifyOtpResponse,
+        crate::errors::PosVerifyOtpError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/refresh-token` call; send it with `.await` or [`send`](Self::send).
@@ -689,24 +677,20 @@ impl RefreshAccessTokenRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosRefreshAccessTokenResponse,
-            crate::Error<crate::errors::PosRefreshAccessTokenError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosRefreshAccessTokenResponse,
+        crate::errors::PosRefreshAccessTokenError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosRefreshAccessTokenResponse>,
-            crate::Error<crate::errors::PosRefreshAccessTokenError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosRefreshAccessTokenResponse>,
+        crate::errors::PosRefreshAccessTokenError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -761,11 +745,12 @@ impl ::std::future::IntoFuture for RefreshAccessTokenRequest {
         crate::types::PosRefreshAccessTokenResponse,
         crate::Error<crate::errors::PosRefreshAccessTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosRefreshAccessTokenResponse,
+        crate::errors::PosRefreshAccessTokenError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/pair-device` call; send it with `.await` or [`send`](Self::send).
@@ -785,24 +770,20 @@ impl PairDeviceRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosPairDeviceResponse,
-            crate::Error<crate::errors::PosPairDeviceError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PosPairDeviceResponse,
+        crate::errors::PosPairDeviceError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosPairDeviceResponse>,
-            crate::Error<crate::errors::PosPairDeviceError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosPairDeviceResponse>,
+        crate::errors::PosPairDeviceError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -874,11 +855,12 @@ impl ::std::future::IntoFuture for PairDeviceRequest {
         crate::types::PosPairDeviceResponse,
         crate::Error<crate::errors::PosPairDeviceError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosPairDeviceResponse,
+        crate::errors::PosPairDeviceError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pos/auth/logout` call; send it with `.await` or [`send`](Self::send).
@@ -897,24 +879,17 @@ impl LogoutRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PosLogoutResponse,
-            crate::Error<crate::errors::PosLogoutError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::PosLogoutResponse, crate::errors::PosLogoutError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PosLogoutResponse>,
-            crate::Error<crate::errors::PosLogoutError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PosLogoutResponse>,
+        crate::errors::PosLogoutError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -965,10 +940,11 @@ impl ::std::future::IntoFuture for LogoutRequest {
         crate::types::PosLogoutResponse,
         crate::Error<crate::errors::PosLogoutError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PosLogoutResponse,
+        crate::errors::PosLogoutError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -127,12 +127,15 @@ pub fn mask(path: &str) -> String {
 /// The kind of generated code a masked item path belongs to, for the summary table.
 pub fn kind(masked: &str) -> &'static str {
     let last = masked.rsplit("::").find(|s| !s.starts_with("{{")).unwrap_or("");
-    if masked.starts_with("types::_") || masked.starts_with("errors::_") || masked.starts_with("webhooks::_") {
-        if masked.contains("::deserialize") || masked.contains("::visit_") || masked.contains("__Visitor") || masked.contains("__Field") || last == "expecting" {
-            "serde Deserialize of the types"
-        } else {
-            "serde Serialize of the types"
-        }
+    let in_types = ["types::", "errors::", "webhooks::"].iter().any(|m| masked.starts_with(m));
+    // Derived impls sit in `const _: () = { .. }` (`types::_::`); the runtime's macros expand
+    // to plain impls (`types::{{impl}}::serialize`).
+    let derived = ["types::_", "errors::_", "webhooks::_"].iter().any(|m| masked.starts_with(m));
+    let reads = masked.contains("::deserialize") || masked.contains("::visit_") || masked.contains("__Visitor") || masked.contains("__Field") || last == "expecting";
+    if in_types && reads {
+        "serde Deserialize of the types"
+    } else if in_types && (derived || last == "serialize") {
+        "serde Serialize of the types"
     } else if masked.starts_with("GROUP::") {
         match masked.split("::").find(|s| !s.starts_with("{{") && *s != "GROUP" && *s != "T") {
             Some("into_future" | "send" | "send_with_response" | "send_with_headers") => "the operations' futures (send, IntoFuture)",
@@ -222,6 +225,9 @@ mod tests {
         assert_eq!(kind("GROUP::{{impl}}::send::{{closure}}"), "the operations' futures (send, IntoFuture)");
         assert_eq!(kind("GROUP::{{impl}}::decode"), "the operations' other methods (decode, into_call, setters, Debug)");
         assert_eq!(kind("types::{{impl}}::fmt"), "Debug, Clone, PartialEq, ... and methods of the types");
+        // The runtime's `object!` expands outside a `const _` block.
+        assert_eq!(kind("types::{{impl}}::deserialize::{{impl}}::visit_map"), "serde Deserialize of the types");
+        assert_eq!(kind("types::{{impl}}::serialize"), "serde Serialize of the types");
         assert_eq!(kind("(the crate as a whole)"), "the crate as a whole (parsing, expansion, resolution, metadata)");
     }
 

@@ -292,6 +292,9 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
     };
     let paging = op.pagination.as_ref().map(|p| paging(op, p));
     let headers_struct = op.headers_struct.as_ref().map(|h| ident(h));
+    // A stream's `send` is an `async fn` (its own future, boxed here); any other's is already
+    // the runtime's boxed future.
+    let into_future = if event_stream(op).is_some() { quote!(::std::boxed::Box::pin(self.send())) } else { quote!(self.send()) };
     let sends = if event_stream(op).is_some() {
         // A stream's future differs from the plain call's: these stay `async fn`s (few
         // operations stream).
@@ -327,19 +330,21 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
             }
         }
     } else {
-        // Plain functions returning the runtime's one generic future (`runtime::call`): an
-        // `async fn` per method would make the compiler check, and prove `Send`, three futures
-        // per operation.
+        // Plain functions returning the runtime's one generic future (`runtime::call`, boxed):
+        // an `async fn` per method would make the compiler check, and prove `Send`, three
+        // futures per operation.
         let prepare = match &choose_json {
             Some(choose_json) => quote! { let core = self.client.core_arc(); #choose_json },
             None => quote! { let (core, call) = (self.client.core_arc(), self.into_call()); },
         };
-        let future = |output: TokenStream| quote!(impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error<crate::errors::#err>>> + Send + 'static);
+        let future = |output: TokenStream| quote!(crate::Pending<#output, crate::errors::#err>);
         let (plain, whole) = (future(quote!(#ok)), future(quote!(crate::Response<#ok>)));
         let with_headers = headers_struct.map(|h| {
             let with = future(quote!((#ok, crate::types::#h)));
+            let allow = super::util::allow_complex(&with);
             quote! {
                 #[doc = " Like [`send`](Self::send), and reads the response headers the document describes."]
+                #allow
                 pub fn send_with_headers(#send_self) -> #with {
                     #prepare
                     crate::runtime::call(core, call, Self::decode, |response| {
@@ -349,14 +354,17 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
                 }
             }
         });
+        let (allow_plain, allow_whole) = (super::util::allow_complex(&plain), super::util::allow_complex(&whole));
         quote! {
             #[doc = " Sends the request and decodes the documented response."]
+            #allow_plain
             pub fn send(#send_self) -> #plain {
                 #prepare
                 crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
             }
             #with_headers
             #[doc = " Like [`send`](Self::send), and keeps the status and headers of the response."]
+            #allow_whole
             pub fn send_with_response(#send_self) -> #whole {
                 #prepare
                 crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
@@ -391,9 +399,9 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
         }
         impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#ok, crate::Error<crate::errors::#err>>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>>;
+            type IntoFuture = crate::Pending<#ok, crate::errors::#err>;
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                #into_future
             }
         }
     }

@@ -534,7 +534,7 @@ fn lib_file(api: &Api, features: &features::Features) -> TokenStream {
         #(#custom)*
 
         pub use client::{Client, ClientBuilder, Server #(, #server_enums)*};
-        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, RawResponse, RequestOptions, Response};
+        pub use runtime::{ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks, Pending, RawResponse, RequestOptions, Response};
         #session_exports
         #paging_exports
         #[doc = " The HTTP client library this crate uses, for [`ClientBuilder::http_client`]."]

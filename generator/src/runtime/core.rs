@@ -240,30 +240,34 @@ fn header_pair<E>(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), 
     Ok((n, v))
 }
 
+/// A request in flight, resolving to the operation's `T` or its [`Error`] with the documented
+/// error responses `E`: what an operation's `send` returns and `.await` drives (through
+/// `IntoFuture`). Boxed, `Send` and `'static`: it can be spawned, stored or selected on.
+pub type Pending<T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error<E>>> + Send + 'static>>;
+
 /// The future of one operation's call: sends `call`, decodes the response with the operation's
 /// `decode`, and `finish` picks what the caller gets (the body, the whole response, ...).
 ///
-/// Every operation's `send` and `send_with_response` return this future rather than being
-/// `async fn`s of their own: the compiler then checks one future (and proves it `Send`) for the
-/// whole crate instead of three per operation (those were 18% of GitHub's client's
-/// `cargo check`). Not an `async fn`: the `Send` bound is declared, so callers rely on it
-/// without looking into the future's body.
-#[allow(clippy::manual_async_fn)]
+/// Every operation's `send`, `send_with_response` and `into_future` return this future rather
+/// than futures of their own: the compiler then checks one future (and proves it `Send`) for
+/// the whole crate instead of three per operation (those were 18% of GitHub's client's `cargo
+/// check`), and, as it is boxed here, no operation declares an opaque `impl Future` type of
+/// its own either (`into_future` boxed `send`'s anyway).
 pub(crate) fn call<T, E, R>(
     core: Arc<Core>,
     call: Call,
     decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     finish: fn(Response<T>) -> R,
-) -> impl Future<Output = Result<R, Error<E>>> + Send + 'static
+) -> Pending<R, E>
 where
     T: Send + 'static,
     E: Send + 'static,
     R: Send + 'static,
 {
-    async move {
+    Box::pin(async move {
         let response = core.send(call).await?;
         decode(response).map(finish)
-    }
+    })
 }
 
 /// The body of a decoded response, for [`call`]'s `finish`.

@@ -309,24 +309,17 @@ impl GetEventRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Event,
-            crate::Error<crate::errors::GetEventError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Event, crate::errors::GetEventError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (crate::types::Event, crate::types::GetEventHeaders),
-            crate::Error<crate::errors::GetEventError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        (crate::types::Event, crate::types::GetEventHeaders),
+        crate::errors::GetEventError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -343,12 +336,10 @@ impl GetEventRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Event>,
-            crate::Error<crate::errors::GetEventError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Event>,
+        crate::errors::GetEventError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -436,11 +427,9 @@ impl ::std::future::IntoFuture for GetEventRequest {
         crate::types::Event,
         crate::Error<crate::errors::GetEventError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Event, crate::errors::GetEventError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PUT /events/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -459,23 +448,14 @@ impl PutEventRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PutEventError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PutEventError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PutEventError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PutEventError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -515,11 +495,9 @@ impl PutEventRequest {
 }
 impl ::std::future::IntoFuture for PutEventRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PutEventError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PutEventError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /stamps` call; send it with `.await` or [`send`](Self::send).
@@ -538,24 +516,17 @@ impl ListStampsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Stamps,
-            crate::Error<crate::errors::ListStampsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Stamps, crate::errors::ListStampsError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Stamps>,
-            crate::Error<crate::errors::ListStampsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Stamps>,
+        crate::errors::ListStampsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -618,11 +589,12 @@ impl ::std::future::IntoFuture for ListStampsRequest {
         crate::types::Stamps,
         crate::Error<crate::errors::ListStampsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Stamps,
+        crate::errors::ListStampsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /stamps` call; send it with `.await` or [`send`](Self::send).
@@ -640,26 +612,14 @@ impl SignRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            crate::Error<crate::errors::SignError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<::std::vec::Vec<u8>, crate::errors::SignError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<u8>>,
-            crate::Error<crate::errors::SignError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<::std::vec::Vec<u8>>, crate::errors::SignError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -725,11 +685,9 @@ impl ::std::future::IntoFuture for SignRequest {
         ::std::vec::Vec<u8>,
         crate::Error<crate::errors::SignError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<::std::vec::Vec<u8>, crate::errors::SignError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /ledger` call; send it with `.await` or [`send`](Self::send).
@@ -748,24 +706,17 @@ impl GetLedgerRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Ledger,
-            crate::Error<crate::errors::GetLedgerError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Ledger, crate::errors::GetLedgerError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Ledger>,
-            crate::Error<crate::errors::GetLedgerError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Ledger>,
+        crate::errors::GetLedgerError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -806,10 +757,11 @@ impl ::std::future::IntoFuture for GetLedgerRequest {
         crate::types::Ledger,
         crate::Error<crate::errors::GetLedgerError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Ledger,
+        crate::errors::GetLedgerError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -321,24 +321,20 @@ impl EchoRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::collections::BTreeMap<::std::string::String, i64>,
-            crate::Error<crate::errors::EchoError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+        crate::errors::EchoError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
-            crate::Error<crate::errors::EchoError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::collections::BTreeMap<::std::string::String, i64>>,
+        crate::errors::EchoError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -375,11 +371,12 @@ impl ::std::future::IntoFuture for EchoRequest {
         ::std::collections::BTreeMap<::std::string::String, i64>,
         crate::Error<crate::errors::EchoError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+        crate::errors::EchoError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /flaky` call; send it with `.await` or [`send`](Self::send).
@@ -397,23 +394,14 @@ impl FlakyRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::FlakyError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::FlakyError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::FlakyError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::FlakyError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -470,11 +458,9 @@ impl FlakyRequest {
 }
 impl ::std::future::IntoFuture for FlakyRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::FlakyError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::FlakyError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /ping` call; send it with `.await` or [`send`](Self::send).
@@ -491,23 +477,14 @@ impl PingRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PingError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PingError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PingError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PingError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -538,11 +515,9 @@ impl PingRequest {
 }
 impl ::std::future::IntoFuture for PingRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PingError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PingError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /health` call; send it with `.await` or [`send`](Self::send).
@@ -559,23 +534,14 @@ impl HealthCheckRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::HealthCheckError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::HealthCheckError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::HealthCheckError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::HealthCheckError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -616,10 +582,8 @@ impl ::std::future::IntoFuture for HealthCheckRequest {
         (),
         crate::Error<crate::errors::HealthCheckError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::HealthCheckError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

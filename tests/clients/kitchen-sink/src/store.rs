@@ -73,24 +73,20 @@ impl GetManagerRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::StoreGetManagerResponse,
-            crate::Error<crate::errors::StoreGetManagerError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::StoreGetManagerResponse,
+        crate::errors::StoreGetManagerError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::StoreGetManagerResponse>,
-            crate::Error<crate::errors::StoreGetManagerError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::StoreGetManagerResponse>,
+        crate::errors::StoreGetManagerError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -131,10 +127,11 @@ impl ::std::future::IntoFuture for GetManagerRequest {
         crate::types::StoreGetManagerResponse,
         crate::Error<crate::errors::StoreGetManagerError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::StoreGetManagerResponse,
+        crate::errors::StoreGetManagerError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -276,26 +276,14 @@ impl DeleteResultRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::DeleteResultError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::DeleteResultError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::DeleteResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::DeleteResultError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -342,11 +330,9 @@ impl ::std::future::IntoFuture for DeleteResultRequest {
         (),
         crate::Error<crate::errors::DeleteResultError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::DeleteResultError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PATCH /results/{group}/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -372,23 +358,17 @@ impl PatchResultRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PatchResultError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PatchResultError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ((), crate::types::PatchResultHeaders),
-            crate::Error<crate::errors::PatchResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ((), crate::types::PatchResultHeaders),
+        crate::errors::PatchResultError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -405,12 +385,7 @@ impl PatchResultRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PatchResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PatchResultError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -458,11 +433,9 @@ impl ::std::future::IntoFuture for PatchResultRequest {
         (),
         crate::Error<crate::errors::PatchResultError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PatchResultError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PUT /results` call; send it with `.await` or [`send`](Self::send).
@@ -482,24 +455,17 @@ impl PutResultRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ResultModel,
-            crate::Error<crate::errors::PutResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::ResultModel, crate::errors::PutResultError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (crate::types::ResultModel, crate::types::PutResultHeaders),
-            crate::Error<crate::errors::PutResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        (crate::types::ResultModel, crate::types::PutResultHeaders),
+        crate::errors::PutResultError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -516,12 +482,10 @@ impl PutResultRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ResultModel>,
-            crate::Error<crate::errors::PutResultError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ResultModel>,
+        crate::errors::PutResultError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -563,11 +527,12 @@ impl ::std::future::IntoFuture for PutResultRequest {
         crate::types::ResultModel,
         crate::Error<crate::errors::PutResultError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ResultModel,
+        crate::errors::PutResultError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /errors` call; send it with `.await` or [`send`](Self::send).
@@ -587,24 +552,17 @@ impl PostErrorRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiFailure,
-            crate::Error<crate::errors::PostErrorError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::ApiFailure, crate::errors::PostErrorError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ApiFailure>,
-            crate::Error<crate::errors::PostErrorError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ApiFailure>,
+        crate::errors::PostErrorError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -646,11 +604,12 @@ impl ::std::future::IntoFuture for PostErrorRequest {
         crate::types::ApiFailure,
         crate::Error<crate::errors::PostErrorError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ApiFailure,
+        crate::errors::PostErrorError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /trees` call; send it with `.await` or [`send`](Self::send).
@@ -669,24 +628,17 @@ impl GetTreeRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Forest,
-            crate::Error<crate::errors::GetTreeError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Forest, crate::errors::GetTreeError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Forest>,
-            crate::Error<crate::errors::GetTreeError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Forest>,
+        crate::errors::GetTreeError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -727,10 +679,8 @@ impl ::std::future::IntoFuture for GetTreeRequest {
         crate::types::Forest,
         crate::Error<crate::errors::GetTreeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Forest, crate::errors::GetTreeError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -274,24 +274,20 @@ impl ListOrdersRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ListOrdersResponse,
-            crate::Error<crate::errors::ListOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::ListOrdersResponse,
+        crate::errors::ListOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ListOrdersResponse>,
-            crate::Error<crate::errors::ListOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ListOrdersResponse>,
+        crate::errors::ListOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -332,11 +328,12 @@ impl ::std::future::IntoFuture for ListOrdersRequest {
         crate::types::ListOrdersResponse,
         crate::Error<crate::errors::ListOrdersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ListOrdersResponse,
+        crate::errors::ListOrdersError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /orders` call; send it with `.await` or [`send`](Self::send).
@@ -356,24 +353,17 @@ impl CreateOrderRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Order,
-            crate::Error<crate::errors::CreateOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Order, crate::errors::CreateOrderError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Order>,
-            crate::Error<crate::errors::CreateOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Order>,
+        crate::errors::CreateOrderError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -415,11 +405,12 @@ impl ::std::future::IntoFuture for CreateOrderRequest {
         crate::types::Order,
         crate::Error<crate::errors::CreateOrderError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Order,
+        crate::errors::CreateOrderError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /orders/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -445,24 +436,17 @@ impl GetOrderRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Order,
-            crate::Error<crate::errors::GetOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Order, crate::errors::GetOrderError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Order>,
-            crate::Error<crate::errors::GetOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Order>,
+        crate::errors::GetOrderError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -513,11 +497,9 @@ impl ::std::future::IntoFuture for GetOrderRequest {
         crate::types::Order,
         crate::Error<crate::errors::GetOrderError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Order, crate::errors::GetOrderError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `DELETE /orders/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -537,24 +519,17 @@ impl DeleteOrderRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Deleted,
-            crate::Error<crate::errors::DeleteOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Deleted, crate::errors::DeleteOrderError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Deleted>,
-            crate::Error<crate::errors::DeleteOrderError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Deleted>,
+        crate::errors::DeleteOrderError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -596,11 +571,12 @@ impl ::std::future::IntoFuture for DeleteOrderRequest {
         crate::types::Deleted,
         crate::Error<crate::errors::DeleteOrderError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Deleted,
+        crate::errors::DeleteOrderError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PUT /customers/{id}/avatar` call; send it with `.await` or [`send`](Self::send).
@@ -619,23 +595,14 @@ impl PutAvatarRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PutAvatarError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PutAvatarError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PutAvatarError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PutAvatarError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -684,10 +651,8 @@ impl PutAvatarRequest {
 }
 impl ::std::future::IntoFuture for PutAvatarRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PutAvatarError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PutAvatarError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

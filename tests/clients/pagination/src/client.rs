@@ -295,24 +295,20 @@ impl ListOrdersRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ListOrdersResponse,
-            crate::Error<crate::errors::ListOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::ListOrdersResponse,
+        crate::errors::ListOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ListOrdersResponse>,
-            crate::Error<crate::errors::ListOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ListOrdersResponse>,
+        crate::errors::ListOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -406,11 +402,12 @@ impl ::std::future::IntoFuture for ListOrdersRequest {
         crate::types::ListOrdersResponse,
         crate::Error<crate::errors::ListOrdersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ListOrdersResponse,
+        crate::errors::ListOrdersError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /orders/search` call; send it with `.await` or [`send`](Self::send).
@@ -430,24 +427,20 @@ impl SearchOrdersRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::SearchOrdersResponse,
-            crate::Error<crate::errors::SearchOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::SearchOrdersResponse,
+        crate::errors::SearchOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::SearchOrdersResponse>,
-            crate::Error<crate::errors::SearchOrdersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::SearchOrdersResponse>,
+        crate::errors::SearchOrdersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -534,11 +527,12 @@ impl ::std::future::IntoFuture for SearchOrdersRequest {
         crate::types::SearchOrdersResponse,
         crate::Error<crate::errors::SearchOrdersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::SearchOrdersResponse,
+        crate::errors::SearchOrdersError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /events` call; send it with `.await` or [`send`](Self::send).
@@ -566,24 +560,20 @@ impl ListEventsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Event>,
-            crate::Error<crate::errors::ListEventsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<crate::types::Event>,
+        crate::errors::ListEventsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<crate::types::Event>>,
-            crate::Error<crate::errors::ListEventsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<crate::types::Event>>,
+        crate::errors::ListEventsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -674,11 +664,12 @@ impl ::std::future::IntoFuture for ListEventsRequest {
         ::std::vec::Vec<crate::types::Event>,
         crate::Error<crate::errors::ListEventsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<crate::types::Event>,
+        crate::errors::ListEventsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /logs` call; send it with `.await` or [`send`](Self::send).
@@ -697,24 +688,17 @@ impl ListLogsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ListLogsResponse,
-            crate::Error<crate::errors::ListLogsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::ListLogsResponse, crate::errors::ListLogsError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ListLogsResponse>,
-            crate::Error<crate::errors::ListLogsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ListLogsResponse>,
+        crate::errors::ListLogsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -796,11 +780,12 @@ impl ::std::future::IntoFuture for ListLogsRequest {
         crate::types::ListLogsResponse,
         crate::Error<crate::errors::ListLogsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ListLogsResponse,
+        crate::errors::ListLogsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /broken` call; send it with `.await` or [`send`](Self::send).
@@ -825,24 +810,20 @@ impl ListBrokenRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ListBrokenResponse,
-            crate::Error<crate::errors::ListBrokenError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::ListBrokenResponse,
+        crate::errors::ListBrokenError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::ListBrokenResponse>,
-            crate::Error<crate::errors::ListBrokenError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::ListBrokenResponse>,
+        crate::errors::ListBrokenError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -885,10 +866,11 @@ impl ::std::future::IntoFuture for ListBrokenRequest {
         crate::types::ListBrokenResponse,
         crate::Error<crate::errors::ListBrokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::ListBrokenResponse,
+        crate::errors::ListBrokenError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -324,23 +324,14 @@ impl SearchRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::SearchError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::SearchError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::SearchError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::SearchError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -393,11 +384,9 @@ impl SearchRequest {
 }
 impl ::std::future::IntoFuture for SearchRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::SearchError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::SearchError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /forms` call; send it with `.await` or [`send`](Self::send).
@@ -415,23 +404,14 @@ impl PostFormRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PostFormError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PostFormError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PostFormError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PostFormError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -470,11 +450,9 @@ impl PostFormRequest {
 }
 impl ::std::future::IntoFuture for PostFormRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PostFormError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PostFormError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PUT /upload` call; send it with `.await` or [`send`](Self::send).
@@ -494,24 +472,17 @@ impl UploadRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            crate::Error<crate::errors::UploadError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<::std::vec::Vec<u8>, crate::errors::UploadError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<u8>>,
-            crate::Error<crate::errors::UploadError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<u8>>,
+        crate::errors::UploadError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -554,11 +525,9 @@ impl ::std::future::IntoFuture for UploadRequest {
         ::std::vec::Vec<u8>,
         crate::Error<crate::errors::UploadError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<::std::vec::Vec<u8>, crate::errors::UploadError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /notes` call; send it with `.await` or [`send`](Self::send).
@@ -581,23 +550,14 @@ impl PostNoteRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PostNoteError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PostNoteError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PostNoteError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -641,11 +601,9 @@ impl PostNoteRequest {
 }
 impl ::std::future::IntoFuture for PostNoteRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::PostNoteError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PostNoteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /photos` call; send it with `.await` or [`send`](Self::send).
@@ -663,23 +621,14 @@ impl UploadPhotoRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::UploadPhotoError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::UploadPhotoError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::UploadPhotoError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::UploadPhotoError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -732,10 +681,8 @@ impl ::std::future::IntoFuture for UploadPhotoRequest {
         (),
         crate::Error<crate::errors::UploadPhotoError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::UploadPhotoError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -342,24 +342,20 @@ impl GetUsersRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Sub>,
-            crate::Error<crate::errors::GetUsersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<crate::types::Sub>,
+        crate::errors::GetUsersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<crate::types::Sub>>,
-            crate::Error<crate::errors::GetUsersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<crate::types::Sub>>,
+        crate::errors::GetUsersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -400,11 +396,12 @@ impl ::std::future::IntoFuture for GetUsersRequest {
         ::std::vec::Vec<crate::types::Sub>,
         crate::Error<crate::errors::GetUsersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<crate::types::Sub>,
+        crate::errors::GetUsersError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /users/~` call; send it with `.await` or [`send`](Self::send).
@@ -421,26 +418,14 @@ impl GetUsersTildeRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::GetUsersTildeError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::GetUsersTildeError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::GetUsersTildeError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::GetUsersTildeError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -481,11 +466,9 @@ impl ::std::future::IntoFuture for GetUsersTildeRequest {
         (),
         crate::Error<crate::errors::GetUsersTildeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::GetUsersTildeError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /tracking/trackingId` call; send it with `.await` or [`send`](Self::send).
@@ -502,26 +485,14 @@ impl GetTrackingTrackingIdRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::GetTrackingTrackingIdError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::GetTrackingTrackingIdError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::GetTrackingTrackingIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::GetTrackingTrackingIdError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -565,11 +536,9 @@ impl ::std::future::IntoFuture for GetTrackingTrackingIdRequest {
         (),
         crate::Error<crate::errors::GetTrackingTrackingIdError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::GetTrackingTrackingIdError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /tracking/{trackingId}` call; send it with `.await` or [`send`](Self::send).
@@ -589,24 +558,17 @@ impl GetTrackingByTrackingIdRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::GetTrackingByTrackingIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<(), crate::errors::GetTrackingByTrackingIdError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::GetTrackingByTrackingIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<()>,
+        crate::errors::GetTrackingByTrackingIdError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -651,11 +613,9 @@ impl ::std::future::IntoFuture for GetTrackingByTrackingIdRequest {
         (),
         crate::Error<crate::errors::GetTrackingByTrackingIdError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::GetTrackingByTrackingIdError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /parts/{id}/pieces/{Id}` call; send it with `.await` or [`send`](Self::send).
@@ -674,23 +634,14 @@ impl GetPieceRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::GetPieceError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::GetPieceError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::GetPieceError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::GetPieceError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -733,11 +684,9 @@ impl GetPieceRequest {
 }
 impl ::std::future::IntoFuture for GetPieceRequest {
     type Output = ::std::result::Result<(), crate::Error<crate::errors::GetPieceError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::GetPieceError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /things/{thingId}` call; send it with `.await` or [`send`](Self::send).
@@ -763,24 +712,17 @@ impl GetThingRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Contradiction,
-            crate::Error<crate::errors::GetThingError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Contradiction, crate::errors::GetThingError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Contradiction>,
-            crate::Error<crate::errors::GetThingError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Contradiction>,
+        crate::errors::GetThingError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -823,11 +765,12 @@ impl ::std::future::IntoFuture for GetThingRequest {
         crate::types::Contradiction,
         crate::Error<crate::errors::GetThingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Contradiction,
+        crate::errors::GetThingError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /orders/{orderId}` call; send it with `.await` or [`send`](Self::send).
@@ -847,24 +790,17 @@ impl GetOrdersByOrderIdRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Limits,
-            crate::Error<crate::errors::GetOrdersByOrderIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Limits, crate::errors::GetOrdersByOrderIdError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Limits>,
-            crate::Error<crate::errors::GetOrdersByOrderIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Limits>,
+        crate::errors::GetOrdersByOrderIdError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -906,10 +842,11 @@ impl ::std::future::IntoFuture for GetOrdersByOrderIdRequest {
         crate::types::Limits,
         crate::Error<crate::errors::GetOrdersByOrderIdError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Limits,
+        crate::errors::GetOrdersByOrderIdError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

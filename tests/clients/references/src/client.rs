@@ -223,24 +223,17 @@ impl CreatePetRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Pet,
-            crate::Error<crate::errors::CreatePetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Pet, crate::errors::CreatePetError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (crate::types::Pet, crate::types::CreatePetHeaders),
-            crate::Error<crate::errors::CreatePetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        (crate::types::Pet, crate::types::CreatePetHeaders),
+        crate::errors::CreatePetError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -257,12 +250,10 @@ impl CreatePetRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Pet>,
-            crate::Error<crate::errors::CreatePetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Pet>,
+        crate::errors::CreatePetError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -313,11 +304,9 @@ impl ::std::future::IntoFuture for CreatePetRequest {
         crate::types::Pet,
         crate::Error<crate::errors::CreatePetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Pet, crate::errors::CreatePetError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pets/copies` call; send it with `.await` or [`send`](Self::send).
@@ -335,26 +324,17 @@ impl CopyPetRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Pet,
-            crate::Error<crate::errors::CopyPetError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<crate::types::Pet, crate::errors::CopyPetError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (crate::types::Pet, crate::types::CopyPetHeaders),
-            crate::Error<crate::errors::CopyPetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        (crate::types::Pet, crate::types::CopyPetHeaders),
+        crate::errors::CopyPetError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -371,12 +351,10 @@ impl CopyPetRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Pet>,
-            crate::Error<crate::errors::CopyPetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Pet>,
+        crate::errors::CopyPetError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -418,11 +396,9 @@ impl ::std::future::IntoFuture for CopyPetRequest {
         crate::types::Pet,
         crate::Error<crate::errors::CopyPetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Pet, crate::errors::CopyPetError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /legacy/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -442,24 +418,17 @@ impl GetLegacyRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Legacy,
-            crate::Error<crate::errors::GetLegacyError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Legacy, crate::errors::GetLegacyError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Legacy>,
-            crate::Error<crate::errors::GetLegacyError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Legacy>,
+        crate::errors::GetLegacyError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -519,10 +488,11 @@ impl ::std::future::IntoFuture for GetLegacyRequest {
         crate::types::Legacy,
         crate::Error<crate::errors::GetLegacyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Legacy,
+        crate::errors::GetLegacyError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -38,7 +38,7 @@ mod runtime;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{
     ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
-    RawResponse, RequestOptions, Response,
+    Pending, RawResponse, RequestOptions, Response,
 };
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

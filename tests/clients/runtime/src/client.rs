@@ -511,8 +511,12 @@ impl ::std::future::IntoFuture for StreamTicksRequest {
         >,
         crate::Error<crate::errors::StreamTicksError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::EventStream<
+            crate::types::StreamTicksResponse,
+            crate::errors::StreamTicksError,
+        >,
+        crate::errors::StreamTicksError,
     >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -629,8 +633,9 @@ impl ::std::future::IntoFuture for StreamLinesRequest {
         crate::EventStream<::std::string::String, crate::errors::StreamLinesError>,
         crate::Error<crate::errors::StreamLinesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::EventStream<::std::string::String, crate::errors::StreamLinesError>,
+        crate::errors::StreamLinesError,
     >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -653,24 +658,17 @@ impl LookupRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::LookupSuccess,
-            crate::Error<crate::errors::LookupError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::LookupSuccess, crate::errors::LookupError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::LookupSuccess>,
-            crate::Error<crate::errors::LookupError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::LookupSuccess>,
+        crate::errors::LookupError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -737,11 +735,12 @@ impl ::std::future::IntoFuture for LookupRequest {
         crate::types::LookupSuccess,
         crate::Error<crate::errors::LookupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::LookupSuccess,
+        crate::errors::LookupError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /other` call; send it with `.await` or [`send`](Self::send).
@@ -760,24 +759,17 @@ impl OtherRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::OtherResponse,
-            crate::Error<crate::errors::OtherError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::OtherResponse, crate::errors::OtherError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::OtherResponse>,
-            crate::Error<crate::errors::OtherError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::OtherResponse>,
+        crate::errors::OtherError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -826,11 +818,12 @@ impl ::std::future::IntoFuture for OtherRequest {
         crate::types::OtherResponse,
         crate::Error<crate::errors::OtherError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::OtherResponse,
+        crate::errors::OtherError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /reports` call; send it with `.await` or [`send`](Self::send).
@@ -849,24 +842,20 @@ impl ListReportsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
-            crate::Error<crate::errors::ListReportsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<::std::string::String>,
+        crate::errors::ListReportsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<::std::string::String>>,
-            crate::Error<crate::errors::ListReportsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::errors::ListReportsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -907,11 +896,12 @@ impl ::std::future::IntoFuture for ListReportsRequest {
         ::std::vec::Vec<::std::string::String>,
         crate::Error<crate::errors::ListReportsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<::std::string::String>,
+        crate::errors::ListReportsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /chat/completions` call; send it with `.await` or [`send`](Self::send).
@@ -931,12 +921,7 @@ impl ChatRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         mut self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Completion,
-            crate::Error<crate::errors::ChatError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Completion, crate::errors::ChatError> {
         let core = self.client.core_arc();
         self.body.stream = ::std::option::Option::Some(false);
         let call = self.into_call().header("Accept", &"application/json", false);
@@ -945,12 +930,10 @@ impl ChatRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         mut self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Completion>,
-            crate::Error<crate::errors::ChatError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Completion>,
+        crate::errors::ChatError,
+    > {
         let core = self.client.core_arc();
         self.body.stream = ::std::option::Option::Some(false);
         let call = self.into_call().header("Accept", &"application/json", false);
@@ -1035,11 +1018,9 @@ impl ::std::future::IntoFuture for ChatRequest {
         crate::types::Completion,
         crate::Error<crate::errors::ChatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Completion, crate::errors::ChatError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /tenants/{tenant}/apps` call; send it with `.await` or [`send`](Self::send).
@@ -1074,24 +1055,20 @@ impl ListAppsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
-            crate::Error<crate::errors::ListAppsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<::std::string::String>,
+        crate::errors::ListAppsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<::std::string::String>>,
-            crate::Error<crate::errors::ListAppsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<::std::string::String>>,
+        crate::errors::ListAppsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -1153,10 +1130,11 @@ impl ::std::future::IntoFuture for ListAppsRequest {
         ::std::vec::Vec<::std::string::String>,
         crate::Error<crate::errors::ListAppsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<::std::string::String>,
+        crate::errors::ListAppsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

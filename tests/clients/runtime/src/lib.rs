@@ -42,7 +42,7 @@ mod runtime;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{
     ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
-    RawResponse, RequestOptions, Response,
+    Pending, RawResponse, RequestOptions, Response,
 };
 /// Streams of pages and items; `StreamExt::next` takes the next one.
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};

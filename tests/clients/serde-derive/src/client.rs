@@ -303,24 +303,20 @@ impl ListRecordsRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Record>,
-            crate::Error<crate::errors::ListRecordsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<crate::types::Record>,
+        crate::errors::ListRecordsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<crate::types::Record>>,
-            crate::Error<crate::errors::ListRecordsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<crate::types::Record>>,
+        crate::errors::ListRecordsError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -361,11 +357,12 @@ impl ::std::future::IntoFuture for ListRecordsRequest {
         ::std::vec::Vec<crate::types::Record>,
         crate::Error<crate::errors::ListRecordsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<crate::types::Record>,
+        crate::errors::ListRecordsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /counters` call; send it with `.await` or [`send`](Self::send).
@@ -384,24 +381,17 @@ impl GetCountersRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Counters,
-            crate::Error<crate::errors::GetCountersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Counters, crate::errors::GetCountersError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Counters>,
-            crate::Error<crate::errors::GetCountersError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Counters>,
+        crate::errors::GetCountersError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -442,11 +432,12 @@ impl ::std::future::IntoFuture for GetCountersRequest {
         crate::types::Counters,
         crate::Error<crate::errors::GetCountersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Counters,
+        crate::errors::GetCountersError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /schedule` call; send it with `.await` or [`send`](Self::send).
@@ -465,24 +456,17 @@ impl GetScheduleRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Schedule,
-            crate::Error<crate::errors::GetScheduleError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Schedule, crate::errors::GetScheduleError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Schedule>,
-            crate::Error<crate::errors::GetScheduleError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Schedule>,
+        crate::errors::GetScheduleError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -523,11 +507,12 @@ impl ::std::future::IntoFuture for GetScheduleRequest {
         crate::types::Schedule,
         crate::Error<crate::errors::GetScheduleError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Schedule,
+        crate::errors::GetScheduleError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /bag` call; send it with `.await` or [`send`](Self::send).
@@ -544,26 +529,14 @@ impl GetBagRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Bag,
-            crate::Error<crate::errors::GetBagError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<crate::types::Bag, crate::errors::GetBagError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Bag>,
-            crate::Error<crate::errors::GetBagError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<crate::types::Bag>, crate::errors::GetBagError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -604,11 +577,9 @@ impl ::std::future::IntoFuture for GetBagRequest {
         crate::types::Bag,
         crate::Error<crate::errors::GetBagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Bag, crate::errors::GetBagError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /empty` call; send it with `.await` or [`send`](Self::send).
@@ -627,24 +598,17 @@ impl GetEmptyRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Empty,
-            crate::Error<crate::errors::GetEmptyError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Empty, crate::errors::GetEmptyError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Empty>,
-            crate::Error<crate::errors::GetEmptyError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Empty>,
+        crate::errors::GetEmptyError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -685,11 +649,9 @@ impl ::std::future::IntoFuture for GetEmptyRequest {
         crate::types::Empty,
         crate::Error<crate::errors::GetEmptyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Empty, crate::errors::GetEmptyError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /shape` call; send it with `.await` or [`send`](Self::send).
@@ -708,24 +670,17 @@ impl GetShapeRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Shape,
-            crate::Error<crate::errors::GetShapeError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Shape, crate::errors::GetShapeError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Shape>,
-            crate::Error<crate::errors::GetShapeError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Shape>,
+        crate::errors::GetShapeError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -766,11 +721,9 @@ impl ::std::future::IntoFuture for GetShapeRequest {
         crate::types::Shape,
         crate::Error<crate::errors::GetShapeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Shape, crate::errors::GetShapeError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /animal` call; send it with `.await` or [`send`](Self::send).
@@ -789,24 +742,17 @@ impl GetAnimalRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Animal,
-            crate::Error<crate::errors::GetAnimalError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Animal, crate::errors::GetAnimalError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Animal>,
-            crate::Error<crate::errors::GetAnimalError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Animal>,
+        crate::errors::GetAnimalError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -847,11 +793,12 @@ impl ::std::future::IntoFuture for GetAnimalRequest {
         crate::types::Animal,
         crate::Error<crate::errors::GetAnimalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Animal,
+        crate::errors::GetAnimalError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /names` call; send it with `.await` or [`send`](Self::send).
@@ -868,26 +815,14 @@ impl GetNamesRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::D,
-            crate::Error<crate::errors::GetNamesError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<crate::types::D, crate::errors::GetNamesError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::D>,
-            crate::Error<crate::errors::GetNamesError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<crate::types::D>, crate::errors::GetNamesError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -928,10 +863,8 @@ impl ::std::future::IntoFuture for GetNamesRequest {
         crate::types::D,
         crate::Error<crate::errors::GetNamesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::D, crate::errors::GetNamesError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

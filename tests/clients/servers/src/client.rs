@@ -392,24 +392,17 @@ impl VersionRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            crate::Error<crate::errors::VersionError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<::std::string::String, crate::errors::VersionError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::string::String>,
-            crate::Error<crate::errors::VersionError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::string::String>,
+        crate::errors::VersionError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -450,11 +443,9 @@ impl ::std::future::IntoFuture for VersionRequest {
         ::std::string::String,
         crate::Error<crate::errors::VersionError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<::std::string::String, crate::errors::VersionError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /health` call; send it with `.await` or [`send`](Self::send).
@@ -471,23 +462,14 @@ impl HealthRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<bool, crate::Error<crate::errors::HealthError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<bool, crate::errors::HealthError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<bool>,
-            crate::Error<crate::errors::HealthError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<bool>, crate::errors::HealthError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -525,11 +507,9 @@ impl HealthRequest {
 }
 impl ::std::future::IntoFuture for HealthRequest {
     type Output = ::std::result::Result<bool, crate::Error<crate::errors::HealthError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<bool, crate::errors::HealthError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /motd` call; send it with `.await` or [`send`](Self::send).
@@ -548,24 +528,17 @@ impl MotdRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            crate::Error<crate::errors::MotdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<::std::string::String, crate::errors::MotdError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::string::String>,
-            crate::Error<crate::errors::MotdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::string::String>,
+        crate::errors::MotdError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -606,11 +579,9 @@ impl ::std::future::IntoFuture for MotdRequest {
         ::std::string::String,
         crate::Error<crate::errors::MotdError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<::std::string::String, crate::errors::MotdError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /flows/` call; send it with `.await` or [`send`](Self::send).
@@ -630,24 +601,17 @@ impl CreateFlowRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Flow,
-            crate::Error<crate::errors::CreateFlowError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Flow, crate::errors::CreateFlowError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Flow>,
-            crate::Error<crate::errors::CreateFlowError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Flow>,
+        crate::errors::CreateFlowError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -698,11 +662,9 @@ impl ::std::future::IntoFuture for CreateFlowRequest {
         crate::types::Flow,
         crate::Error<crate::errors::CreateFlowError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Flow, crate::errors::CreateFlowError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /flows/count` call; send it with `.await` or [`send`](Self::send).
@@ -719,23 +681,14 @@ impl CountFlowsRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<i64, crate::Error<crate::errors::CountFlowsError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<i64, crate::errors::CountFlowsError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<i64>,
-            crate::Error<crate::errors::CountFlowsError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<i64>, crate::errors::CountFlowsError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -776,11 +729,9 @@ impl ::std::future::IntoFuture for CountFlowsRequest {
         i64,
         crate::Error<crate::errors::CountFlowsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<i64, crate::errors::CountFlowsError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /flows/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -800,24 +751,17 @@ impl ReadFlowRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Flow,
-            crate::Error<crate::errors::ReadFlowError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Flow, crate::errors::ReadFlowError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Flow>,
-            crate::Error<crate::errors::ReadFlowError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Flow>,
+        crate::errors::ReadFlowError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -868,11 +812,9 @@ impl ::std::future::IntoFuture for ReadFlowRequest {
         crate::types::Flow,
         crate::Error<crate::errors::ReadFlowError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Flow, crate::errors::ReadFlowError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PATCH /flows/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -891,23 +833,14 @@ impl UpdateFlowRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error<crate::errors::UpdateFlowError>>,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::UpdateFlowError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::UpdateFlowError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::UpdateFlowError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -950,11 +883,9 @@ impl ::std::future::IntoFuture for UpdateFlowRequest {
         (),
         crate::Error<crate::errors::UpdateFlowError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::UpdateFlowError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /notes/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -974,24 +905,20 @@ impl ReadNoteRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::types::Flow>,
-            crate::Error<crate::errors::ReadNoteError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::option::Option<crate::types::Flow>,
+        crate::errors::ReadNoteError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::option::Option<crate::types::Flow>>,
-            crate::Error<crate::errors::ReadNoteError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::option::Option<crate::types::Flow>>,
+        crate::errors::ReadNoteError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -1033,11 +960,12 @@ impl ::std::future::IntoFuture for ReadNoteRequest {
         ::std::option::Option<crate::types::Flow>,
         crate::Error<crate::errors::ReadNoteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::option::Option<crate::types::Flow>,
+        crate::errors::ReadNoteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `DELETE /notes/{id}` call; send it with `.await` or [`send`](Self::send).
@@ -1057,24 +985,17 @@ impl DeleteNoteRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Flow,
-            crate::Error<crate::errors::DeleteNoteError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Flow, crate::errors::DeleteNoteError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Flow>,
-            crate::Error<crate::errors::DeleteNoteError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Flow>,
+        crate::errors::DeleteNoteError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -1116,11 +1037,9 @@ impl ::std::future::IntoFuture for DeleteNoteRequest {
         crate::types::Flow,
         crate::Error<crate::errors::DeleteNoteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Flow, crate::errors::DeleteNoteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /jobs` call; send it with `.await` or [`send`](Self::send).
@@ -1139,24 +1058,17 @@ impl SubmitJobRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::SubmitJobSuccess,
-            crate::Error<crate::errors::SubmitJobError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::SubmitJobSuccess, crate::errors::SubmitJobError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::SubmitJobSuccess>,
-            crate::Error<crate::errors::SubmitJobError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::SubmitJobSuccess>,
+        crate::errors::SubmitJobError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -1220,10 +1132,11 @@ impl ::std::future::IntoFuture for SubmitJobRequest {
         crate::types::SubmitJobSuccess,
         crate::Error<crate::errors::SubmitJobError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::SubmitJobSuccess,
+        crate::errors::SubmitJobError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -43,7 +43,7 @@ pub mod extras;
 pub use client::{Client, ClientBuilder, Server};
 pub use runtime::{
     ApiError, Backoff, BuildError, Error, ErrorBody, EventStream, HookContext, Hooks,
-    RawResponse, RequestOptions, Response,
+    Pending, RawResponse, RequestOptions, Response,
 };
 /// The HTTP client library this crate uses, for [`ClientBuilder::http_client`].
 pub use reqwest;

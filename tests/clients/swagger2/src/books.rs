@@ -273,24 +273,20 @@ impl ListBooksRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Book>,
-            crate::Error<crate::errors::BooksListBooksError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<crate::types::Book>,
+        crate::errors::BooksListBooksError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and reads the response headers the document describes.
     pub fn send_with_headers(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (::std::vec::Vec<crate::types::Book>, crate::types::BooksListBooksHeaders),
-            crate::Error<crate::errors::BooksListBooksError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        (::std::vec::Vec<crate::types::Book>, crate::types::BooksListBooksHeaders),
+        crate::errors::BooksListBooksError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(
             core,
@@ -307,12 +303,10 @@ impl ListBooksRequest {
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<crate::types::Book>>,
-            crate::Error<crate::errors::BooksListBooksError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<crate::types::Book>>,
+        crate::errors::BooksListBooksError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -366,11 +360,12 @@ impl ::std::future::IntoFuture for ListBooksRequest {
         ::std::vec::Vec<crate::types::Book>,
         crate::Error<crate::errors::BooksListBooksError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<crate::types::Book>,
+        crate::errors::BooksListBooksError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /books` call; send it with `.await` or [`send`](Self::send).
@@ -390,24 +385,17 @@ impl AddBookRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Book,
-            crate::Error<crate::errors::BooksAddBookError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Book, crate::errors::BooksAddBookError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Book>,
-            crate::Error<crate::errors::BooksAddBookError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Book>,
+        crate::errors::BooksAddBookError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -449,11 +437,12 @@ impl ::std::future::IntoFuture for AddBookRequest {
         crate::types::Book,
         crate::Error<crate::errors::BooksAddBookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Book,
+        crate::errors::BooksAddBookError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /books/{bookId}` call; send it with `.await` or [`send`](Self::send).
@@ -473,24 +462,17 @@ impl GetBookRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Book,
-            crate::Error<crate::errors::BooksGetBookError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Book, crate::errors::BooksGetBookError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Book>,
-            crate::Error<crate::errors::BooksGetBookError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Book>,
+        crate::errors::BooksGetBookError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -541,11 +523,12 @@ impl ::std::future::IntoFuture for GetBookRequest {
         crate::types::Book,
         crate::Error<crate::errors::BooksGetBookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Book,
+        crate::errors::BooksGetBookError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `DELETE /books/{bookId}` call; send it with `.await` or [`send`](Self::send).
@@ -563,26 +546,14 @@ impl WithdrawBookRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::BooksWithdrawBookError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::BooksWithdrawBookError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::BooksWithdrawBookError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::BooksWithdrawBookError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -636,11 +607,9 @@ impl ::std::future::IntoFuture for WithdrawBookRequest {
         (),
         crate::Error<crate::errors::BooksWithdrawBookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::BooksWithdrawBookError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /books/{bookId}/cover` call; send it with `.await` or [`send`](Self::send).
@@ -660,24 +629,17 @@ impl GetCoverRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            crate::Error<crate::errors::BooksGetCoverError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<::std::vec::Vec<u8>, crate::errors::BooksGetCoverError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<u8>>,
-            crate::Error<crate::errors::BooksGetCoverError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<u8>>,
+        crate::errors::BooksGetCoverError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -722,11 +684,12 @@ impl ::std::future::IntoFuture for GetCoverRequest {
         ::std::vec::Vec<u8>,
         crate::Error<crate::errors::BooksGetCoverError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<u8>,
+        crate::errors::BooksGetCoverError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `PUT /books/{bookId}/cover` call; send it with `.await` or [`send`](Self::send).
@@ -745,26 +708,14 @@ impl UploadCoverRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::BooksUploadCoverError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::BooksUploadCoverError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::BooksUploadCoverError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::BooksUploadCoverError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -816,11 +767,9 @@ impl ::std::future::IntoFuture for UploadCoverRequest {
         (),
         crate::Error<crate::errors::BooksUploadCoverError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::BooksUploadCoverError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /items/{itemId}` call; send it with `.await` or [`send`](Self::send).
@@ -840,24 +789,17 @@ impl GetItemRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Item,
-            crate::Error<crate::errors::BooksGetItemError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Item, crate::errors::BooksGetItemError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Item>,
-            crate::Error<crate::errors::BooksGetItemError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Item>,
+        crate::errors::BooksGetItemError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -907,10 +849,11 @@ impl ::std::future::IntoFuture for GetItemRequest {
         crate::types::Item,
         crate::Error<crate::errors::BooksGetItemError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Item,
+        crate::errors::BooksGetItemError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -54,24 +54,17 @@ impl LendRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Loan,
-            crate::Error<crate::errors::LoansLendError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Loan, crate::errors::LoansLendError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Loan>,
-            crate::Error<crate::errors::LoansLendError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Loan>,
+        crate::errors::LoansLendError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -113,10 +106,8 @@ impl ::std::future::IntoFuture for LendRequest {
         crate::types::Loan,
         crate::Error<crate::errors::LoansLendError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Loan, crate::errors::LoansLendError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -184,24 +184,17 @@ impl CreatePetRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Pet,
-            crate::Error<crate::errors::CreatePetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Pet, crate::errors::CreatePetError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Pet>,
-            crate::Error<crate::errors::CreatePetError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Pet>,
+        crate::errors::CreatePetError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -243,11 +236,9 @@ impl ::std::future::IntoFuture for CreatePetRequest {
         crate::types::Pet,
         crate::Error<crate::errors::CreatePetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<crate::types::Pet, crate::errors::CreatePetError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /values` call; send it with `.await` or [`send`](Self::send).
@@ -266,24 +257,17 @@ impl GetValueRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::GetValueResponse,
-            crate::Error<crate::errors::GetValueError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::GetValueResponse, crate::errors::GetValueError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::GetValueResponse>,
-            crate::Error<crate::errors::GetValueError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::GetValueResponse>,
+        crate::errors::GetValueError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -324,10 +308,11 @@ impl ::std::future::IntoFuture for GetValueRequest {
         crate::types::GetValueResponse,
         crate::Error<crate::errors::GetValueError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::GetValueResponse,
+        crate::errors::GetValueError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -176,24 +176,17 @@ impl GetRepoRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::Repository,
-            crate::Error<crate::errors::GetRepoError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::types::Repository, crate::errors::GetRepoError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::Repository>,
-            crate::Error<crate::errors::GetRepoError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::Repository>,
+        crate::errors::GetRepoError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -235,10 +228,11 @@ impl ::std::future::IntoFuture for GetRepoRequest {
         crate::types::Repository,
         crate::Error<crate::errors::GetRepoError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::Repository,
+        crate::errors::GetRepoError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

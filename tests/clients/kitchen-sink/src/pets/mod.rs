@@ -149,24 +149,20 @@ impl ListRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Pet>,
-            crate::Error<crate::errors::PetsListError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::vec::Vec<crate::types::Pet>,
+        crate::errors::PetsListError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::vec::Vec<crate::types::Pet>>,
-            crate::Error<crate::errors::PetsListError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::vec::Vec<crate::types::Pet>>,
+        crate::errors::PetsListError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -223,11 +219,12 @@ impl ::std::future::IntoFuture for ListRequest {
         ::std::vec::Vec<crate::types::Pet>,
         crate::Error<crate::errors::PetsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::vec::Vec<crate::types::Pet>,
+        crate::errors::PetsListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /pets` call; send it with `.await` or [`send`](Self::send).
@@ -247,24 +244,20 @@ impl CreateRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PetsCreateSuccess,
-            crate::Error<crate::errors::PetsCreateError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PetsCreateSuccess,
+        crate::errors::PetsCreateError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PetsCreateSuccess>,
-            crate::Error<crate::errors::PetsCreateError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PetsCreateSuccess>,
+        crate::errors::PetsCreateError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -329,11 +322,12 @@ impl ::std::future::IntoFuture for CreateRequest {
         crate::types::PetsCreateSuccess,
         crate::Error<crate::errors::PetsCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PetsCreateSuccess,
+        crate::errors::PetsCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /multi` call; send it with `.await` or [`send`](Self::send).
@@ -350,26 +344,14 @@ impl MultiTaggedRequest {
         self
     }
     /// Sends the request and decodes the documented response.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            (),
-            crate::Error<crate::errors::PetsMultiTaggedError>,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> crate::Pending<(), crate::errors::PetsMultiTaggedError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<()>,
-            crate::Error<crate::errors::PetsMultiTaggedError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<crate::Response<()>, crate::errors::PetsMultiTaggedError> {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -410,11 +392,9 @@ impl ::std::future::IntoFuture for MultiTaggedRequest {
         (),
         crate::Error<crate::errors::PetsMultiTaggedError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::Pending<(), crate::errors::PetsMultiTaggedError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /pets/{petId}/keeper` call; send it with `.await` or [`send`](Self::send).
@@ -434,24 +414,20 @@ impl GetKeeperRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::PetsGetKeeperResponse,
-            crate::Error<crate::errors::PetsGetKeeperError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::types::PetsGetKeeperResponse,
+        crate::errors::PetsGetKeeperError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<crate::types::PetsGetKeeperResponse>,
-            crate::Error<crate::errors::PetsGetKeeperError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<crate::types::PetsGetKeeperResponse>,
+        crate::errors::PetsGetKeeperError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -496,10 +472,11 @@ impl ::std::future::IntoFuture for GetKeeperRequest {
         crate::types::PetsGetKeeperResponse,
         crate::Error<crate::errors::PetsGetKeeperError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        crate::types::PetsGetKeeperResponse,
+        crate::errors::PetsGetKeeperError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

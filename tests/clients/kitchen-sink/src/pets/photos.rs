@@ -57,24 +57,20 @@ impl GetPetsPetIdRequest {
     /// Sends the request and decodes the documented response.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        ::std::string::String,
+        crate::errors::PetsPhotosGetPetsPetIdError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, crate::runtime::body_of)
     }
     /// Like [`send`](Self::send), and keeps the status and headers of the response.
     pub fn send_with_response(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::Response<::std::string::String>,
-            crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
-        >,
-    > + Send + 'static {
+    ) -> crate::Pending<
+        crate::Response<::std::string::String>,
+        crate::errors::PetsPhotosGetPetsPetIdError,
+    > {
         let (core, call) = (self.client.core_arc(), self.into_call());
         crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
     }
@@ -124,10 +120,11 @@ impl ::std::future::IntoFuture for GetPetsPetIdRequest {
         ::std::string::String,
         crate::Error<crate::errors::PetsPhotosGetPetsPetIdError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::Pending<
+        ::std::string::String,
+        crate::errors::PetsPhotosGetPetsPetIdError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }

@@ -26,6 +26,7 @@ mod sse;
 pub(crate) use self::auth::{KeyLocation, Scheme, Secret};
 pub(crate) use self::call::{Call, Multipart, Style, expand_template};
 pub(crate) use self::core::{Core, CoreBuilder, Opened, body_of, call, or_global};
+pub use self::core::Pending;
 pub(crate) use self::retry::Retry;
 pub use self::hooks::{HookContext, Hooks};
 pub use self::options::{Backoff, RequestOptions};
