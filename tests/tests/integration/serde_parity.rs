@@ -302,6 +302,12 @@ fn enums_read_and_write_alike() {
     agree::<compact::Status, derived::Status>("Status", &statuses);
     let levels = [r#""low""#, r#""unknown""#, r#""medium""#, r#""""#];
     agree::<compact::Level, derived::Level>("Level", &levels);
+    // Written as unit variants with the derive's indexes (what formats other than JSON keep).
+    let failures = [r#""disk-error""#, r#""network-error""#, r#""HTTP-error""#, r#""http-error""#];
+    let (ok, err) = agree::<compact::Failure, derived::Failure>("Failure", &failures);
+    assert_eq!((ok, err), (3, 1));
+    assert_eq!(trace(&compact::Failure::NetworkError).unwrap(), "Failure::network-error");
+    assert_eq!(trace(&compact::Failure::NetworkError).unwrap(), trace(&derived::Failure::NetworkError).unwrap());
     // Written as their wire values, the catch-all as the value it kept.
     assert_eq!(serde_json::to_string(&compact::Status::InReview).unwrap(), serde_json::to_string(&derived::Status::InReview).unwrap());
     let kept: compact::Level = serde_json::from_str(r#""medium""#).unwrap();

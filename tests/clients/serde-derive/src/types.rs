@@ -270,6 +270,46 @@ pub type Empty = ::std::collections::BTreeMap<
     ::std::string::String,
     ::serde_json::Value,
 >;
+/// A closed enum whose variants share a suffix: the Serialize impl numbers them with a private enum of the same variants, which clippy's naming lint would look at.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum Failure {
+    /// `disk-error`
+    #[serde(rename = "disk-error")]
+    DiskError,
+    /// `network-error`
+    #[serde(rename = "network-error")]
+    NetworkError,
+    /// `HTTP-error`
+    #[serde(rename = "HTTP-error")]
+    HttpError,
+}
+impl Failure {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DiskError => "disk-error",
+            Self::NetworkError => "network-error",
+            Self::HttpError => "HTTP-error",
+        }
+    }
+}
+impl ::std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// `Fields` (from `#/components/schemas/Fields`).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -440,6 +480,9 @@ pub struct Record {
     /// `status`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::Status>,
+    /// `failure`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub failure: ::std::option::Option<crate::types::Failure>,
     /// `level`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::types::Level>,
@@ -483,6 +526,7 @@ impl Record {
             f0: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            failure: ::std::option::Option::None,
             level: ::std::option::Option::None,
             child: ::std::option::Option::None,
             kind: ::std::option::Option::None,
@@ -574,6 +618,12 @@ impl Record {
     /// Sets `status`.
     pub fn status(mut self, value: crate::types::Status) -> Self {
         self.status = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `failure`.
+    pub fn failure(mut self, value: crate::types::Failure) -> Self {
+        self.failure = ::std::option::Option::Some(value);
         self
     }
     #[must_use]

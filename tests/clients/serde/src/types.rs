@@ -277,6 +277,36 @@ pub type Empty = ::std::collections::BTreeMap<
     ::std::string::String,
     ::serde_json::Value,
 >;
+/// A closed enum whose variants share a suffix: the Serialize impl numbers them with a private enum of the same variants, which clippy's naming lint would look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Failure {
+    /// `disk-error`
+    DiskError,
+    /// `network-error`
+    NetworkError,
+    /// `HTTP-error`
+    HttpError,
+}
+impl Failure {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DiskError => "disk-error",
+            Self::NetworkError => "network-error",
+            Self::HttpError => "HTTP-error",
+        }
+    }
+}
+impl ::std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+crate::runtime::wire::string_enum! {
+    Failure { "disk-error" => DiskError, "network-error" => NetworkError, "HTTP-error" =>
+    HttpError }
+}
 /// `Fields` (from `#/components/schemas/Fields`).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -406,6 +436,8 @@ pub struct Record {
     pub secret: ::std::option::Option<::std::string::String>,
     /// `status`.
     pub status: ::std::option::Option<crate::types::Status>,
+    /// `failure`.
+    pub failure: ::std::option::Option<crate::types::Failure>,
     /// `level`.
     pub level: ::std::option::Option<crate::types::Level>,
     /// `child`.
@@ -438,6 +470,7 @@ crate::runtime::wire::object! {
     "deserializer"), optional(f0 : ::std::option::Option < ::std::string::String > =
     "f0"), nullable(secret : ::std::option::Option < ::std::string::String > = "secret"),
     optional(status : ::std::option::Option < crate ::types::Status > = "status"),
+    optional(failure : ::std::option::Option < crate ::types::Failure > = "failure"),
     optional(level : ::std::option::Option < crate ::types::Level > = "level"),
     optional(child : ::std::option::Option < crate ::types::Child > = "child"),
     optional(kind : ::std::option::Option < crate ::types::RecordKind > = "kind"),
@@ -473,6 +506,7 @@ impl Record {
             f0: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            failure: ::std::option::Option::None,
             level: ::std::option::Option::None,
             child: ::std::option::Option::None,
             kind: ::std::option::Option::None,
@@ -564,6 +598,12 @@ impl Record {
     /// Sets `status`.
     pub fn status(mut self, value: crate::types::Status) -> Self {
         self.status = ::std::option::Option::Some(value);
+        self
+    }
+    #[must_use]
+    /// Sets `failure`.
+    pub fn failure(mut self, value: crate::types::Failure) -> Self {
+        self.failure = ::std::option::Option::Some(value);
         self
     }
     #[must_use]

@@ -122,7 +122,9 @@ macro_rules! string_enum {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 // The variants' indexes, counted by the compiler: a known value is written as
                 // the derive writes a unit variant (its wire value in JSON), the one the open
-                // enum kept as a plain string.
+                // enum kept as a plain string. Private, so clippy's naming lint (which spares
+                // the public enum itself) would look at it.
+                #[allow(clippy::enum_variant_names)]
                 enum __Index { $($variant),* }
                 match self {
                     $(Self::$variant => serializer.serialize_unit_variant(::std::stringify!($name), __Index::$variant as u32, $wire),)*
