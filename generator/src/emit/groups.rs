@@ -292,10 +292,9 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
     };
     let paging = op.pagination.as_ref().map(|p| paging(op, p));
     let headers_struct = op.headers_struct.as_ref().map(|h| ident(h));
-    // A stream's `send` is an `async fn` (its own future, boxed here); any other's is already
-    // the runtime's boxed future.
-    let into_future = if event_stream(op).is_some() { quote!(::std::boxed::Box::pin(self.send())) } else { quote!(self.send()) };
-    let sends = if event_stream(op).is_some() {
+    // A stream's `send` is an `async fn` (its own future, boxed by `into_future`); any other's
+    // is already the runtime's boxed future.
+    let (sends, into_future) = if event_stream(op).is_some() {
         // A stream's future differs from the plain call's: these stay `async fn`s (few
         // operations stream).
         let format = event_format(api, op);
@@ -310,7 +309,7 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
                 }
             }
         });
-        quote! {
+        let sends = quote! {
             #[doc = " Sends the request and decodes the documented response."]
             pub async fn send(self) -> ::std::result::Result<#ok, crate::Error<crate::errors::#err>> {
                 self.send_with_response().await.map(|response| response.body)
@@ -328,7 +327,8 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
                     crate::runtime::Opened::Read(response) => Self::decode(response),
                 }
             }
-        }
+        };
+        (sends, quote!(::std::boxed::Box::pin(self.send())))
     } else {
         // Plain functions returning the runtime's one generic future (`runtime::call`, boxed):
         // an `async fn` per method would make the compiler check, and prove `Send`, three
@@ -355,7 +355,7 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
             }
         });
         let (allow_plain, allow_whole) = (super::util::allow_complex(&plain), super::util::allow_complex(&whole));
-        quote! {
+        let sends = quote! {
             #[doc = " Sends the request and decodes the documented response."]
             #allow_plain
             pub fn send(#send_self) -> #plain {
@@ -369,7 +369,8 @@ fn builder(api: &Api, op: &Operation, codecs: &Codecs) -> TokenStream {
                 #prepare
                 crate::runtime::call(core, call, Self::decode, ::std::convert::identity)
             }
-        }
+        };
+        (sends, quote!(self.send()))
     };
     quote! {
         #[doc = #doc]

@@ -270,32 +270,10 @@ pub(crate) mod optional {
 /// A field that is required but may be `null` (an `Option`), or required and write-only (never
 /// returned): always written, `null` when unset; `None` when absent or `null`.
 pub(crate) mod nullable {
-    use super::{SerializeMap, SerializeStruct, Write};
-
-    /// Writes the field, `null` when unset.
-    pub(crate) fn field<W: Write<Option<T>>, S: SerializeStruct, T>(state: &mut S, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        W::field(state, name, value)
-    }
-
-    /// Writes the field as a map entry, `null` when unset.
-    pub(crate) fn entry<W: Write<Option<T>>, M: SerializeMap, T>(map: &mut M, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        W::entry(map, name, value)
-    }
-
-    /// How many entries the field writes.
-    pub(crate) fn len<T>(_: &Option<T>) -> usize {
-        1
-    }
-
-    /// Whether the field is missing once the whole object has been read: never.
-    pub(crate) fn missing<T>(_: &Option<T>) -> bool {
-        false
-    }
-
-    /// The field's value: `None` when absent or `null`.
-    pub(crate) fn value<T>(slot: Option<Option<T>>) -> Option<T> {
-        slot.flatten()
-    }
+    /// Written as a required field is: always, `null` when unset.
+    pub(crate) use super::required::{entry, field, len};
+    /// Read as an optional field is: never missing, `None` when absent or `null`.
+    pub(crate) use super::optional::{missing, value};
 }
 
 /// Writes the `additional_properties` of a struct, each value with `W`.
