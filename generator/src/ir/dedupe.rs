@@ -32,7 +32,7 @@ pub fn dedupe(types: &mut [TypeDef]) -> usize {
         }
         let mut kind = t.kind.clone();
         let mut refs = Vec::new();
-        rename_refs(&mut kind, &mut |n: &mut String| refs.push(std::mem::take(n)));
+        visit_refs(&mut kind, &mut |n: &mut String| refs.push(std::mem::take(n)));
         // The kinds are plain data: their JSON is a faithful key.
         let text = serde_json::to_string(&kind).unwrap_or_else(|_| format!("\u{0}{}", t.name));
         let next = shapes.len();
@@ -96,27 +96,27 @@ fn original(types: &[TypeDef], members: &[usize]) -> usize {
 }
 
 /// Calls `visit` on every name a kind refers to, in a fixed order.
-fn rename_refs(kind: &mut TypeKind, rename: &mut impl FnMut(&mut String)) {
+fn visit_refs(kind: &mut TypeKind, visit: &mut impl FnMut(&mut String)) {
     match kind {
         TypeKind::Struct { fields, additional } => {
-            fields.iter_mut().for_each(|f| rename_ref(&mut f.ty, rename));
+            fields.iter_mut().for_each(|f| visit_ref(&mut f.ty, visit));
             if let Some(t) = additional {
-                rename_ref(t, rename);
+                visit_ref(t, visit);
             }
         }
-        TypeKind::Headers { fields } => fields.iter_mut().for_each(|f| rename_ref(&mut f.ty, rename)),
-        TypeKind::Alias { target } | TypeKind::Newtype { target } => rename_ref(target, rename),
-        TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rename_ref(&mut v.ty, rename)),
-        TypeKind::Responses { variants } => variants.iter_mut().filter_map(|v| v.ty.as_mut()).for_each(|t| rename_ref(t, rename)),
+        TypeKind::Headers { fields } => fields.iter_mut().for_each(|f| visit_ref(&mut f.ty, visit)),
+        TypeKind::Alias { target } | TypeKind::Newtype { target } => visit_ref(target, visit),
+        TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| visit_ref(&mut v.ty, visit)),
+        TypeKind::Responses { variants } => variants.iter_mut().filter_map(|v| v.ty.as_mut()).for_each(|t| visit_ref(t, visit)),
         TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
     }
 }
 
-fn rename_ref(t: &mut TypeRef, rename: &mut impl FnMut(&mut String)) {
+fn visit_ref(t: &mut TypeRef, visit: &mut impl FnMut(&mut String)) {
     match t {
-        TypeRef::Named(n) => rename(n),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => rename_ref(inner, rename),
-        TypeRef::Tuple(ts) => ts.iter_mut().for_each(|t| rename_ref(t, rename)),
+        TypeRef::Named(n) => visit(n),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => visit_ref(inner, visit),
+        TypeRef::Tuple(ts) => ts.iter_mut().for_each(|t| visit_ref(t, visit)),
         _ => {}
     }
 }
