@@ -299,28 +299,12 @@ fn operation_types(op: &Operation) -> Vec<String> {
 /// The names of the types a type definition refers to.
 fn type_refs(def: &TypeDef) -> Vec<String> {
     let mut out = Vec::new();
-    match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter().for_each(|f| named(&f.ty, &mut out));
-            if let Some(t) = additional {
-                named(t, &mut out);
-            }
-        }
-        TypeKind::Headers { fields } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        TypeKind::Alias { target } | TypeKind::Newtype { target } => named(target, &mut out),
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut out)),
-        TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut out)),
-        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
-    }
+    def.kind.for_each_name(&mut |n| out.push(n.to_string()));
     out
 }
 
 fn named(t: &TypeRef, out: &mut Vec<String>) {
-    match t {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner, out),
-        _ => {}
-    }
+    t.for_each_name(&mut |n| out.push(n.to_string()));
 }
 
 #[cfg(test)]
@@ -328,7 +312,8 @@ mod tests {
     use super::*;
 
     fn api(yaml: &str) -> Api {
-        let value: serde_json::Value = serde_yaml::from_str(yaml).expect("test YAML");
+        let mut value: serde_json::Value = serde_yaml::from_str(yaml).expect("test YAML");
+        crate::normalise31::normalise(&mut value);
         let openapi = crate::resolve::parse_openapi(&value).expect("test document");
         let names = crate::ir::CrateNames { crate_name: "t".into(), lib_name: "t".into(), crate_version: "0.1.0".into(), source_name: "t.yaml".into(), formats: Default::default() };
         crate::ir::lower(&openapi, &names).expect("lowers").0
@@ -380,6 +365,59 @@ components:
         assert_eq!(cfg("Inner"), r##"#[cfg(feature="alpha")]"##, "reached through A");
         assert_eq!(cfg("Shared"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##);
         assert_eq!(cfg("Unused"), "", "a type no operation uses is always compiled");
+    }
+
+    #[test]
+    fn a_type_inside_a_tuple_is_gated_on_the_groups_that_reach_it() {
+        // `Pair` (beta's) holds `Inner` (alpha's) only as a member of a tuple (`prefixItems`),
+        // and beta's second operation returns a tuple of `Leaf` directly: with beta alone on,
+        // both must still be compiled.
+        let doc = r##"
+openapi: 3.1.0
+info: { title: t, version: "1" }
+paths:
+  /a:
+    get:
+      operationId: getA
+      tags: [alpha]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Inner" } } } }
+  /b:
+    get:
+      operationId: getB
+      tags: [beta]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Pair" } } } }
+  /c:
+    get:
+      operationId: getC
+      tags: [beta]
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { type: array, prefixItems: [{ $ref: "#/components/schemas/Leaf" }, { type: integer }], items: false, minItems: 2 } } }
+  /d:
+    get:
+      operationId: getD
+      tags: [alpha]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Leaf" } } } }
+components:
+  schemas:
+    Inner: { type: object, properties: { x: { type: string } } }
+    Leaf: { type: object, properties: { y: { type: string } } }
+    Pair:
+      type: object
+      properties:
+        pair: { type: array, prefixItems: [{ $ref: "#/components/schemas/Inner" }, { type: string }], items: false, minItems: 2 }
+"##;
+        let api = api(doc);
+        let f = Features::new(&api);
+        assert_eq!(f.names, ["alpha", "beta"]);
+        let cfg = |name: &str| f.type_cfg(name).to_string().replace(' ', "");
+        assert_eq!(cfg("Pair"), r##"#[cfg(feature="beta")]"##);
+        assert_eq!(cfg("Inner"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##, "reached through Pair's tuple");
+        assert_eq!(cfg("Leaf"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##, "in getC's tuple");
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn dedupe(types: &mut [TypeDef]) -> usize {
         }
         let mut kind = t.kind.clone();
         let mut refs = Vec::new();
-        visit_refs(&mut kind, &mut |n: &mut String| refs.push(std::mem::take(n)));
+        kind.for_each_type_mut(&mut |t| t.for_each_name_mut(&mut |n| refs.push(std::mem::take(n))));
         // The kinds are plain data: their JSON is a faithful key.
         let text = serde_json::to_string(&kind).unwrap_or_else(|_| format!("\u{0}{}", t.name));
         let next = shapes.len();
@@ -93,32 +93,6 @@ fn original(types: &[TypeDef], members: &[usize]) -> usize {
         (!component, t.name.len(), t.name.as_str())
     };
     members.iter().copied().min_by_key(|i| rank(i)).unwrap_or_default()
-}
-
-/// Calls `visit` on every name a kind refers to, in a fixed order.
-fn visit_refs(kind: &mut TypeKind, visit: &mut impl FnMut(&mut String)) {
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter_mut().for_each(|f| visit_ref(&mut f.ty, visit));
-            if let Some(t) = additional {
-                visit_ref(t, visit);
-            }
-        }
-        TypeKind::Headers { fields } => fields.iter_mut().for_each(|f| visit_ref(&mut f.ty, visit)),
-        TypeKind::Alias { target } | TypeKind::Newtype { target } => visit_ref(target, visit),
-        TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| visit_ref(&mut v.ty, visit)),
-        TypeKind::Responses { variants } => variants.iter_mut().filter_map(|v| v.ty.as_mut()).for_each(|t| visit_ref(t, visit)),
-        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
-    }
-}
-
-fn visit_ref(t: &mut TypeRef, visit: &mut impl FnMut(&mut String)) {
-    match t {
-        TypeRef::Named(n) => visit(n),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => visit_ref(inner, visit),
-        TypeRef::Tuple(ts) => ts.iter_mut().for_each(|t| visit_ref(t, visit)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -639,6 +639,34 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
 }
 
+impl TypeRef {
+    /// Calls `visit` on each type name inside, in order: through `Vec`, maps, `Option`, `Box`
+    /// and every member of a tuple. (The one walk of a type's names: gating, deduplication and
+    /// the rest must agree on what a type refers to.)
+    pub fn for_each_name<'a>(&'a self, visit: &mut impl FnMut(&'a str)) {
+        match self {
+            TypeRef::Named(n) => visit(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.for_each_name(visit),
+            TypeRef::Tuple(members) => members.iter().for_each(|t| t.for_each_name(visit)),
+            TypeRef::IntString(_) | TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::U32
+            | TypeRef::U64 | TypeRef::Bytes | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Decimal { .. }
+            | TypeRef::Json => {}
+        }
+    }
+
+    /// [`TypeRef::for_each_name`], with each name mutable.
+    pub fn for_each_name_mut(&mut self, visit: &mut impl FnMut(&mut String)) {
+        match self {
+            TypeRef::Named(n) => visit(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.for_each_name_mut(visit),
+            TypeRef::Tuple(members) => members.iter_mut().for_each(|t| t.for_each_name_mut(visit)),
+            TypeRef::IntString(_) | TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::U32
+            | TypeRef::U64 | TypeRef::Bytes | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Decimal { .. }
+            | TypeRef::Json => {}
+        }
+    }
+}
+
 /// A named type in the generated `types` module.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
@@ -750,6 +778,40 @@ pub enum Fixed {
     Bool(bool),
     /// The only variant of the field's enum type (its Rust name).
     Variant(String),
+}
+
+impl TypeKind {
+    /// Calls `visit` on each type a definition of this kind holds, in a fixed order: fields
+    /// (then the additional properties' type), an alias's or newtype's target, union and
+    /// response variants. Enums hold none.
+    pub fn for_each_type<'a>(&'a self, visit: &mut impl FnMut(&'a TypeRef)) {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).for_each(visit),
+            TypeKind::Headers { fields } => fields.iter().for_each(|f| visit(&f.ty)),
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => visit(target),
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.ty.as_ref()).for_each(visit),
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+        }
+    }
+
+    /// [`TypeKind::for_each_type`], with each type mutable.
+    pub fn for_each_type_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter_mut().map(|f| &mut f.ty).chain(additional).for_each(visit),
+            TypeKind::Headers { fields } => fields.iter_mut().for_each(|f| visit(&mut f.ty)),
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => visit(target),
+            TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| visit(&mut v.ty)),
+            TypeKind::Responses { variants } => variants.iter_mut().filter_map(|v| v.ty.as_mut()).for_each(visit),
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+        }
+    }
+
+    /// Calls `visit` on each type name the kind refers to, in the order of
+    /// [`TypeKind::for_each_type`] and [`TypeRef::for_each_name`].
+    pub fn for_each_name<'a>(&'a self, visit: &mut impl FnMut(&'a str)) {
+        self.for_each_type(&mut |t| t.for_each_name(visit));
+    }
 }
 
 impl Field {
