@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::SystemTime;
 
+/// The owner of events about no single item of the crate.
+const WHOLE: &str = "(the crate as a whole)";
+
 /// The profiler's own bookkeeping, left out of the shares.
 const PROFILER_OVERHEAD: &str = "self_profile_alloc_query_strings";
 
@@ -41,7 +44,7 @@ pub struct Profile {
 pub fn read(stem: &Path, crate_name: &str) -> Result<Profile, String> {
     let data = analyzeme::ProfilingData::new(stem).map_err(|e| format!("cannot read the profile `{}`: {e}", stem.display()))?;
     let mut names = Interner::default();
-    let unowned = names.id("(the crate as a whole)");
+    let unowned = names.id(WHOLE);
     let mut by_thread: HashMap<u32, Vec<Event>> = HashMap::new();
     let nanos = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
     for e in data.iter_full() {
@@ -121,7 +124,7 @@ pub fn mask(path: &str) -> String {
         };
         out.push(masked);
     }
-    if out.is_empty() { "(the crate as a whole)".to_string() } else { out.join("::") }
+    if out.is_empty() { WHOLE.to_string() } else { out.join("::") }
 }
 
 /// The kind of generated code a masked item path belongs to, for the summary table.
@@ -163,6 +166,9 @@ pub fn report(p: &Profile) -> String {
     let overhead_label = p.names.iter().position(|n| n == PROFILER_OVERHEAD).map(|i| i as u32);
     let mut by_kind: HashMap<&str, u64> = HashMap::new();
     let mut by_item: HashMap<u32, u64> = HashMap::new();
+    // What the compiler does in the time no single item owns (its queries, by label).
+    let mut crate_wide: HashMap<u32, u64> = HashMap::new();
+    let whole = p.names.iter().position(|n| n == WHOLE).map(|i| i as u32);
     let mut overhead = 0;
     for (&(owner, label), &t) in &p.self_time {
         if Some(label) == overhead_label {
@@ -171,6 +177,9 @@ pub fn report(p: &Profile) -> String {
         }
         *by_kind.entry(kind(&p.names[owner as usize])).or_default() += t;
         *by_item.entry(owner).or_default() += t;
+        if Some(owner) == whole {
+            *crate_wide.entry(label).or_default() += t;
+        }
     }
     let measured = p.total.saturating_sub(overhead).max(1);
     let secs = |ns: u64| ns as f64 / 1e9;
@@ -187,6 +196,12 @@ pub fn report(p: &Profile) -> String {
     items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (owner, t) in items.into_iter().take(20) {
         let _ = writeln!(out, "| `{}` | {:.1} s | {:.1}% |", p.names[owner as usize], secs(t), 100.0 * t as f64 / measured as f64);
+    }
+    let _ = writeln!(out, "\n| compiler activity in `{WHOLE}` | self time | share |\n|---|---:|---:|");
+    let mut activities: Vec<_> = crate_wide.into_iter().collect();
+    activities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (label, t) in activities.into_iter().take(15) {
+        let _ = writeln!(out, "| `{}` | {:.1} s | {:.1}% |", p.names[label as usize], secs(t), 100.0 * t as f64 / measured as f64);
     }
     out
 }
@@ -249,5 +264,16 @@ mod tests {
         assert_eq!(out[&(item, prove)], 30, "20 of the outer query and 10 of the inner, both charged to the item");
         assert_eq!(out[&(unowned, pass)], 50);
         assert_eq!(out.values().sum::<u64>(), 150, "self times add up to the whole");
+    }
+
+    #[test]
+    fn the_report_lists_the_compilers_activities_in_the_crate_as_a_whole() {
+        let names = ["(the crate as a whole)", "types::{{impl}}::serialize", "typeck", "coherent_trait", "expand_crate"].map(String::from).to_vec();
+        let self_time = HashMap::from([((0, 3), 3_000_000_000), ((0, 4), 1_000_000_000), ((1, 2), 4_000_000_000)]);
+        let report = report(&Profile { names, self_time, total: 8_000_000_000 });
+        let activities = report.split("compiler activity").nth(1).expect("the activity table");
+        assert!(activities.contains("| `coherent_trait` | 3.0 s | 37.5% |"), "{report}");
+        assert!(activities.contains("| `expand_crate` | 1.0 s | 12.5% |"), "{report}");
+        assert!(!activities.contains("typeck"), "an item's own query is not the crate's: {report}");
     }
 }

@@ -284,6 +284,33 @@ pub(crate) fn extra_entries<W: Write<T>, M: SerializeMap, T>(map: &mut M, extra:
     Ok(())
 }
 
+/// A struct that [`object!`] reads: its name, its fields' wire names, and the reading of its
+/// map. Every struct shares the one [`Visitor`] of [`read_object`], instead of declaring its
+/// own.
+pub(crate) trait Object: Sized {
+    /// The Rust name (serde's derive names it so in errors: `expected struct Name`).
+    const NAME: &'static str;
+    /// The wire names of the fields, in order.
+    const FIELDS: &'static [&'static str];
+    /// Reads the struct from a map.
+    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The `Deserialize` of every [`Object`]: a struct (a map), as serde's derive reads it.
+pub(crate) fn read_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    struct Fields<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for Fields<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::visit_map(map)
+        }
+    }
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, Fields(std::marker::PhantomData))
+}
+
 /// The wire name of the first field whose flag says it is missing.
 pub(crate) fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static str> {
     fields.iter().find(|(missing, _)| *missing).map(|(_, name)| *name)
@@ -294,9 +321,10 @@ pub(crate) fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static 
 /// those names), with `as Codec` when a typed format's codec writes and reads it; then `..` (or `.. as Codec`) when the struct keeps other properties
 /// in `additional_properties`.
 ///
-/// `Deserialize` is one `visit_map` matching keys as strings. The locals holding the fields'
+/// `Deserialize` is [`read_object`] with the struct's [`Object`] impl: one `visit_map` matching
+/// keys as strings. The locals holding the fields'
 /// values take the fields' names, which cannot clash with the macro's own (`map`, `key`,
-/// `state`: hygiene); the macro's type names (`__D`, `__A`, `__S`, `__Visitor`), which hygiene
+/// `state`: hygiene); the macro's type names (`__D`, `__A`, `__S`), which hygiene
 /// does not cover, cannot be a generated type's (those are `UpperCamelCase`). The locals are
 /// given their types: left to inference, the compiler would carry every field's pending
 /// `Deserialize` obligation through the whole function. Errors leave the loop through one `?`,
@@ -342,32 +370,29 @@ macro_rules! object {
     (@read $name:ident { $($kind:ident($field:ident: $ty:ty = $wire:literal $(as $codec:ty)?)),* } $map:ident $key:ident { $($before:tt)* } { $($other:tt)* } { $($init:tt)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut $map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)*
-                        $($before)*
-                        while let ::std::option::Option::Some($key) = $map.next_key::<$crate::runtime::wire::Key<'de>>()? {
-                            match $key.as_str() {
-                                $($wire => $crate::runtime::wire::read::<($($codec,)?), _, _>(&mut $map, &mut $field, $wire),)*
-                                _ => $($other)*,
-                            }?;
-                        }
-                        let missing = $crate::runtime::wire::first_missing(&[$(($crate::runtime::wire::$kind::missing(&$field), $wire)),*]);
-                        match ($($field,)*) {
-                            ($($crate::runtime::wire::object!(@present $kind $field),)*) => {
-                                ::std::result::Result::Ok($name { $($field: $crate::runtime::wire::object!(@value $kind $field),)* $($init)* })
-                            }
-                            #[allow(unreachable_patterns)]
-                            _ => ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::missing_field(missing.unwrap_or_default())),
-                        }
-                    }
+                $crate::runtime::wire::read_object(deserializer)
+            }
+        }
+        impl $crate::runtime::wire::Object for $name {
+            const NAME: &'static str = ::std::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+            fn visit_map<'de, __A: ::serde::de::MapAccess<'de>>(mut $map: __A) -> ::std::result::Result<$name, __A::Error> {
+                $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)*
+                $($before)*
+                while let ::std::option::Option::Some($key) = $map.next_key::<$crate::runtime::wire::Key<'de>>()? {
+                    match $key.as_str() {
+                        $($wire => $crate::runtime::wire::read::<($($codec,)?), _, _>(&mut $map, &mut $field, $wire),)*
+                        _ => $($other)*,
+                    }?;
                 }
-                deserializer.deserialize_struct(::std::stringify!($name), &[$($wire),*], __Visitor)
+                let missing = $crate::runtime::wire::first_missing(&[$(($crate::runtime::wire::$kind::missing(&$field), $wire)),*]);
+                match ($($field,)*) {
+                    ($($crate::runtime::wire::object!(@present $kind $field),)*) => {
+                        ::std::result::Result::Ok($name { $($field: $crate::runtime::wire::object!(@value $kind $field),)* $($init)* })
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::missing_field(missing.unwrap_or_default())),
+                }
             }
         }
     };
