@@ -200,6 +200,12 @@ impl Features {
         }
     }
 
+    /// The feature of the group an operation's builder is defined in (its first group's
+    /// top-level module); `None` for an operation on `Client` itself.
+    pub fn home_feature(&self, op: &Operation) -> Option<&str> {
+        op.groups.first().and_then(|p| self.top(p)).map(|i| self.names[i].as_str())
+    }
+
     /// The name of the webhook events' opt-in feature, when the document has webhooks.
     pub fn webhooks_feature(&self) -> Option<&str> {
         self.webhooks.map(|i| self.names[i].as_str())
@@ -365,6 +371,8 @@ components:
         assert_eq!(cfg("Inner"), r##"#[cfg(feature="alpha")]"##, "reached through A");
         assert_eq!(cfg("Shared"), r##"#[cfg(any(feature="alpha",feature="beta"))]"##);
         assert_eq!(cfg("Unused"), "", "a type no operation uses is always compiled");
+        let homes: Vec<_> = api.operations.iter().map(|o| (o.id.as_str(), f.home_feature(o))).collect();
+        assert_eq!(homes, [("getA", Some("alpha")), ("getB", Some("beta")), ("getC", Some("alpha"))]);
     }
 
     #[test]

@@ -87,7 +87,13 @@ impl serde::Serializer for Tracer {
 
     scalars!(serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64), serialize_i128(i128),
         serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64), serialize_u128(u128), serialize_f32(f32),
-        serialize_f64(f64), serialize_char(char), serialize_str(&str), serialize_bytes(&[u8]));
+        serialize_f64(f64), serialize_char(char), serialize_bytes(&[u8]));
+
+    /// A string starting with `FAIL` is refused, so that tests can see which error a writer
+    /// that fails partway returns.
+    fn serialize_str(self, v: &str) -> Result<String, TraceError> {
+        if v.starts_with("FAIL") { Err(TraceError(format!("refused {v:?}"))) } else { Ok(format!("{v:?}")) }
+    }
 
     fn serialize_none(self) -> Result<String, TraceError> {
         Ok("None".into())
@@ -188,6 +194,25 @@ impl serde::ser::SerializeMap for Compound {
     fn end(self) -> Result<String, TraceError> {
         self.close()
     }
+}
+
+#[test]
+fn a_write_that_fails_partway_returns_the_first_error_as_the_derive_does() {
+    // A struct: `name` fails first, then the child's name would.
+    let child = compact::Child::new("FAIL-1").children(vec![compact::Child::new("FAIL-2")]);
+    let derived_child = derived::Child::new("FAIL-1").children(vec![derived::Child::new("FAIL-2")]);
+    assert_eq!(trace(&child).unwrap_err().0, r#"refused "FAIL-1""#);
+    assert_eq!(trace(&derived_child).unwrap_err().0, r#"refused "FAIL-1""#);
+    // A map (a struct with `additionalProperties`): a known field, then an extra key.
+    let mut counters = compact::Counters::new(1).additional_properties_2("FAIL-1");
+    counters.additional_properties.insert("FAIL-2".into(), 2);
+    let mut derived_counters = derived::Counters::new(1).additional_properties_2("FAIL-1");
+    derived_counters.additional_properties.insert("FAIL-2".into(), 2);
+    assert_eq!(trace(&counters).unwrap_err().0, r#"refused "FAIL-1""#);
+    assert_eq!(trace(&derived_counters).unwrap_err().0, r#"refused "FAIL-1""#);
+    // Only the extra key fails: the error still comes out.
+    counters.additional_properties_2 = None;
+    assert_eq!(trace(&counters).unwrap_err().0, r#"refused "FAIL-2""#);
 }
 
 #[test]
